@@ -1,0 +1,1 @@
+"""The catalogue app: innovation cases, their institutions, themes, impacts and sources."""

@@ -1,0 +1,29 @@
+"""`manage.py seed`: load the article's cases (fixtures/seed.json) into an empty catalogue."""
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from cases.models import Innovation, Institution, Source, Theme
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the seed data from the article into an empty catalogue. "
+        "If the catalogue already holds anything, nothing is changed, so an editor's work "
+        "is never overwritten."
+    )
+
+    def handle(self, *args, **options):
+        tables = (Institution, Theme, Innovation, Source)
+        if any(model.objects.exists() for model in tables):
+            self.stdout.write(
+                "The catalogue already has data, so the seed was not loaded. Nothing was changed."
+            )
+            return
+        call_command("loaddata", "seed", verbosity=0)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded the seed: {Institution.objects.count()} institutions, "
+                f"{Theme.objects.count()} themes, {Innovation.objects.count()} innovations."
+            )
+        )

@@ -1,0 +1,320 @@
+"""The catalogue's tables and their rules, with the QuerySets that views read through.
+
+Theme, Institution (with its key facts), Source, Innovation (a case), Impact and Award.
+Every table a fixture touches has a natural key (its slug) so fixtures stay readable.
+"""
+
+from django.db import models
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
+from django.urls import reverse
+from django.utils import timezone
+from django_countries.fields import CountryField
+
+
+class SlugManager(models.Manager):
+    """Finds rows by slug, the natural key that fixtures and URLs use."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Theme(models.Model):
+    """A success-factor theme: one of the article's five "critical factors of success"."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("cases:theme", args=[self.slug])
+
+
+class Institution(models.Model):
+    """A member institution that contributes cases."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    country = CountryField()
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the summary table; lower comes first."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.short_name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("cases:institution", args=[self.slug])
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+
+class InstitutionFact(models.Model):
+    """A key fact about an institution as its source states it, e.g. "Staff: 45,000"."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="facts")
+    label = models.CharField(max_length=100)
+    value = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.label}: {self.value}"
+
+
+class Source(models.Model):
+    """A publication that a case or fact comes from."""
+
+    slug = models.SlugField(unique=True)
+    authors = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    published_in = models.CharField(
+        max_length=200, blank=True, help_text="Journal, magazine or site, with the date if known."
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("address", blank=True)
+    note = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["authors", "year", "title"]
+
+    def __str__(self):
+        return self.citation
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def citation(self):
+        """The reference in the article's own style: Authors. Year. "Title", in Venue."""
+        parts = []
+        if self.authors:
+            parts.append(self.authors.rstrip(".") + ".")
+        if self.year:
+            parts.append(f"{self.year}.")
+        title = f"“{self.title}”" if self.published_in else self.title
+        if self.published_in:
+            title += f", in {self.published_in}"
+        elif self.publisher:
+            title += f". {self.publisher}"
+        parts.append(title.rstrip(".") + ".")
+        return " ".join(parts)
+
+
+class InnovationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Innovation.Status.PUBLISHED)
+
+    def in_table_order(self):
+        """Table 1's order: institutions in their order, then each institution's cases."""
+        return self.order_by("institution__position", "institution__name", "position", "title")
+
+    def for_summary_table(self):
+        """Everything the summary table shows, in a fixed number of queries whatever the size:
+        the rows with their institution, then one query each for impacts and themes."""
+        return (
+            self.in_table_order()
+            .select_related("institution")
+            .prefetch_related(
+                Prefetch("impacts", queryset=Impact.objects.order_by("position", "pk")),
+                Prefetch("themes", queryset=Theme.objects.only("slug", "name", "position")),
+            )
+        )
+
+    def for_detail(self):
+        return self.select_related("institution").prefetch_related(
+            "themes",
+            Prefetch("impacts", queryset=Impact.objects.order_by("position", "pk")),
+            "sources",
+            "awards",
+        )
+
+    def with_any_theme(self, slugs):
+        """Cases that have at least one of the themes (OR), without duplicate rows."""
+        through = Innovation.themes.through.objects.filter(theme__slug__in=slugs)
+        return self.filter(pk__in=through.values("innovation_id"))
+
+    def matching(self, text):
+        """A plain, case-insensitive match over title, summary, narrative and impacts."""
+        impacts = Impact.objects.filter(statement__icontains=text).values("innovation_id")
+        return self.filter(
+            Q(title__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(body__icontains=text)
+            | Q(pk__in=impacts)
+        )
+
+    def sharing_themes_with(self, innovation):
+        """Other cases with a theme in common: most themes shared first, then the same
+        country, then Table 1's order. Sharing a theme is symmetric, so the relation is too."""
+        theme_ids = innovation.themes.values("pk")
+        return (
+            self.exclude(pk=innovation.pk)
+            .filter(themes__in=theme_ids)
+            .annotate(
+                shared_themes=Count("themes"),
+                same_country=Case(
+                    When(institution__country=innovation.institution.country, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+            )
+            .select_related("institution")
+            .order_by(
+                "-shared_themes",
+                "-same_country",
+                "institution__position",
+                "position",
+                "title",
+            )
+        )
+
+
+class Innovation(models.Model):
+    """An innovation case: one row of the summary table."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    slug = models.SlugField(unique=True)
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="innovations"
+    )
+    title = models.CharField(max_length=200)
+    summary = models.TextField(help_text="One or two sentences, as in the summary table.")
+    body = models.TextField("narrative", blank=True, help_text="The full story of the case.")
+    themes = models.ManyToManyField(Theme, related_name="innovations")
+    sources = models.ManyToManyField(Source, related_name="innovations", blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order within its institution in the summary table."
+    )
+    # Defaults rather than auto_now: loaddata saves raw, and would otherwise leave them empty.
+    created = models.DateTimeField(default=timezone.now, editable=False)
+    updated = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = SlugManager.from_queryset(InnovationQuerySet)()
+
+    class Meta:
+        ordering = ["position", "title"]
+        indexes = [models.Index(fields=["status", "institution", "position"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "published"]), name="innovation_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self):
+        return reverse("cases:innovation", args=[self.slug])
+
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED
+
+
+class Impact(models.Model):
+    """What an innovation achieved, with a figure where the source gives one."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", "exactly"
+        OVER = "over", "over"
+        UNDER = "less than", "less than"
+        ABOUT = "about", "about"
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="impacts")
+    statement = models.TextField()
+    figure = models.PositiveIntegerField(null=True, blank=True)
+    qualifier = models.CharField(
+        max_length=10, choices=Qualifier.choices, blank=True, default=Qualifier.EXACT
+    )
+    out_of = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The whole the figure is part of: 5,000 out of 8,000."
+    )
+    unit = models.CharField(max_length=60, blank=True, help_text="For example: weeks, people.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            # A qualifier, a whole or a unit only make sense with a figure.
+            models.CheckConstraint(
+                condition=Q(figure__isnull=False)
+                | Q(qualifier="", out_of__isnull=True, unit=""),
+                name="impact_details_need_figure",
+            ),
+            models.CheckConstraint(
+                condition=Q(out_of__isnull=True) | Q(out_of__gte=models.F("figure")),
+                name="impact_part_not_above_whole",
+            ),
+        ]
+
+    def __str__(self):
+        return self.statement
+
+    @property
+    def figure_text(self):
+        """The figure as a reader says it: "less than 8 weeks", "5,000 out of 8,000 webpages"."""
+        if self.figure is None:
+            return ""
+        words = [self.qualifier, f"{self.figure:,}"]
+        if self.out_of is not None:
+            words.append(f"out of {self.out_of:,}")
+        words.append(self.unit)
+        return " ".join(word for word in words if word)
+
+
+class Award(models.Model):
+    """A recognition an innovation received, such as an ISSA Good Practice Award."""
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="awards")
+    name = models.CharField(max_length=200)
+    year = models.PositiveSmallIntegerField()
+    practice_title = models.CharField(
+        max_length=300, blank=True, help_text="The title under which the practice was recognised."
+    )
+
+    class Meta:
+        ordering = ["-year", "name"]
+
+    def __str__(self):
+        return f"{self.name} {self.year}"

@@ -1,0 +1,16 @@
+"""The public catalogue's URLs: a contract that links and tests depend on (see DESIGN.md)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.catalogue, name="catalogue"),
+    path("innovations/<slug:slug>/", views.innovation_detail, name="innovation"),
+    path("institutions/", views.institution_list, name="institutions"),
+    path("institutions/<slug:slug>/", views.institution_detail, name="institution"),
+    path("themes/", views.theme_list, name="themes"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme"),
+]
