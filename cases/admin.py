@@ -1,6 +1,7 @@
 """The editors' screens: a member case is added on one page, with its impacts and awards."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils import timezone
 
 from .models import Award, Impact, Innovation, Institution, InstitutionFact, Source, Theme
@@ -67,8 +68,13 @@ class InstitutionCaseInline(admin.TabularInline):
         return False
 
 
+# Addresses typed without a scheme are taken as https, the Django 6 default.
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+
+
 @admin.register(Institution)
 class InstitutionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["name", "acronym", "country", "position"]
     list_filter = ["country"]
     search_fields = ["name", "acronym", "slug"]
@@ -85,5 +91,6 @@ class ThemeAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "year"]
     search_fields = ["authors", "title", "published_in"]

@@ -18,6 +18,21 @@ class SlugManager(models.Manager):
         return self.get(slug=slug)
 
 
+class CaseListQuerySet(models.QuerySet):
+    """For tables that innovations point to: institutions and themes."""
+
+    def with_case_counts(self):
+        """Each row with `case_count`, its number of published innovations. The model's own
+        ordering is restated because Django drops Meta.ordering from grouped queries."""
+        published = Q(innovations__status=Innovation.Status.PUBLISHED)
+        return self.annotate(case_count=Count("innovations", filter=published)).order_by(
+            *self.model._meta.ordering
+        )
+
+
+CaseListManager = SlugManager.from_queryset(CaseListQuerySet)
+
+
 class Theme(models.Model):
     """A success-factor theme: one of the article's five "critical factors of success"."""
 
@@ -26,7 +41,7 @@ class Theme(models.Model):
     description = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = SlugManager()
+    objects = CaseListManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -34,11 +49,11 @@ class Theme(models.Model):
     def __str__(self):
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("cases:theme", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
 
 class Institution(models.Model):
@@ -54,7 +69,7 @@ class Institution(models.Model):
         default=0, help_text="Order in the summary table; lower comes first."
     )
 
-    objects = SlugManager()
+    objects = CaseListManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -62,11 +77,11 @@ class Institution(models.Model):
     def __str__(self):
         return self.short_name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self):
         return reverse("cases:institution", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def short_name(self):
@@ -237,15 +252,15 @@ class Innovation(models.Model):
     def __str__(self):
         return self.title
 
-    def natural_key(self):
-        return (self.slug,)
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cases:innovation", args=[self.slug])
 
-    def save(self, *args, **kwargs):
-        self.updated = timezone.now()
-        super().save(*args, **kwargs)
+    def natural_key(self):
+        return (self.slug,)
 
     @property
     def is_published(self):
@@ -278,8 +293,7 @@ class Impact(models.Model):
         constraints = [
             # A qualifier, a whole or a unit only make sense with a figure.
             models.CheckConstraint(
-                condition=Q(figure__isnull=False)
-                | Q(qualifier="", out_of__isnull=True, unit=""),
+                condition=Q(figure__isnull=False) | Q(qualifier="", out_of__isnull=True, unit=""),
                 name="impact_details_need_figure",
             ),
             models.CheckConstraint(

@@ -1,7 +1,6 @@
 """Public pages: pick the rows, render. Filtering lives in filters.py, queries in models.py."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import Truncator
 
@@ -57,13 +56,8 @@ def innovation_detail(request, slug):
     )
 
 
-def with_case_counts(queryset, path):
-    published = Q(**{f"{path}__status": Innovation.Status.PUBLISHED})
-    return queryset.annotate(case_count=Count(path, filter=published))
-
-
 def institution_list(request):
-    institutions = with_case_counts(Institution.objects.all(), "innovations")
+    institutions = Institution.objects.with_case_counts()
     return render(request, "cases/institution_list.html", {"institutions": institutions})
 
 
@@ -86,7 +80,7 @@ def institution_detail(request, slug):
 
 
 def theme_list(request):
-    themes = with_case_counts(Theme.objects.all(), "innovations")
+    themes = Theme.objects.with_case_counts()
     return render(request, "cases/theme_list.html", {"themes": themes})
 
 

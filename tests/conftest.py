@@ -1,0 +1,133 @@
+"""Shared test set-up: static files collected once, the article's seed loaded once per run,
+and a helper that adds many generated cases for query-count and paging tests."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Impact, Innovation, Institution, Theme
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static(tmp_path_factory):
+    """Pages use the production static storage (hashed names), which needs collectstatic."""
+    from django.conf import settings
+
+    settings.STATIC_ROOT = tmp_path_factory.mktemp("static")
+    call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test starts from the seed; each test's changes are rolled back."""
+    with django_db_blocker.unblock():
+        call_command("seed", verbosity=0)
+
+
+@pytest.fixture
+def add_cases(db):
+    """Add `count` published cases to an institution, each with two impacts and a theme."""
+
+    def add(count, institution="cpf", theme="leadership", status=Innovation.Status.PUBLISHED):
+        owner = Institution.objects.get(slug=institution)
+        chosen = Theme.objects.get(slug=theme)
+        start = Innovation.objects.count()
+        cases = Innovation.objects.bulk_create(
+            Innovation(
+                slug=f"generated-case-{start + n}",
+                institution=owner,
+                title=f"Generated case {start + n}",
+                summary="A generated case for testing.",
+                status=status,
+                position=100 + n,
+            )
+            for n in range(count)
+        )
+        Innovation.themes.through.objects.bulk_create(
+            Innovation.themes.through(innovation=case, theme=chosen) for case in cases
+        )
+        Impact.objects.bulk_create(
+            Impact(innovation=case, statement=f"Generated impact {n}.", position=n)
+            for case in cases
+            for n in (1, 2)
+        )
+        return cases
+
+    return add
+
+
+def summary_rows(response):
+    """The summary table as a reader sees it: [(institution heading, [case slugs]), ...]."""
+    html = response.content.decode()
+    table = re.search(r'<table id="summary".*?</table>', html, re.S)
+    if not table:
+        return []
+    groups = []
+    for body in re.findall(r"<tbody>(.*?)</tbody>", table.group(0), re.S):
+        heading = re.search(r'<th scope="rowgroup"[^>]*>(.*?)</th>', body, re.S).group(1)
+        heading = " ".join(unescape(re.sub(r"<[^>]+>", "", heading)).split())
+        slugs = re.findall(r'class="case-link" href="/innovations/([^/]+)/"', body)
+        assert body.count("<tr>") == len(slugs), "one row per innovation"
+        groups.append((heading, slugs))
+    return groups
+
+
+def row_slugs(response):
+    return [slug for _, slugs in summary_rows(response) for slug in slugs]
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from the page's main form, as the page fills it."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = {}
+        self._select = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "image", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self._add(name, attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def form_data(response):
+    """The fields of a page's forms with their current values, ready to change and post."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    # A list with nothing selected sends nothing, as in a browser.
+    return {
+        name: values if len(values) > 1 else values[0]
+        for name, values in reader.data.items()
+        if values
+    }

@@ -1,0 +1,165 @@
+"""The catalogue at `/`: the summary table, its filters, search and pages."""
+
+import re
+
+import pytest
+
+from cases.models import Innovation
+from cases.views import PAGE_SIZE
+
+from .conftest import row_slugs, summary_rows
+from .test_seed import TABLE_1
+
+pytestmark = pytest.mark.django_db
+
+THEME_ROWS = {
+    "agile-teamwork": TABLE_1["esdc"],
+    "customer-centricity": TABLE_1["kela"],
+    "organizational-design": [
+        "delegating-authority",
+        "solutions-without-borders",
+        "bold-experimentation",
+    ],
+    "innovation-system": [
+        "experimentation-fund",
+        "automation-and-play-labs",
+        "leadership-engagement",
+    ],
+    "leadership": ["leadership-engagement"],
+}
+
+
+def test_home_shows_table_1_grouped_by_institution_in_order(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert summary_rows(response) == [
+        ("ESDC, Canada", TABLE_1["esdc"]),
+        ("Kela, Finland", TABLE_1["kela"]),
+        ("CPF, Singapore", TABLE_1["cpf"]),
+    ]
+    html = response.content.decode()
+    assert "<caption>Summary of innovations through collaboration</caption>" in html
+    assert "12 cases." in html
+    assert "5,000 out of 8,000 webpages reviewed." in html
+
+
+@pytest.mark.parametrize(("theme", "expected"), THEME_ROWS.items())
+def test_each_theme_filter_gives_its_cases(client, theme, expected):
+    response = client.get("/", {"theme": theme})
+    assert row_slugs(response) == expected
+    assert f"{len(expected)} case{'s' if len(expected) != 1 else ''}." in response.content.decode()
+
+
+@pytest.mark.parametrize("institution", TABLE_1)
+def test_each_institution_filter_gives_its_cases(client, institution):
+    assert row_slugs(client.get("/", {"institution": institution})) == TABLE_1[institution]
+
+
+def test_country_filter(client):
+    assert row_slugs(client.get("/", {"country": "FI"})) == TABLE_1["kela"]
+    assert row_slugs(client.get("/", {"country": ["FI", "CA"]})) == (
+        TABLE_1["esdc"] + TABLE_1["kela"]
+    )
+
+
+def test_two_themes_combine_as_or(client):
+    response = client.get("/", {"theme": ["leadership", "customer-centricity"]})
+    assert row_slugs(response) == TABLE_1["kela"] + ["leadership-engagement"]
+
+
+def test_theme_and_institution_combine_as_and(client):
+    assert (
+        row_slugs(client.get("/", {"theme": "innovation-system", "institution": "cpf"}))
+        == (THEME_ROWS["innovation-system"])
+    )
+    assert row_slugs(client.get("/", {"theme": "innovation-system", "institution": "kela"})) == []
+    response = client.get("/", {"theme": "agile-teamwork", "institution": ["kela", "esdc"]})
+    assert row_slugs(response) == TABLE_1["esdc"]
+
+
+def test_no_match_is_explained(client):
+    response = client.get("/", {"theme": "leadership", "institution": "kela"})
+    assert response.status_code == 200
+    assert "No cases match these filters." in response.content.decode()
+    assert 'href="/">Clear filters</a>' in response.content.decode()
+
+
+def test_filtered_url_round_trips(client):
+    """The form shows the filters that are on, so submitting it again gives the same view."""
+    url = "/?theme=leadership&theme=customer-centricity&country=SG&q=leader"
+    html = client.get(url).content.decode()
+    checked = set(
+        re.findall(r'<input type="checkbox" name="(\w+)" value="([^"]+)"[^>]*checked', html)
+    )
+    assert checked == {("theme", "leadership"), ("theme", "customer-centricity"), ("country", "SG")}
+    assert re.search(r'<input type="search" name="q" value="leader"', html)
+    resubmitted = {"theme": ["leadership", "customer-centricity"], "country": ["SG"], "q": "leader"}
+    assert row_slugs(client.get("/", resubmitted)) == row_slugs(client.get(url))
+    assert row_slugs(client.get(url)) == ["leadership-engagement"]
+
+
+def test_every_option_has_its_own_label(client):
+    html = client.get("/").content.decode()
+    for name, count in (("theme", 5), ("institution", 3), ("country", 3)):
+        ids = re.findall(rf'<input type="checkbox" name="{name}" value="[^"]+" id="([^"]+)"', html)
+        assert len(ids) == count
+        for input_id in ids:
+            assert f'<label for="{input_id}">' in html
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("passport", ["design-thinking"]),
+        ("GovCash", ["bold-experimentation"]),
+        ("govcash", ["bold-experimentation"]),
+        ("Canada Training Grant", ["agile-benefit-design"]),
+        ("shoulder risk", ["delegating-authority"]),  # only in the impact
+        ("no such words anywhere", []),
+    ],
+)
+def test_search_matches_title_summary_story_and_impacts(client, text, expected):
+    assert row_slugs(client.get("/", {"q": text})) == expected
+
+
+def test_search_and_filters_combine(client):
+    assert row_slugs(client.get("/", {"q": "staff", "institution": "cpf"})) == [
+        "delegating-authority",
+        "experimentation-fund",
+        "automation-and-play-labs",
+    ]
+
+
+def test_drafts_are_not_listed(client):
+    Innovation.objects.filter(slug="design-thinking").update(status=Innovation.Status.DRAFT)
+    slugs = row_slugs(client.get("/"))
+    assert "design-thinking" not in slugs
+    assert len(slugs) == 11
+    assert "design-thinking" not in row_slugs(client.get("/", {"q": "passport"}))
+
+
+def test_many_cases_are_paged_and_pages_keep_the_filters(client, add_cases):
+    add_cases(120, institution="kela", theme="leadership")
+    first = client.get("/", {"theme": "leadership"})
+    html = first.content.decode()
+    assert f"Showing 1–{PAGE_SIZE} of 121 cases." in html
+    assert len(row_slugs(first)) == PAGE_SIZE
+    assert 'href="?theme=leadership&amp;page=2" rel="next"' in html
+
+    last = client.get("/", {"theme": "leadership", "page": 3})
+    assert f"Showing {2 * PAGE_SIZE + 1}–121 of 121 cases." in last.content.decode()
+    seen = row_slugs(first) + row_slugs(client.get("/", {"theme": "leadership", "page": 2}))
+    seen += row_slugs(last)
+    assert len(seen) == len(set(seen)) == 121
+
+
+def test_home_query_count_is_fixed(client, add_cases, django_assert_num_queries):
+    # themes and institutions for the form, count, rows, impacts, themes of the rows
+    with django_assert_num_queries(6):
+        client.get("/", {"theme": "leadership", "q": "a"})
+    add_cases(200, theme="leadership")
+    with django_assert_num_queries(6):
+        response = client.get("/", {"theme": "leadership", "q": "a"})
+    assert len(row_slugs(response)) == PAGE_SIZE
+    with django_assert_num_queries(6):
+        client.get("/")

@@ -1,0 +1,138 @@
+"""Detail and list pages: one innovation, institutions, themes, and what visitors may not see."""
+
+import pytest
+
+from cases.models import Innovation
+
+from .conftest import row_slugs, summary_rows
+from .test_catalogue import THEME_ROWS
+from .test_seed import TABLE_1
+
+pytestmark = pytest.mark.django_db
+
+
+def test_innovation_page_tells_the_whole_case(client):
+    response = client.get("/innovations/solutions-without-borders/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for text in (
+        "<title>“Solutions without borders”: the Reject appeals management protocol (RAMP) (CPF)",
+        '<a href="/institutions/cpf/">Central Provident Fund Board</a> (CPF),',
+        "Singapore",
+        "uses a network of partners to solve customer problems.",  # summary
+        "Each month 4,000 appeals enter CPF",  # narrative
+        "Figure: <strong>17,000 people</strong>",
+        "Figure: <strong>over 40 organizations</strong>",
+        '<a href="/?theme=organizational-design">Organizational design and practices</a>',
+        "Wong, S. M. 2020. “If there&#x27;s any pain, we feel it first”, in Challenge, 8 December.",
+        "Innovation through collaboration in social security: Experiences of ISSA members.",
+    ):
+        assert text in html, text
+
+
+def test_innovation_page_shows_its_award(client):
+    html = client.get("/innovations/staff-capabilities-for-innovation/").content.decode()
+    assert "ISSA Good Practice Award 2020" in html
+    assert "“Service Transformation: Design-thinking and the Acceleration Hub”" in html
+    assert "Recognition" not in client.get("/innovations/design-thinking/").content.decode()
+
+
+def test_similar_cases_share_a_theme_most_shared_first(client):
+    response = client.get("/innovations/experimentation-fund/")
+    related = [case.slug for case in response.context["related"]]
+    assert related == ["automation-and-play-labs", "leadership-engagement"]
+    response = client.get("/innovations/leadership-engagement/")
+    assert [case.slug for case in response.context["related"]] == [
+        "experimentation-fund",
+        "automation-and-play-labs",
+    ]
+
+
+def test_similar_cases_leave_out_drafts(client):
+    Innovation.objects.filter(slug="automation-and-play-labs").update(status="draft")
+    response = client.get("/innovations/experimentation-fund/")
+    assert [case.slug for case in response.context["related"]] == ["leadership-engagement"]
+
+
+def test_theme_link_on_a_case_opens_the_filtered_catalogue(client):
+    assert (
+        row_slugs(client.get("/?theme=organizational-design"))
+        == (THEME_ROWS["organizational-design"])
+    )
+
+
+def test_a_draft_is_not_found_by_visitors(client, admin_client):
+    Innovation.objects.filter(slug="design-thinking").update(status=Innovation.Status.DRAFT)
+    response = client.get("/innovations/design-thinking/")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+    changelist = admin_client.get("/admin/cases/innovation/", {"status__exact": "draft"})
+    assert "Design thinking to clear the passport backlog" in changelist.content.decode()
+
+
+def test_unknown_pages_are_not_found(client):
+    for url in ("/innovations/nothing/", "/institutions/nothing/", "/themes/nothing/"):
+        assert client.get(url).status_code == 404
+
+
+def test_institution_list_and_page(client):
+    html = client.get("/institutions/").content.decode()
+    assert html.index("Employment and Social Development Canada") < html.index(
+        "Social Insurance Institution"
+    )
+    assert "Central Provident Fund Board (CPF)" in html
+    assert "6 cases" in html
+
+    response = client.get("/institutions/esdc/")
+    html = response.content.decode()
+    assert summary_rows(response) == [("ESDC, Canada", TABLE_1["esdc"])]
+    assert "45,000, across 10 provinces and five time zones" in html
+    assert "ISSA Good Practice Award 2020" in html
+    assert "<title>Employment and Social Development Canada ·" in html
+
+
+def test_institution_page_without_published_cases_says_so(client):
+    Innovation.objects.filter(institution__slug="kela").update(status=Innovation.Status.DRAFT)
+    html = client.get("/institutions/kela/").content.decode()
+    assert "This institution has no published cases yet." in html
+    assert "0 cases" in client.get("/institutions/").content.decode()
+
+
+def test_theme_list_and_page(client):
+    html = client.get("/themes/").content.decode()
+    assert html.index("Agile teamwork") < html.index("Sustained leadership engagement")
+    assert "problem-solving techniques" in html
+
+    response = client.get("/themes/innovation-system/")
+    assert row_slugs(response) == THEME_ROWS["innovation-system"]
+    assert "<title>Innovation system components ·" in response.content.decode()
+
+
+def test_every_page_has_landmarks_a_skip_link_and_language(client):
+    for url in ("/", "/innovations/design-thinking/", "/institutions/", "/themes/kela-x/"):
+        html = client.get(url).content.decode()
+        assert '<html lang="en">' in html
+        assert '<a class="skip-link" href="#main-content">' in html
+        assert '<main id="main-content"' in html
+        assert "<nav" in html and "<header" in html and "<footer" in html
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        # case with institution, themes, impacts, sources, awards, similar cases
+        ("/innovations/leadership-engagement/", 6),
+        # institution with facts, awards, count, rows, impacts, themes
+        ("/institutions/cpf/", 7),
+        # theme, count, rows, impacts, themes
+        ("/themes/leadership/", 5),
+        ("/institutions/", 1),
+        ("/themes/", 1),
+    ],
+)
+def test_page_query_counts_do_not_grow(client, add_cases, django_assert_num_queries, url, queries):
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+    add_cases(200, institution="cpf", theme="leadership")
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200

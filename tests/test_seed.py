@@ -1,0 +1,127 @@
+"""The seed: the article's Table 1, themes, institutions and sources, loaded as editors expect."""
+
+import pytest
+from django.core.management import call_command
+
+from cases.models import Award, Impact, Innovation, Institution, InstitutionFact, Source, Theme
+
+pytestmark = pytest.mark.django_db
+
+TABLE_1 = {
+    "esdc": ["agile-benefit-design", "staff-capabilities-for-innovation", "design-thinking"],
+    "kela": ["plain-language-website", "multi-disciplinary-project-teams", "user-profile-analyses"],
+    "cpf": [
+        "delegating-authority",
+        "solutions-without-borders",
+        "bold-experimentation",
+        "experimentation-fund",
+        "automation-and-play-labs",
+        "leadership-engagement",
+    ],
+}
+
+
+def empty_catalogue():
+    Innovation.objects.all().delete()
+    for model in (Institution, Theme, Source):
+        model.objects.all().delete()
+
+
+def test_seed_holds_the_article():
+    assert Institution.objects.count() == 3
+    assert Theme.objects.count() == 5
+    assert Innovation.objects.published().count() == 12
+    for slug, cases in TABLE_1.items():
+        assert (
+            list(
+                Innovation.objects.filter(institution__slug=slug)
+                .order_by("position")
+                .values_list("slug", flat=True)
+            )
+            == cases
+        )
+    assert {i.slug: i.country.code for i in Institution.objects.all()} == {
+        "esdc": "CA",
+        "kela": "FI",
+        "cpf": "SG",
+    }
+
+
+def test_every_case_has_an_impact_and_a_theme_and_every_theme_a_case():
+    assert not Innovation.objects.filter(impacts__isnull=True).exists()
+    assert not Innovation.objects.filter(themes__isnull=True).exists()
+    assert not Theme.objects.filter(innovations__isnull=True).exists()
+    assert set(Theme.objects.values_list("slug", flat=True)) == {
+        "agile-teamwork",
+        "customer-centricity",
+        "organizational-design",
+        "innovation-system",
+        "leadership",
+    }
+
+
+def test_figures_read_as_the_article_gives_them():
+    figures = set(
+        Impact.objects.exclude(figure=None).values_list("innovation__slug", "figure", "unit")
+    )
+    assert figures == {
+        ("agile-benefit-design", 8, "weeks"),
+        ("plain-language-website", 5000, "webpages"),
+        ("solutions-without-borders", 17000, "people"),
+        ("solutions-without-borders", 40, "organizations"),
+        ("bold-experimentation", 40000, "people"),
+    }
+    texts = {impact.figure_text for impact in Impact.objects.exclude(figure=None)}
+    assert texts == {
+        "less than 8 weeks",
+        "5,000 out of 8,000 webpages",
+        "17,000 people",
+        "over 40 organizations",
+        "over 40,000 people",
+    }
+
+
+def test_award_sources_and_key_facts():
+    award = Award.objects.get()
+    assert (award.name, award.year, award.innovation.slug) == (
+        "ISSA Good Practice Award",
+        2020,
+        "staff-capabilities-for-innovation",
+    )
+    assert "Acceleration Hub" in award.practice_title
+    assert Source.objects.count() == 4
+    assert set(Source.objects.get(slug="wong-2020").innovations.values_list("slug", flat=True)) == {
+        "solutions-without-borders"
+    }
+    assert set(
+        Source.objects.get(slug="nolan-2021").innovations.values_list("slug", flat=True)
+    ) == {"automation-and-play-labs"}
+    article = Source.objects.get(slug="innovation-through-collaboration")
+    assert article.innovations.count() == 12
+    assert InstitutionFact.objects.filter(
+        institution__slug="esdc", value__contains="38 million"
+    ).exists()
+    assert InstitutionFact.objects.filter(institution__slug="kela", value="80 per cent").exists()
+    assert InstitutionFact.objects.filter(institution__slug="cpf", value__contains="4,000").exists()
+
+
+def test_seed_loads_into_an_empty_catalogue(capsys):
+    empty_catalogue()
+    call_command("seed")
+    assert "Loaded the seed: 3 institutions, 5 themes, 12 innovations." in capsys.readouterr().out
+    assert Impact.objects.count() == 14
+    assert Innovation.objects.published().count() == 12
+
+
+def test_seed_again_changes_nothing_and_keeps_editors_work(capsys):
+    case = Innovation.objects.get(slug="design-thinking")
+    case.title = "Edited by an editor"
+    case.save()
+    Innovation.objects.get(slug="leadership-engagement").delete()
+
+    call_command("seed")
+
+    assert "Nothing was changed" in capsys.readouterr().out
+    assert Innovation.objects.get(slug="design-thinking").title == "Edited by an editor"
+    assert not Innovation.objects.filter(slug="leadership-engagement").exists()
+    assert Innovation.objects.count() == 11
