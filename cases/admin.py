@@ -2,7 +2,6 @@
 
 from django.contrib import admin
 from django.db import models
-from django.utils import timezone
 
 from .models import Award, Impact, Innovation, Institution, InstitutionFact, Source, Theme
 
@@ -38,12 +37,12 @@ class InnovationAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish the selected cases")
     def publish(self, request, queryset):
-        count = queryset.update(status=Innovation.Status.PUBLISHED, updated=timezone.now())
+        count = queryset.set_status(Innovation.Status.PUBLISHED)
         self.message_user(request, f"{count} case(s) published.")
 
     @admin.action(description="Return the selected cases to draft (hide them from visitors)")
     def return_to_draft(self, request, queryset):
-        count = queryset.update(status=Innovation.Status.DRAFT, updated=timezone.now())
+        count = queryset.set_status(Innovation.Status.DRAFT)
         self.message_user(request, f"{count} case(s) returned to draft.")
 
 

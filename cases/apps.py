@@ -1,4 +1,5 @@
-"""App configuration for the catalogue."""
+"""App configuration for the catalogue: connects the receivers that keep derived data
+(search vectors, the catalogue version behind the page cache) in step with every write."""
 
 from django.apps import AppConfig
 
@@ -6,3 +7,9 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "Catalogue"
+
+    def ready(self):
+        from . import pagecache, search
+
+        search.connect_receivers()
+        pagecache.connect_receivers()

@@ -1,33 +1,58 @@
-"""What the catalogue can be filtered by, and how: the FilterSet behind `/` and its form.
+"""What the catalogue can be filtered by, and how: the FilterSet behind `/`, with its facets.
 
 Repeated parameters combine as OR within a parameter and AND across parameters:
 `?theme=a&theme=b&institution=kela` means (theme a OR theme b) AND institution kela.
+
+Each theme, institution and country option shows how many cases choosing it would give,
+given the other active filters. Two grouped queries give all of them: one over themes, one
+over institutions (which also gives the countries). The options come from those same queries,
+so an unknown value is found there too, and the total number of results is their sum.
 """
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
+from django.db.models import Count, Q
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
+from . import search
 from .models import Innovation, Institution, Theme
 
 SEARCH_MAX_LENGTH = 200
+SLUG = re.compile(r"^[-\w]{1,50}$", re.ASCII)
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    checked: bool
+
+
+def unknown_value_message(noun, value):
+    shown = Truncator(value).chars(40)
+    return f"There is no {noun} “{shown}” in the catalogue. Choose from the list instead."
 
 
 class OptionsField(forms.MultipleChoiceField):
-    """Checkbox options whose error names the unknown value, shortened, in plain words."""
+    """Checkbox values of the right shape; whether each exists is checked against the facets."""
 
-    def __init__(self, *args, noun="option", **kwargs):
+    def __init__(self, *args, noun="option", pattern=SLUG, **kwargs):
         self.noun = noun
+        self.pattern = pattern
         super().__init__(*args, **kwargs)
 
     def validate(self, value):
         for item in value:
-            if not self.valid_value(item):
-                shown = Truncator(item).chars(40)
+            if not self.pattern.match(item):
                 raise forms.ValidationError(
-                    f"There is no {self.noun} “{shown}” in the catalogue. "
-                    f"Choose from the list instead.",
-                    code="invalid_choice",
+                    unknown_value_message(self.noun, item), code="invalid_choice"
                 )
 
 
@@ -36,18 +61,16 @@ class OptionsFilter(django_filters.MultipleChoiceFilter):
 
 
 def checkboxes(label, noun, **kwargs):
-    return OptionsFilter(
-        label=label,
-        widget=forms.CheckboxSelectMultiple,
-        noun=noun,
-        **kwargs,
-    )
+    return OptionsFilter(label=label, widget=forms.CheckboxSelectMultiple, noun=noun, **kwargs)
 
 
 class InnovationFilter(django_filters.FilterSet):
-    theme = checkboxes("Success-factor theme", "theme", method="filter_theme")
-    institution = checkboxes("Institution", "institution", field_name="institution__slug")
-    country = checkboxes("Country", "country", field_name="institution__country")
+    SORTS = [
+        ("table", "Summary table order"),
+        ("newest", "Newest first"),
+        ("relevance", "Best match (when searching)"),
+    ]
+
     q = django_filters.CharFilter(
         label="Search",
         method="filter_q",
@@ -61,37 +84,197 @@ class InnovationFilter(django_filters.FilterSet):
             "searched for (a null character). Remove it and try again.",
         },
     )
+    theme = checkboxes("Success-factor theme", "theme", method="filter_theme")
+    institution = checkboxes("Institution", "institution", field_name="institution__slug")
+    country = checkboxes(
+        "Country", "country", field_name="institution__country", pattern=COUNTRY_CODE
+    )
+    sort = django_filters.ChoiceFilter(
+        label="Sort by",
+        choices=SORTS,
+        method="filter_sort",
+        empty_label=None,
+        error_messages={"invalid_choice": "Choose one of the listed ways to sort."},
+    )
+
+    FACETS = ("theme", "institution", "country")
 
     class Meta:
         model = Innovation
         fields = []
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        institutions = list(Institution.objects.only("slug", "name", "acronym", "country"))
-        themes = Theme.objects.only("slug", "name")
-        self.filters["theme"].extra["choices"] = [(t.slug, t.name) for t in themes]
-        self.filters["institution"].extra["choices"] = [
-            (i.slug, i.short_name) for i in institutions
-        ]
-        countries = {i.country.code: i.country.name for i in institutions}
-        self.filters["country"].extra["choices"] = sorted(
-            countries.items(), key=lambda item: item[1]
-        )
+    # Filtering --------------------------------------------------------------------------
 
     def filter_theme(self, queryset, name, value):
         return queryset.with_any_theme(value)
 
     def filter_q(self, queryset, name, value):
-        return queryset.matching(value)
+        return queryset.search(value)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset  # ordering is applied last, in `rows`, once we know if q is searched
+
+    def filter_queryset(self, queryset, leave_out=()):
+        for name, value in self.form.cleaned_data.items():
+            if name not in leave_out:
+                queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def is_valid(self):
+        return self.valid
+
+    @cached_property
+    def valid(self):
+        """No filters at all, or well-formed values that the catalogue has. A value of the
+        right shape that the catalogue does not have becomes a form error here."""
+        if not self.is_bound:
+            return True
+        if not self.form.is_valid():
+            return False
+        valid = True
+        for name in self.FACETS:
+            known = {option.value for option in self.facets[name]}
+            for value in self.form.cleaned_data.get(name) or []:
+                if value not in known:
+                    self.form.add_error(name, unknown_value_message(name, value))
+                    valid = False
+        return valid
 
     @property
+    def search_text(self):
+        return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q") or ""
+
+    @property
+    def search_terms(self):
+        return search.search_terms(self.search_text)
+
+    @cached_property
+    def unsearchable(self):
+        """True when q holds only stop words or punctuation: nothing can match it."""
+        return bool(self.search_text) and not search.search_terms(self.search_text)
+
+    @cached_property
+    def chosen_sort(self):
+        chosen = self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort")
+        if chosen == "relevance" and not self.search_text:
+            return "table"
+        return chosen or ("relevance" if self.search_text else "table")
+
+    @cached_property
     def rows(self):
-        """The filtered cases; none when a value is not valid, so the form can explain why."""
-        if self.is_bound and not self.is_valid():
+        """The filtered cases in the chosen order; none when a value is not valid, so the form
+        can explain why."""
+        if not self.is_valid() or self.unsearchable:
             return self.queryset.none()
-        return self.qs
+        rows = self.qs
+        if self.chosen_sort == "newest":
+            return rows.newest_first()
+        if self.chosen_sort == "relevance":
+            return rows.by_relevance()
+        return rows.in_table_order()
 
     @property
     def is_active(self):
-        return any(self.form.data.get(name) for name in self.filters)
+        return any(self.form.data.get(name) for name in self.FACETS + ("q",))
+
+    # Facets -----------------------------------------------------------------------------
+
+    def _selected(self, name):
+        if not self.is_bound or not self.form.is_valid():
+            return set(self.form.data.getlist(name) if self.is_bound else [])
+        return set(self.form.cleaned_data.get(name) or [])
+
+    def _cases_without(self, *names):
+        """Published cases matching every active filter except `names`, for their counts."""
+        cases = Innovation.objects.published()
+        if self.unsearchable:
+            return cases.none().values("pk")
+        if self.is_bound and self.form.is_valid():
+            cases = self.filter_queryset(cases, leave_out={*names, "sort"})
+        return cases.values("pk")
+
+    @cached_property
+    def facets(self):
+        """{facet name: [Option, ...]} for theme, institution and country, in two queries."""
+        themes = Theme.objects.with_case_counts(self._cases_without("theme"))
+        institutions = Institution.objects.with_case_counts(
+            self._cases_without("institution")
+        ).annotate(
+            country_count=Count(
+                "innovations", filter=Q(innovations__in=self._cases_without("country"))
+            )
+        )
+        institutions = list(institutions.only("slug", "name", "acronym", "country"))
+
+        countries = {}
+        for institution in institutions:
+            code = institution.country.code
+            name, count = countries.get(code, (institution.country.name, 0))
+            countries[code] = (name, count + institution.country_count)
+
+        def options(name, items):
+            chosen = self._selected(name)
+            return [Option(value, label, count, value in chosen) for value, label, count in items]
+
+        return {
+            "theme": options("theme", ((t.slug, t.name, t.case_count) for t in themes)),
+            "institution": options(
+                "institution", ((i.slug, i.short_name, i.case_count) for i in institutions)
+            ),
+            "country": options(
+                "country",
+                sorted(
+                    ((code, name, count) for code, (name, count) in countries.items()),
+                    key=lambda item: item[1],
+                ),
+            ),
+        }
+
+    @property
+    def facet_groups(self):
+        """(form field, options) per facet, for the template."""
+        return [(self.form[name], self.facets[name]) for name in self.FACETS]
+
+    @property
+    def total(self):
+        """The number of rows, from the institution facet: every case has one institution."""
+        if not self.is_valid() or self.unsearchable:
+            return 0
+        chosen = self._selected("institution")
+        return sum(
+            option.count
+            for option in self.facets["institution"]
+            if not chosen or option.value in chosen
+        )
+
+    # The success-factor matrix ------------------------------------------------------------
+
+    def theme_institution_grid(self):
+        """Themes (rows) by institutions (columns): how many cases have both, given the other
+        active filters (country, search). Chosen themes or institutions narrow the grid."""
+        pairs = (
+            Innovation.themes.through.objects.filter(
+                innovation__in=self._cases_without("theme", "institution")
+            )
+            .values_list("theme__slug", "innovation__institution__slug")
+            .annotate(count=Count("innovation_id"))
+        )
+        counts = {(theme, institution): count for theme, institution, count in pairs}
+
+        def shown(name):
+            options = self.facets[name]
+            chosen = self._selected(name)
+            return [option for option in options if not chosen or option.value in chosen]
+
+        cleaned = self.form.cleaned_data if self.is_bound else {}
+        kept = {name: cleaned[name] for name in ("country", "q") if cleaned.get(name)}
+        columns = shown("institution")
+        rows = []
+        for theme in shown("theme"):
+            cells = []
+            for institution in columns:
+                count = counts.get((theme.value, institution.value), 0)
+                query = {"theme": theme.value, "institution": institution.value, **kept}
+                cells.append((institution, count, "?" + urlencode(query, doseq=True)))
+            rows.append((theme, cells))
+        return {"columns": columns, "rows": rows}

@@ -1,14 +1,18 @@
 """The catalogue's tables and their rules, with the QuerySets that views read through.
 
-Theme, Institution (with its key facts), Source, Innovation (a case), Impact and Award.
+Theme, Institution (with its key facts), Source, Innovation (a case), Impact and Award, and
+CatalogueVersion, the counter that every change to the catalogue moves on (see pagecache.py).
 Every table a fixture touches has a natural key (its slug) so fixtures stay readable.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django_countries.fields import CountryField
+
+from . import search
 
 
 class SlugManager(models.Manager):
@@ -21,11 +25,15 @@ class SlugManager(models.Manager):
 class CaseListQuerySet(models.QuerySet):
     """For tables that innovations point to: institutions and themes."""
 
-    def with_case_counts(self):
-        """Each row with `case_count`, its number of published innovations. The model's own
-        ordering is restated because Django drops Meta.ordering from grouped queries."""
-        published = Q(innovations__status=Innovation.Status.PUBLISHED)
-        return self.annotate(case_count=Count("innovations", filter=published)).order_by(
+    def with_case_counts(self, cases=None):
+        """Each row with `case_count`: how many of `cases` (default: the published
+        innovations) it has. The model's ordering is restated because Django drops
+        Meta.ordering from grouped queries."""
+        if cases is None:
+            counted = Q(innovations__status=Innovation.Status.PUBLISHED)
+        else:
+            counted = Q(innovations__in=cases)
+        return self.annotate(case_count=Count("innovations", filter=counted)).order_by(
             *self.model._meta.ordering
         )
 
@@ -178,15 +186,29 @@ class InnovationQuerySet(models.QuerySet):
         through = Innovation.themes.through.objects.filter(theme__slug__in=slugs)
         return self.filter(pk__in=through.values("innovation_id"))
 
-    def matching(self, text):
-        """A plain, case-insensitive match over title, summary, narrative and impacts."""
-        impacts = Impact.objects.filter(statement__icontains=text).values("innovation_id")
-        return self.filter(
-            Q(title__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(body__icontains=text)
-            | Q(pk__in=impacts)
+    def search(self, text):
+        """Cases matching `text`, annotated with `rank` and a highlighted `headline`;
+        see search.py for how each database does it."""
+        return search.search(self, text)
+
+    def newest_first(self):
+        return self.order_by("-created", "-pk")
+
+    def by_relevance(self):
+        """Best match first (after search()); ties keep Table 1's order."""
+        return self.order_by(
+            "-rank", "institution__position", "institution__name", "position", "title"
         )
+
+    def set_status(self, status):
+        """Publish or withdraw many cases at once. A bulk update sends no signals, so this
+        moves the catalogue version on itself: no visitor may see a cached page from before."""
+        count = self.update(status=status, updated=timezone.now())
+        CatalogueVersion.bump()
+        return count
+
+    def refresh_search_vectors(self):
+        search.refresh_search_vectors(self)
 
     def sharing_themes_with(self, innovation):
         """Other cases with a theme in common: most themes shared first, then the same
@@ -237,12 +259,17 @@ class Innovation(models.Model):
     # Defaults rather than auto_now: loaddata saves raw, and would otherwise leave them empty.
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now, editable=False)
+    # Kept by search.py from this row and its impacts, themes and institution; PostgreSQL only.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = SlugManager.from_queryset(InnovationQuerySet)()
 
     class Meta:
         ordering = ["position", "title"]
-        indexes = [models.Index(fields=["status", "institution", "position"])]
+        indexes = [
+            models.Index(fields=["status", "institution", "position"]),
+            models.Index(fields=["status", "-created"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="innovation_status_valid"
@@ -332,3 +359,22 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.name} {self.year}"
+
+
+class CatalogueVersion(models.Model):
+    """One row whose number moves on with every change to the catalogue's data. Cached pages
+    are stored under the number they were made at, so a change makes them unreachable."""
+
+    number = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"Catalogue version {self.number}"
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+
+    @classmethod
+    def bump(cls):
+        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
+            cls.objects.get_or_create(pk=1, defaults={"number": 1})

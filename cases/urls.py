@@ -13,4 +13,6 @@ urlpatterns = [
     path("institutions/<slug:slug>/", views.institution_detail, name="institution"),
     path("themes/", views.theme_list, name="themes"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("compare/", views.compare, name="compare"),
 ]

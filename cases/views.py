@@ -1,22 +1,27 @@
-"""Public pages: pick the rows, render. Filtering lives in filters.py, queries in models.py."""
+"""Public pages: pick the rows, render. Filtering lives in filters.py, queries in models.py,
+and every page here is cached per address and catalogue version (pagecache.py)."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.text import Truncator
 
 from .filters import InnovationFilter
+from .forms import CompareForm
 from .models import Award, Innovation, Institution, Theme
+from .pagecache import cached_page
 
 PAGE_SIZE = 50
 RELATED_LIMIT = 5
 
 
-def paginate(request, rows):
+def paginate(request, rows, count=None):
     """The requested page of rows, and a plain message when the page asked for does not exist.
 
     A bad page number is a reader's slip or an old link, so it shows a real page with an
-    explanation instead of an error."""
+    explanation instead of an error. `count`, when the caller knows it, saves a query."""
     paginator = Paginator(rows, PAGE_SIZE)
+    if count is not None:
+        paginator.count = count
     asked = request.GET.get("page", "1")
     try:
         return paginator.page(asked), ""
@@ -36,9 +41,10 @@ def published_cases():
     return Innovation.objects.published().for_summary_table()
 
 
+@cached_page
 def catalogue(request):
     filterset = InnovationFilter(request.GET or None, queryset=published_cases())
-    page, page_problem = paginate(request, filterset.rows)
+    page, page_problem = paginate(request, filterset.rows, count=filterset.total)
     return render(
         request,
         "cases/catalogue.html",
@@ -46,6 +52,28 @@ def catalogue(request):
     )
 
 
+@cached_page
+def matrix(request):
+    filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
+    grid = filterset.theme_institution_grid() if filterset.is_valid() else None
+    return render(request, "cases/matrix.html", {"filter": filterset, "grid": grid})
+
+
+@cached_page
+def compare(request):
+    form = CompareForm(request.GET)
+    cases, missing = [], []
+    if form.is_valid():
+        slugs = form.cleaned_data["i"]
+        found = {
+            c.slug: c for c in Innovation.objects.published().for_detail().filter(slug__in=slugs)
+        }
+        cases = [found[slug] for slug in slugs if slug in found]
+        missing = [slug for slug in slugs if slug not in found]
+    return render(request, "cases/compare.html", {"form": form, "cases": cases, "missing": missing})
+
+
+@cached_page
 def innovation_detail(request, slug):
     innovation = get_object_or_404(Innovation.objects.published().for_detail(), slug=slug)
     related = Innovation.objects.published().sharing_themes_with(innovation)[:RELATED_LIMIT]
@@ -56,11 +84,13 @@ def innovation_detail(request, slug):
     )
 
 
+@cached_page
 def institution_list(request):
     institutions = Institution.objects.with_case_counts()
     return render(request, "cases/institution_list.html", {"institutions": institutions})
 
 
+@cached_page
 def institution_detail(request, slug):
     institution = get_object_or_404(Institution.objects.prefetch_related("facts"), slug=slug)
     awards = Award.objects.filter(
@@ -79,11 +109,13 @@ def institution_detail(request, slug):
     )
 
 
+@cached_page
 def theme_list(request):
     themes = Theme.objects.with_case_counts()
     return render(request, "cases/theme_list.html", {"themes": themes})
 
 
+@cached_page
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     page, page_problem = paginate(request, published_cases().with_any_theme([slug]))

@@ -6,9 +6,10 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
-from cases.models import Impact, Innovation, Institution, Theme
+from cases.models import CatalogueVersion, Impact, Innovation, Institution, Theme
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -25,6 +26,13 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Every database test starts from the seed; each test's changes are rolled back."""
     with django_db_blocker.unblock():
         call_command("seed", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def empty_page_cache():
+    """Each test rolls the database back, catalogue version included, so cached pages from
+    one test must not be served in the next."""
+    cache.clear()
 
 
 @pytest.fixture
@@ -54,6 +62,9 @@ def add_cases(db):
             for case in cases
             for n in (1, 2)
         )
+        # Bulk writes send no signals: do what the receivers would have done.
+        Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
+        CatalogueVersion.bump()
         return cases
 
     return add

@@ -1,0 +1,206 @@
+"""Search for `q`: ranked full-text search on PostgreSQL, a plain word match on SQLite.
+
+Both sit behind one interface, `Innovation.objects.search(text)`, which keeps the cases that
+match, annotates `rank` (higher is better) and `headline` (the summary with matched words
+between MARK_START and MARK_END), and leaves ordering to the caller.
+
+On PostgreSQL each innovation stores its weighted document in `search_vector`: title (A),
+summary and impacts (B), narrative (C), institution and theme names (D). A GIN index on that
+column (migration 0002) serves `search_vector @@ websearch_to_tsquery('english', q)`. A stored
+vector, rather than an expression index, because the document spans four tables and an index
+expression can only read one row. `refresh_search_vectors` rebuilds it in one UPDATE, and the
+receivers at the bottom call it whenever a case, its impacts, themes, institution or a theme
+changes, whatever saved them (admin, shell, loaddata).
+"""
+
+import re
+
+from django.db import connection
+from django.db.models import F, FloatField, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+
+SEARCH_CONFIG = "english"
+# Private-use characters: they never occur in typed text, so they can be turned into <mark>
+# after the text around them has been escaped.
+MARK_START, MARK_END = "\ue000", "\ue001"
+
+# PostgreSQL's English stop words (snowball), so both databases agree on what cannot be
+# searched for on its own.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been before
+    being below between both but by can did do does doing don down during each few for from
+    further had has have having he her here hers herself him himself his how i if in into is it
+    its itself just me more most my myself no nor not now of off on once only or other our ours
+    ourselves out over own s same she should so some such t than that the their theirs them
+    themselves then there these they this those through to too under until up very was we were
+    what when where which while who whom why will with you your yours yourself yourselves""".split()
+)
+WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(text):
+    """The words of `text` that can be searched for: no punctuation, no stop words."""
+    return [word for word in WORD.findall(text.lower()) if word not in STOP_WORDS]
+
+
+def using_postgres():
+    return connection.vendor == "postgresql"
+
+
+def search(queryset, text):
+    if using_postgres():
+        return _postgres_search(queryset, text)
+    return _plain_search(queryset, text)
+
+
+def _postgres_search(queryset, text):
+    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+
+    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return queryset.filter(search_vector=query).annotate(
+        rank=SearchRank(F("search_vector"), query),
+        headline=SearchHeadline(
+            "summary",
+            query,
+            config=SEARCH_CONFIG,
+            start_sel=MARK_START,
+            stop_sel=MARK_END,
+            highlight_all=True,
+        ),
+    )
+
+
+def _plain_search(queryset, text):
+    """Every searchable word must occur, in any of the fields, in any case."""
+    from .models import Impact, Innovation, Institution, Theme
+
+    for word in search_terms(text):
+        impacts = Impact.objects.filter(statement__icontains=word).values("innovation_id")
+        themes = Innovation.themes.through.objects.filter(
+            theme__in=Theme.objects.filter(name__icontains=word)
+        ).values("innovation_id")
+        institutions = Institution.objects.filter(
+            Q(name__icontains=word) | Q(acronym__icontains=word)
+        )
+        queryset = queryset.filter(
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(body__icontains=word)
+            | Q(pk__in=impacts)
+            | Q(pk__in=themes)
+            | Q(institution__in=institutions)
+        )
+    return queryset.annotate(rank=Value(1.0, output_field=FloatField()), headline=F("summary"))
+
+
+def mark_words(text, terms):
+    """Wrap the searched words in marks, for databases that give no headline of their own."""
+    if not terms or MARK_START in text:
+        return text
+    pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\w*", re.I)
+    return pattern.sub(lambda m: MARK_START + m.group(0) + MARK_END, text)
+
+
+# Keeping the stored vectors in step -------------------------------------------------------
+
+
+def _document_vector():
+    from django.contrib.postgres.aggregates import StringAgg
+    from django.contrib.postgres.search import SearchVector
+
+    from .models import Impact, Innovation, Institution
+
+    impacts = (
+        Impact.objects.filter(innovation=OuterRef("pk"))
+        .values("innovation")
+        .annotate(text=StringAgg("statement", delimiter=" "))
+        .values("text")
+    )
+    themes = (
+        Innovation.themes.through.objects.filter(innovation=OuterRef("pk"))
+        .values("innovation")
+        .annotate(text=StringAgg("theme__name", delimiter=" "))
+        .values("text")
+    )
+    institution = (
+        Institution.objects.filter(pk=OuterRef("institution_id"))
+        .annotate(text=Concat("name", Value(" "), "acronym", output_field=TextField()))
+        .values("text")
+    )
+
+    def weighted(expression, weight):
+        return SearchVector(expression, weight=weight, config=SEARCH_CONFIG)
+
+    return (
+        weighted("title", "A")
+        + weighted("summary", "B")
+        + weighted(Subquery(impacts, output_field=TextField()), "B")
+        + weighted("body", "C")
+        + weighted(Subquery(institution, output_field=TextField()), "D")
+        + weighted(Subquery(themes, output_field=TextField()), "D")
+    )
+
+
+def refresh_search_vectors(queryset):
+    """Rebuild the stored search document of these cases (PostgreSQL only)."""
+    if using_postgres():
+        queryset.update(search_vector=_document_vector())
+
+
+def _refresh_cases(**lookup):
+    from .models import Innovation
+
+    refresh_search_vectors(Innovation.objects.filter(**lookup))
+
+
+def _innovation_saved(sender, instance, **kwargs):
+    _refresh_cases(pk=instance.pk)
+
+
+def _impact_changed(sender, instance, **kwargs):
+    _refresh_cases(pk=instance.innovation_id)
+
+
+def _institution_saved(sender, instance, **kwargs):
+    _refresh_cases(institution=instance)
+
+
+def _theme_saved(sender, instance, **kwargs):
+    _refresh_cases(themes=instance)
+
+
+def _remember_theme_cases(sender, instance, **kwargs):
+    """Before a theme loses its links, note its cases: afterwards nothing records them."""
+    instance._cases_to_refresh = list(instance.innovations.values_list("pk", flat=True))
+
+
+def _refresh_remembered_cases(sender, instance, **kwargs):
+    _refresh_cases(pk__in=getattr(instance, "_cases_to_refresh", []))
+
+
+def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action in {"post_add", "post_remove", "post_clear"}:
+            _refresh_cases(pk=instance.pk)
+    elif action == "pre_clear":
+        _remember_theme_cases(sender, instance)
+    elif action == "post_clear":
+        _refresh_remembered_cases(sender, instance)
+    elif action in {"post_add", "post_remove"}:
+        _refresh_cases(pk__in=pk_set)
+
+
+def connect_receivers():
+    from .models import Impact, Innovation, Institution, Theme
+
+    post_save.connect(_innovation_saved, sender=Innovation, dispatch_uid="search-innovation")
+    post_save.connect(_impact_changed, sender=Impact, dispatch_uid="search-impact-save")
+    post_delete.connect(_impact_changed, sender=Impact, dispatch_uid="search-impact-delete")
+    post_save.connect(_institution_saved, sender=Institution, dispatch_uid="search-institution")
+    post_save.connect(_theme_saved, sender=Theme, dispatch_uid="search-theme")
+    pre_delete.connect(_remember_theme_cases, sender=Theme, dispatch_uid="search-theme-pre")
+    post_delete.connect(_refresh_remembered_cases, sender=Theme, dispatch_uid="search-theme-del")
+    m2m_changed.connect(
+        _themes_changed, sender=Innovation.themes.through, dispatch_uid="search-themes"
+    )
