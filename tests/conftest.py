@@ -70,6 +70,12 @@ def add_cases(db):
     return add
 
 
+def fresh_get(client, url, params=None):
+    """A request rendered now, not served from the page cache, so its context can be read."""
+    cache.clear()
+    return client.get(url, params)
+
+
 def summary_rows(response):
     """The summary table as a reader sees it: [(institution heading, [case slugs]), ...]."""
     html = response.content.decode()

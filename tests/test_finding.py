@@ -1,0 +1,293 @@
+"""Facet counts, the success-factor matrix, similar cases, comparing, sorting, and the page
+cache never showing a page from before an editor's change."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases.models import Impact, Innovation, Theme
+
+from .conftest import form_data, fresh_get, row_slugs
+from .test_seed import TABLE_1
+
+pytestmark = pytest.mark.django_db
+
+THEMES = [
+    "agile-teamwork",
+    "customer-centricity",
+    "organizational-design",
+    "innovation-system",
+    "leadership",
+]
+WORDS = ["", "staff", "customer", "passport", "innovation", "the", "network"]
+
+
+def facet_counts(response):
+    return {
+        name: {option.value: option.count for option in options}
+        for name, options in response.context["filter"].facets.items()
+    }
+
+
+def shown_rows(response):
+    """How many rows the table really has, counted by the database, not from the facets."""
+    return response.context["filter"].rows.count()
+
+
+@pytest.fixture
+def richer_catalogue(add_cases):
+    add_cases(4, institution="kela", theme="leadership")
+    add_cases(3, institution="esdc", theme="innovation-system")
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    themes=st.lists(st.sampled_from(THEMES), max_size=2, unique=True),
+    institutions=st.lists(st.sampled_from(list(TABLE_1)), max_size=2, unique=True),
+    countries=st.lists(st.sampled_from(["CA", "FI", "SG"]), max_size=2, unique=True),
+    q=st.sampled_from(WORDS),
+)
+def test_each_facet_count_is_what_choosing_the_option_gives(
+    client, richer_catalogue, themes, institutions, countries, q
+):
+    params = {"theme": themes, "institution": institutions, "country": countries, "q": q}
+    response = fresh_get(client, "/", params)
+    assert response.context["page"].paginator.count == shown_rows(response)
+    for name, counts in facet_counts(response).items():
+        for value, count in counts.items():
+            chosen = fresh_get(client, "/", {**params, name: [value]})
+            assert count == shown_rows(chosen), (name, value, params)
+
+
+def test_facet_counts_are_in_the_labels_and_zero_options_stay(client):
+    html = client.get("/", {"institution": "kela"}).content.decode()
+    label = re.search(r'<label for="id_theme_customer-centricity">(.*?)</label>', html, re.S)
+    assert "Customer centricity" in label.group(1) and "(3" in label.group(1)
+    label = re.search(r'<label for="id_theme_leadership">(.*?)</label>', html, re.S)
+    assert "(0" in label.group(1)
+    # Choosing an institution does not hide the others: their counts say what they'd give.
+    label = re.search(r'<label for="id_institution_cpf">(.*?)</label>', html, re.S)
+    assert "(6" in label.group(1)
+
+
+def matrix_cells(response):
+    html = response.content.decode()
+    table = re.search(r'<table id="matrix".*?</table>', html, re.S).group(0)
+    return [
+        (unescape(href), int(count))
+        for href, count in re.findall(r'<td><a href="([^"]+)"[^>]*>(\d+)</a></td>', table)
+    ]
+
+
+def test_matrix_shows_themes_by_institution(client):
+    response = fresh_get(client, "/matrix/")
+    assert response.status_code == 200
+    grid = response.context["grid"]
+    assert [theme.value for theme, _ in grid["rows"]] == THEMES
+    assert [institution.value for institution in grid["columns"]] == ["esdc", "kela", "cpf"]
+    counts = [[count for _, count, _ in cells] for _, cells in grid["rows"]]
+    assert counts == [[3, 0, 0], [0, 3, 0], [0, 0, 3], [0, 0, 3], [0, 0, 1]]
+    assert "/?theme=agile-teamwork&institution=esdc" in [href for href, _ in matrix_cells(response)]
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"country": "SG"}, {"q": "staff"}, {"theme": "leadership", "country": "FI"}]
+)
+def test_each_matrix_cell_equals_the_rows_of_the_table_it_links_to(
+    client, richer_catalogue, params
+):
+    cells = matrix_cells(client.get("/matrix/", params))
+    assert cells
+    for href, count in cells:
+        assert count == shown_rows(fresh_get(client, href)), href
+
+
+def test_matrix_with_bad_filters_explains(client):
+    response = client.get("/matrix/", {"theme": "nothing"})
+    assert response.status_code == 200
+    assert "There is no theme “nothing” in the catalogue." in response.content.decode()
+
+
+def test_home_links_to_the_matrix_with_its_filters(client):
+    html = client.get("/", {"country": "SG"}).content.decode()
+    assert 'href="/matrix/?country=SG"' in html
+
+
+def test_similar_cases_are_symmetric_never_self_never_draft(client):
+    Innovation.objects.filter(slug="automation-and-play-labs").update(status="draft")
+    related = {}
+    for case in Innovation.objects.published():
+        response = fresh_get(client, case.get_absolute_url())
+        related[case.slug] = {other.slug for other in response.context["related"]}
+        assert case.slug not in related[case.slug]
+        assert "automation-and-play-labs" not in related[case.slug]
+    for slug, others in related.items():
+        for other in others:
+            assert slug in related[other], (slug, other)
+    assert related["experimentation-fund"] == {"leadership-engagement"}
+
+
+def test_similar_cases_prefer_more_shared_themes_then_the_same_country(client, add_cases):
+    (kela_case,) = add_cases(1, institution="kela", theme="innovation-system")
+    (cpf_case,) = add_cases(1, institution="cpf", theme="innovation-system")
+    both = Theme.objects.filter(slug__in=["innovation-system", "leadership"])
+    kela_case.themes.set(both)
+    response = fresh_get(client, "/innovations/leadership-engagement/")
+    slugs = [case.slug for case in response.context["related"]]
+    assert slugs[0] == kela_case.slug  # two themes in common
+    assert slugs[1:] == ["experimentation-fund", "automation-and-play-labs", cpf_case.slug]
+    # Same themes in common: the case from the same country (Singapore) comes first.
+    response = fresh_get(client, f"/innovations/{kela_case.slug}/")
+    slugs = [case.slug for case in response.context["related"]]
+    assert slugs[0] == "leadership-engagement"
+
+
+def compare_columns(response):
+    html = response.content.decode()
+    table = re.search(r'<table id="compare".*?</table>', html, re.S)
+    if not table:
+        return []
+    return re.findall(r'<th scope="col"><a href="/innovations/([^/]+)/">', table.group(0))
+
+
+@pytest.mark.parametrize(
+    "slugs",
+    [
+        ["design-thinking", "bold-experimentation"],
+        ["plain-language-website", "design-thinking", "experimentation-fund"],
+        [
+            "delegating-authority",
+            "agile-benefit-design",
+            "user-profile-analyses",
+            "design-thinking",
+        ],
+    ],
+)
+def test_compare_shows_two_to_four_cases_side_by_side(client, slugs):
+    response = client.get("/compare/", {"i": slugs})
+    assert response.status_code == 200
+    assert compare_columns(response) == slugs
+    html = response.content.decode()
+    for row in ("Institution", "Country", "Themes", "Summary", "Impact", "Sources"):
+        assert f'<th scope="row">{row}</th>' in html
+
+
+def test_compare_shows_figures_and_sources(client):
+    html = client.get("/compare/", {"i": ["bold-experimentation", "automation-and-play-labs"]})
+    html = html.content.decode()
+    assert "Figure: <strong>over 40,000 people</strong>" in html
+    assert "Nolan, S. 2021." in html
+    assert "Singapore" in html
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({}, "Choose two to four cases to compare"),
+        ({"i": "design-thinking"}, "Choose at least one more case"),
+        ({"i": ["design-thinking", "design-thinking"]}, "Choose at least one more case"),
+        (
+            {"i": [slug for slugs in TABLE_1.values() for slug in slugs][:5]},
+            "You chose 5 cases. You can compare at most 4 at once.",
+        ),
+        ({"i": ["design-thinking", "no-such-case"]}, "We could not find this case"),
+        ({"i": ["design-thinking", "bad slug!"]}, "There is no case “bad slug!”"),
+        ({"i": ["design-thinking", "x\x00"]}, "There is no case"),
+    ],
+)
+def test_compare_explains_what_it_cannot_show(client, params, message):
+    response = client.get("/compare/", params)
+    assert response.status_code == 200
+    assert message in unescape(response.content.decode())
+    assert compare_columns(response) == []
+
+
+def test_compare_leaves_out_drafts_and_says_so(client):
+    Innovation.objects.filter(slug="design-thinking").update(status="draft")
+    slugs = ["design-thinking", "bold-experimentation", "plain-language-website"]
+    response = client.get("/compare/", {"i": slugs})
+    assert compare_columns(response) == ["bold-experimentation", "plain-language-website"]
+    assert "We could not find this case in the catalogue: “design-thinking”." in (
+        unescape(response.content.decode())
+    )
+
+
+def test_compare_form_on_the_table_works_without_javascript(client):
+    """The table's checkboxes belong to the compare form; ticking two and submitting it
+    opens the comparison."""
+    html = client.get("/").content.decode()
+    assert '<form id="compare-form" class="compare-form" method="get" action="/compare/">' in html
+    boxes = re.findall(
+        r'<input type="checkbox" name="i" value="([^"]+)"[^>]*form="compare-form"', html
+    )
+    assert len(boxes) == 12
+    response = client.get("/compare/", {"i": boxes[:2]})
+    assert compare_columns(response) == boxes[:2]
+
+
+def test_sort_newest_first(client, add_cases):
+    (newest,) = add_cases(1, institution="esdc")
+    Innovation.objects.filter(pk=newest.pk).update(created=timezone.now() + timedelta(days=1))
+    assert row_slugs(client.get("/", {"sort": "newest"}))[0] == newest.slug
+    assert row_slugs(client.get("/"))[0] == "agile-benefit-design"
+    # "Best match" without a search keeps the table's order.
+    assert row_slugs(client.get("/", {"sort": "relevance"}))[0] == "agile-benefit-design"
+    response = client.get("/", {"sort": "sideways"})
+    assert "Choose one of the listed ways to sort." in response.content.decode()
+
+
+def test_matrix_query_count_is_fixed(client, add_cases, django_assert_num_queries):
+    # catalogue version, theme facet, institution facet, the theme-by-institution counts
+    with django_assert_num_queries(4):
+        client.get("/matrix/")
+    add_cases(200)
+    with django_assert_num_queries(4):
+        client.get("/matrix/", {"country": "SG"})
+
+
+def test_no_stale_page_after_an_editors_change_in_the_admin(client, admin_client):
+    assert "Design thinking to clear the passport backlog" in client.get("/").content.decode()
+    detail = client.get("/innovations/design-thinking/").content.decode()
+    assert "More efficient and rapid handling" in detail
+
+    case = Innovation.objects.get(slug="design-thinking")
+    url = f"/admin/cases/innovation/{case.pk}/change/"
+    data = form_data(admin_client.get(url))
+    data.pop("csrfmiddlewaretoken", None)
+    data["title"] = "Design thinking in five hours"
+    data["impacts-0-statement"] = "Passports issued faster."
+    assert admin_client.post(url, data).status_code == 302
+
+    assert "Design thinking in five hours" in client.get("/").content.decode()
+    detail = client.get("/innovations/design-thinking/").content.decode()
+    assert "Passports issued faster." in detail
+    assert "Design thinking in five hours" in client.get("/themes/agile-teamwork/").content.decode()
+
+    # A bulk action in the list sends no signals of its own; it still shows at once.
+    admin_client.post(
+        "/admin/cases/innovation/", {"action": "return_to_draft", "_selected_action": [case.pk]}
+    )
+    assert "design-thinking" not in row_slugs(client.get("/"))
+    assert client.get("/innovations/design-thinking/").status_code == 404
+
+
+def test_no_stale_page_after_changes_outside_the_admin(client):
+    client.get("/institutions/cpf/")
+    Impact.objects.filter(innovation__slug="delegating-authority").update(statement="x")
+    # A queryset update is invisible to signals; saving through the model is not.
+    impact = Impact.objects.get(innovation__slug="delegating-authority")
+    impact.statement = "Staff lead the way."
+    impact.save()
+    assert "Staff lead the way." in client.get("/institutions/cpf/").content.decode()
+    Theme.objects.get(slug="leadership").delete()
+    assert client.get("/themes/leadership/").status_code == 404
+    assert "Sustained leadership engagement" not in client.get("/").content.decode()
