@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrations-check check clean
+.PHONY: run test bench lint format migrations-check check clean
 
 # The virtualenv is rebuilt when pyproject.toml changes; the stamp files record each install.
 $(BIN)/python:
@@ -29,6 +29,11 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Benchmarks in a separate database beside DATABASE_URL's (see cases/management/commands/bench.py).
+bench: $(VENV)/.installed-dev
+	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)) || echo "wrk is missing: the load test will be skipped"
+	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py bench $(BENCH_ARGS) $$(command -v wrk >/dev/null || echo --no-load)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

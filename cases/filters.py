@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
 
@@ -61,7 +61,10 @@ class OptionsFilter(django_filters.MultipleChoiceFilter):
 
 
 def checkboxes(label, noun, **kwargs):
-    return OptionsFilter(label=label, widget=forms.CheckboxSelectMultiple, noun=noun, **kwargs)
+    # distinct=False: each case has one institution, so these filters never repeat a row.
+    return OptionsFilter(
+        label=label, widget=forms.CheckboxSelectMultiple, noun=noun, distinct=False, **kwargs
+    )
 
 
 class InnovationFilter(django_filters.FilterSet):
@@ -188,29 +191,37 @@ class InnovationFilter(django_filters.FilterSet):
         """Published cases matching every active filter except `names`, for their counts."""
         cases = Innovation.objects.published()
         if self.unsearchable:
-            return cases.none().values("pk")
+            return cases.none()
         if self.is_bound and self.form.is_valid():
             cases = self.filter_queryset(cases, leave_out={*names, "sort"})
-        return cases.values("pk")
+        return cases
 
     @cached_property
     def facets(self):
-        """{facet name: [Option, ...]} for theme, institution and country, in two queries."""
-        themes = Theme.objects.with_case_counts(self._cases_without("theme"))
-        institutions = Institution.objects.with_case_counts(
-            self._cases_without("institution")
-        ).annotate(
-            country_count=Count(
-                "innovations", filter=Q(innovations__in=self._cases_without("country"))
-            )
-        )
-        institutions = list(institutions.only("slug", "name", "acronym", "country"))
+        """{facet name: [Option, ...]} for theme, institution and country, in two queries.
 
-        countries = {}
+        Institutions and countries come from one count: cases matching every filter but
+        those two, per institution. An institution's own count is that number when its
+        country is chosen (or none is); a country's is the sum over its chosen institutions
+        (or all of them). Each case has one institution, so nothing is counted twice."""
+        themes = Theme.objects.counting(case_count=self._cases_without("theme"))
+        institutions = Institution.objects.counting(
+            case_count=self._cases_without("institution", "country")
+        )
+        chosen_institutions = self._selected("institution")
+        chosen_countries = self._selected("country")
+
+        institution_items, countries = [], {}
         for institution in institutions:
             code = institution.country.code
+            in_countries = not chosen_countries or code in chosen_countries
+            institution_items.append(
+                (institution.slug, institution.short_name, institution.case_count * in_countries)
+            )
             name, count = countries.get(code, (institution.country.name, 0))
-            countries[code] = (name, count + institution.country_count)
+            if not chosen_institutions or institution.slug in chosen_institutions:
+                count += institution.case_count
+            countries[code] = (name, count)
 
         def options(name, items):
             chosen = self._selected(name)
@@ -218,9 +229,7 @@ class InnovationFilter(django_filters.FilterSet):
 
         return {
             "theme": options("theme", ((t.slug, t.name, t.case_count) for t in themes)),
-            "institution": options(
-                "institution", ((i.slug, i.short_name, i.case_count) for i in institutions)
-            ),
+            "institution": options("institution", institution_items),
             "country": options(
                 "country",
                 sorted(
@@ -253,11 +262,10 @@ class InnovationFilter(django_filters.FilterSet):
         """Themes (rows) by institutions (columns): how many cases have both, given the other
         active filters (country, search). Chosen themes or institutions narrow the grid."""
         pairs = (
-            Innovation.themes.through.objects.filter(
-                innovation__in=self._cases_without("theme", "institution")
-            )
-            .values_list("theme__slug", "innovation__institution__slug")
-            .annotate(count=Count("innovation_id"))
+            self._cases_without("theme", "institution")
+            .order_by()
+            .values_list("themes__slug", "institution__slug")
+            .annotate(count=Count("*"))
         )
         counts = {(theme, institution): count for theme, institution, count in pairs}
 

@@ -4,6 +4,7 @@ DATABASE_URL          database (default: SQLite file db.sqlite3 in the project r
 DJANGO_DEBUG          "1"/"true" turns debug on (default: off)
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
+INNOHUB_BENCHMARK_VIEW  "1" adds /benchmark/constant/, the bare view `make bench` compares to
 """
 
 import os
@@ -37,6 +38,8 @@ if not SECRET_KEY:
             "Set DJANGO_SECRET_KEY (a long random string), or set DJANGO_DEBUG=1 on a laptop."
         )
     SECRET_KEY = "django-insecure-only-for-local-debugging"
+
+BENCHMARK_VIEW = env_flag("INNOHUB_BENCHMARK_VIEW")
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 

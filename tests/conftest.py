@@ -12,6 +12,13 @@ from django.core.management import call_command
 from cases.models import CatalogueVersion, Impact, Innovation, Institution, Theme
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Browser tests run last: their live server empties the database after each test, and
+    the tests before them rely on the seed loaded once for the session."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Pages use the production static storage (hashed names), which needs collectstatic."""
@@ -47,6 +54,7 @@ def add_cases(db):
             Innovation(
                 slug=f"generated-case-{start + n}",
                 institution=owner,
+                institution_position=owner.position,
                 title=f"Generated case {start + n}",
                 summary="A generated case for testing.",
                 status=status,

@@ -2,6 +2,7 @@
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from cases.models import Innovation, Institution, Source, Theme
 
@@ -20,7 +21,10 @@ class Command(BaseCommand):
                 "The catalogue already has data, so the seed was not loaded. Nothing was changed."
             )
             return
-        call_command("loaddata", "seed", verbosity=0)
+        with transaction.atomic():
+            call_command("loaddata", "seed", verbosity=0)
+            # Fixtures load raw, without save(): copy what save() would have.
+            Innovation.objects.all().sync_institution_positions()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the seed: {Institution.objects.count()} institutions, "

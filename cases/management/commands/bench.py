@@ -1,0 +1,338 @@
+"""`manage.py bench` (`make bench`): how fast the catalogue is, at 12, 1,000, 10,000 and
+100,000 cases, on the kind of database DATABASE_URL names.
+
+It never touches the database in DATABASE_URL itself: it makes a fresh benchmark database
+beside it (PostgreSQL: `<name>_bench` on the same server; SQLite: `bench.sqlite3`), loads the
+seed, and grows it with `generate_cases`. At each size it requests the main pages in-process
+with the page cache emptied before every request, after a warm-up, and reports the number of
+queries and the median and 95th-percentile server time. With the seed alone it also starts
+gunicorn (2 workers, persistent connections) and loads `/` and a bare constant view with wrk
+on loopback, for requests per second. The table is printed and written to bench-results/.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import dj_database_url
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+
+PAGES = [
+    ("/", "/"),
+    ("/?theme=…", "/?theme=leadership"),
+    ("/?q=…", "/?q=fraud+detection"),
+    ("/?theme=…&country=…&q=…", "/?theme=innovation-system&country={country}&q=fraud+detection"),
+    ("innovation page", "/innovations/{case}/"),
+    ("/matrix/", "/matrix/"),
+]
+COMBINED = "/?theme=…&country=…&q=…"
+
+
+def bench_database_url(url):
+    config = dj_database_url.parse(url)
+    if config["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{settings.BASE_DIR / 'bench.sqlite3'}", config
+    name = config["NAME"] + "_bench"
+    user = config.get("USER") or ""
+    auth = user + (f":{config['PASSWORD']}" if config.get("PASSWORD") else "")
+    host = config.get("HOST") or "127.0.0.1"
+    port = config.get("PORT") or 5432
+    return f"postgres://{auth}@{host}:{port}/{name}", config
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Benchmark the catalogue's pages at 12 to 100,000 cases in a separate database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--sizes", default="1000,10000,100000")
+        parser.add_argument("--repeat", type=int, default=30, help="timed requests per page")
+        parser.add_argument("--warmup", type=int, default=5)
+        parser.add_argument("--seconds", type=int, default=10, help="load test length")
+        parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
+        parser.add_argument(
+            "--measure",
+            action="store_true",
+            # internal
+            help="measure the current database in-process and print JSON",
+        )
+
+    def handle(self, **options):
+        if options["measure"]:
+            self.stdout.write(json.dumps(self.measure(options["repeat"], options["warmup"])))
+            return
+        self.orchestrate(options)
+
+    # The parent process: databases, sizes, gunicorn, wrk -----------------------------------
+
+    def orchestrate(self, options):
+        source = os.environ.get("DATABASE_URL") or f"sqlite:///{settings.BASE_DIR / 'db.sqlite3'}"
+        url, config = bench_database_url(source)
+        vendor = "sqlite" if config["ENGINE"].endswith("sqlite3") else "postgresql"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-key"),
+            "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+            "INNOHUB_BENCHMARK_VIEW": "1",
+        }
+        self.stdout.write(f"Benchmark database: {url} (made fresh)")
+        self.fresh_database(url, config)
+        self.manage("migrate", "--noinput", "-v0")
+        self.manage("seed")
+        self.manage("collectstatic", "--noinput", "-v0")
+
+        results = [("12 (seed)", self.measure_in_child(options))]
+        load = None if options["no_load"] else self.load_test(options["seconds"])
+        total = 12
+        for size in [int(s) for s in options["sizes"].split(",") if s]:
+            self.manage("generate_cases", str(size - total), "--yes")
+            total = size
+            results.append((f"{size:,}", self.measure_in_child(options)))
+        self.report(vendor, results, load)
+
+    def manage(self, *args):
+        subprocess.run(
+            [sys.executable, "manage.py", *args], env=self.env, check=True, cwd=settings.BASE_DIR
+        )
+
+    def measure_in_child(self, options):
+        out = subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "bench",
+                "--measure",
+                "--repeat",
+                str(options["repeat"]),
+                "--warmup",
+                str(options["warmup"]),
+            ],
+            env=self.env,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=settings.BASE_DIR,
+        ).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    def fresh_database(self, url, config):
+        if config["ENGINE"].endswith("sqlite3"):
+            Path(dj_database_url.parse(url)["NAME"]).unlink(missing_ok=True)
+            return
+        import psycopg
+
+        name = dj_database_url.parse(url)["NAME"]
+        admin = dict(
+            host=config.get("HOST") or "127.0.0.1",
+            port=config.get("PORT") or 5432,
+            user=config.get("USER") or None,
+            password=config.get("PASSWORD") or None,
+            dbname="postgres",
+            autocommit=True,
+        )
+        with psycopg.connect(**admin) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+    def load_test(self, seconds):
+        wrk = shutil.which("wrk")
+        if not wrk:
+            raise CommandError("The load test needs wrk (apt-get install wrk), or use --no-load.")
+        port = free_port()
+        server = subprocess.Popen(
+            [
+                str(Path(sys.executable).with_name("gunicorn")),
+                "innohub.wsgi",
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--access-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+            env=self.env,
+            cwd=settings.BASE_DIR,
+            stdout=subprocess.DEVNULL,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            figures = {}
+            for label, path in (("/", "/"), ("bare view", "/benchmark/constant/")):
+                subprocess.run(
+                    [wrk, "-t1", "-c8", "-d2s", f"http://127.0.0.1:{port}{path}"],
+                    capture_output=True,
+                    check=True,
+                )  # warm-up
+                out = subprocess.run(
+                    [
+                        wrk,
+                        "-t2",
+                        "-c16",
+                        f"-d{seconds}s",
+                        "--latency",
+                        f"http://127.0.0.1:{port}{path}",
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+                figures[label] = self.parse_wrk(out)
+            return figures
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+
+    @staticmethod
+    def parse_wrk(out):
+        rps = errors = 0.0
+        p99 = ""
+        for line in out.splitlines():
+            words = line.split()
+            if line.startswith("Requests/sec:"):
+                rps = float(words[1])
+            elif words[:1] == ["99%"]:
+                p99 = words[1]
+            elif "Non-2xx" in line or "Socket errors" in line:
+                errors += sum(float(w.rstrip(",")) for w in words if w.rstrip(",").isdigit())
+        return {"rps": rps, "p99": p99, "errors": int(errors)}
+
+    def report(self, vendor, results, load):
+        lines = [
+            f"Benchmark on {vendor}, {time.strftime('%Y-%m-%d')}, "
+            f"{os.cpu_count()} cores; server time in ms, page cache emptied before "
+            "every request.",
+            "",
+        ]
+        header = "| page | " + " | ".join(f"{size} cases" for size, _ in results) + " |"
+        lines += [header, "|---" * (len(results) + 1) + "|"]
+        for label, _ in PAGES:
+            cells = []
+            for _, measured in results:
+                m = measured["pages"][label]
+                cells.append(f"{m['queries']} q, {m['median']:.1f} / {m['p95']:.1f}")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        lines += ["", "Each cell: queries, median / p95 ms.", ""]
+        lines.append(
+            "| cached `/` (median ms) | "
+            + " | ".join(f"{m['cached_median']:.2f}" for _, m in results)
+            + " |"
+        )
+        lines.append("|---" * (len(results) + 1) + "|")
+        for _, measured in results[-1:]:
+            if measured.get("plan"):
+                lines += [
+                    "",
+                    f"Indexes used by `{COMBINED}` at the largest size: "
+                    + ", ".join(measured["plan"])
+                    or "none",
+                ]
+        if load:
+            page, bare = load["/"], load["bare view"]
+            share = page["rps"] / bare["rps"] if bare["rps"] else 0
+            lines += [
+                "",
+                "gunicorn, 2 workers, wrk 2 threads x 16 connections on loopback, seed data:",
+                "",
+                "| URL | requests/s | p99 latency | errors |",
+                "|---|---|---|---|",
+                f"| `/` | {page['rps']:.0f} | {page['p99']} | {page['errors']} |",
+                f"| bare constant view | {bare['rps']:.0f} | {bare['p99']} | {bare['errors']} |",
+                "",
+                f"`/` serves {share:.0%} of the bare view's requests per second.",
+            ]
+        text = "\n".join(lines) + "\n"
+        self.stdout.write("\n" + text)
+        folder = settings.BASE_DIR / "bench-results"
+        folder.mkdir(exist_ok=True)
+        (folder / f"latest-{vendor}.md").write_text(text)
+        self.stdout.write(f"Written to bench-results/latest-{vendor}.md")
+
+    # The child process: requests in-process against the benchmark database ---------------
+
+    def measure(self, repeat, warmup):
+        from django.core.cache import cache
+        from django.test import Client
+        from django.test.utils import CaptureQueriesContext
+
+        from cases.models import Innovation
+
+        case = Innovation.objects.published().order_by("-pk").first()
+        country = case.institution.country.code
+        client = Client()
+        pages = {}
+        for label, path in PAGES:
+            path = path.format(case=case.slug, country=country)
+            times = []
+            for n in range(warmup + repeat):
+                cache.clear()
+                start = time.perf_counter()
+                with CaptureQueriesContext(connection) as queries:
+                    response = client.get(path)
+                elapsed = (time.perf_counter() - start) * 1000
+                if response.status_code != 200:
+                    raise CommandError(f"{path} answered {response.status_code}")
+                if n >= warmup:
+                    times.append(elapsed)
+            times.sort()
+            pages[label] = {
+                "path": path,
+                "queries": len(queries),
+                "median": statistics.median(times),
+                "p95": times[max(0, round(0.95 * len(times)) - 1)],
+            }
+        cached = []
+        client.get("/")
+        for _ in range(repeat):
+            start = time.perf_counter()
+            client.get("/")
+            cached.append((time.perf_counter() - start) * 1000)
+        return {
+            "pages": pages,
+            "cached_median": statistics.median(cached),
+            "plan": self.indexes_used(pages[COMBINED]["path"]),
+        }
+
+    def indexes_used(self, path):
+        if connection.vendor != "postgresql":
+            return []
+        from django.http import QueryDict
+
+        from cases.filters import InnovationFilter
+        from cases.models import Innovation
+
+        filterset = InnovationFilter(
+            QueryDict(path.split("?", 1)[1]),
+            queryset=Innovation.objects.published().for_summary_table(),
+        )
+        plan = filterset.rows[:50].explain()
+        return sorted(
+            {
+                word.strip('"')
+                for line in plan.splitlines()
+                for word in line.split()
+                if "_idx" in word or "_gin" in word or "theme_id" in word or "pkey" in word
+            }
+        )

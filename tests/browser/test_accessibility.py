@@ -1,0 +1,57 @@
+"""Every public page, at desktop and phone widths, has no WCAG 2.0/2.1/2.2 A or AA violation
+that axe-core can find."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from .conftest import DESKTOP, PHONE
+
+WCAG_AA = {
+    "runOnly": {
+        "type": "tag",
+        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
+    }
+}
+PAGES = {
+    "catalogue": "/",
+    "filtered catalogue": "/?theme=customer-centricity&country=FI&q=language",
+    "empty result": "/?theme=leadership&institution=kela",
+    "bad filter": "/?theme=nothing",
+    "second page": "/?page=2",
+    "innovation": "/innovations/solutions-without-borders/",
+    "institution": "/institutions/esdc/",
+    "institutions": "/institutions/",
+    "theme": "/themes/innovation-system/",
+    "themes": "/themes/",
+    "matrix": "/matrix/",
+    "compare": "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
+    "compare with a problem": "/compare/?i=design-thinking",
+    "not found": "/innovations/no-such-case/",
+}
+
+
+def describe(violations):
+    lines = []
+    for violation in violations:
+        targets = [", ".join(node["target"]) for node in violation["nodes"][:3]]
+        summaries = [node.get("failureSummary", "") for node in violation["nodes"][:3]]
+        lines.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} "
+            f"at {targets}: {summaries}"
+        )
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280px", "375px"])
+@pytest.mark.parametrize("path", PAGES.values(), ids=PAGES.keys())
+def test_no_accessibility_violations(page, site, axe, path, width):
+    page.set_viewport_size(width)
+    page.goto(site + path)
+    results = axe.run(page, options=WCAG_AA)
+    violations = results.response["violations"]
+    assert violations == [], describe(violations)
