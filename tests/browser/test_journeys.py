@@ -1,0 +1,231 @@
+"""Journeys a person makes through the catalogue, in a real browser: with the mouse, with the
+keyboard alone, without JavaScript, on a phone, and on paper."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from playwright.sync_api import expect
+
+from cases.models import Impact, Innovation, Institution, Theme
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def rows(page):
+    return page.locator("#summary tbody tr")
+
+
+def add_published_cases(count):
+    kela = Institution.objects.get(slug="kela")
+    theme = Theme.objects.get(slug="leadership")
+    for n in range(count):
+        case = Innovation.objects.create(
+            slug=f"extra-{n}",
+            institution=kela,
+            title=f"Extra case {n}",
+            summary="An extra case.",
+            status=Innovation.Status.PUBLISHED,
+            position=10 + n,
+        )
+        case.themes.add(theme)
+        Impact.objects.create(innovation=case, statement="Something improved.")
+
+
+def test_filter_by_theme_then_clear(page, site):
+    page.goto(site + "/")
+    expect(page).to_have_title(re.compile("All cases"))
+    expect(rows(page)).to_have_count(12)
+    page.get_by_label(re.compile("^Customer centricity")).check()
+    page.get_by_role("button", name="Show cases").click()
+    expect(page).to_have_url(re.compile(r"theme=customer-centricity"))
+    expect(rows(page)).to_have_count(3)
+    expect(page.locator(".result-count")).to_have_text("3 cases.")
+    page.get_by_role("link", name="Clear filters").click()
+    expect(rows(page)).to_have_count(12)
+
+
+def test_open_a_case_and_follow_its_theme(page, site):
+    page.goto(site + "/")
+    page.get_by_role("link", name="Design thinking to clear the passport backlog").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Design thinking to clear the passport backlog"
+    )
+    expect(page.get_by_text("five-hour meeting", exact=False)).to_be_visible()
+    page.get_by_role("link", name="Agile teamwork and staff capabilities").click()
+    expect(page).to_have_url(re.compile(r"\?theme=agile-teamwork$"))
+    expect(rows(page)).to_have_count(3)
+
+
+def test_search_highlights_the_words(page, site):
+    page.goto(site + "/")
+    page.get_by_label(re.compile("^Search")).fill("plain language")
+    page.get_by_label(re.compile("^Search")).press("Enter")
+    expect(rows(page)).to_have_count(1)
+    expect(page.locator("#summary mark").first).to_have_text("plain")
+
+
+def test_page_through_results(page, site):
+    add_published_cases(56)  # with Kela's three customer-centricity cases: 59
+    page.goto(site + "/?theme=leadership&theme=customer-centricity&institution=kela")
+    expect(page.locator(".result-count")).to_have_text("Showing 1–50 of 59 cases.")
+    page.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(re.compile(r"institution=kela&page=2$"))
+    expect(page.locator(".result-count")).to_have_text("Showing 51–59 of 59 cases.")
+    expect(rows(page)).to_have_count(9)
+    page.get_by_role("link", name="Previous page").click()
+    expect(rows(page)).to_have_count(50)
+
+
+def test_compare_two_cases_then_open_the_matrix(page, site):
+    page.goto(site + "/")
+    page.get_by_label("Compare Design thinking to clear the passport backlog").check()
+    page.get_by_label(re.compile("Compare Bold experimentation")).check()
+    page.get_by_role("button", name="Compare ticked cases").click()
+    expect(page.locator("#compare thead th")).to_have_count(2)
+    expect(page.locator("#compare")).to_contain_text("over 40,000 people")
+    page.get_by_role("link", name="All cases").click()
+    page.get_by_role("link", name="See the cases as a matrix of themes and institutions").click()
+    cell = page.get_by_role("link", name="3 cases of Kela on Customer centricity")
+    cell.click()
+    expect(rows(page)).to_have_count(3)
+
+
+def focused_outline(page):
+    return page.evaluate(
+        """() => {
+            const style = getComputedStyle(document.activeElement);
+            return [style.outlineStyle, style.outlineWidth];
+        }"""
+    )
+
+
+def tab_to(page, predicate, limit=80):
+    """Press Tab until the focused element satisfies the JavaScript `predicate`."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return {predicate}; }}"):
+            return
+    raise AssertionError(f"Tab never reached {predicate}")
+
+
+def test_filter_and_open_a_case_with_the_keyboard_alone(page, site):
+    page.goto(site + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    expect(page.locator(".skip-link")).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    tab_to(page, "el.name === 'theme' && el.value === 'organizational-design'")
+    style, width = focused_outline(page)
+    assert style != "none" and width != "0px", "the focused checkbox shows where focus is"
+    page.keyboard.press("Space")
+    tab_to(page, "el.tagName === 'BUTTON' && el.textContent === 'Show cases'")
+    page.keyboard.press("Enter")
+    expect(rows(page)).to_have_count(3)
+    tab_to(page, "el.classList.contains('case-link')")
+    style, width = focused_outline(page)
+    assert style != "none" and width != "0px", "the focused link shows where focus is"
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Delegating the authority to implement to staff"
+    )
+
+
+@pytest.fixture
+def no_script(browser, site):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_everything_works_without_javascript(no_script, site):
+    page = no_script
+    add_published_cases(56)
+    page.goto(site + "/")
+    page.get_by_label(re.compile("^Sustained leadership engagement")).check()
+    page.get_by_label(re.compile("^Kela")).check()
+    page.get_by_role("button", name="Show cases").click()
+    expect(page.locator(".result-count")).to_have_text("Showing 1–50 of 56 cases.")
+    page.get_by_label(re.compile("^Search")).fill("GovCash")
+    page.get_by_label(re.compile("^Kela")).uncheck()
+    page.get_by_label(re.compile("^Sustained leadership engagement")).uncheck()
+    page.get_by_role("button", name="Show cases").click()
+    expect(rows(page)).to_have_count(1)
+    page.goto(site + "/?theme=leadership")
+    page.get_by_role("link", name="Next page").click()
+    expect(page.locator(".result-count")).to_have_text("Showing 51–57 of 57 cases.")
+    page.goto(site + "/")
+    page.get_by_label(re.compile("Compare User-friendly")).check()
+    page.get_by_label(re.compile("Compare User profile")).check()
+    page.get_by_role("button", name="Compare ticked cases").click()
+    expect(page.locator("#compare thead th")).to_have_count(2)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/innovations/solutions-without-borders/",
+        "/matrix/",
+        "/institutions/kela/",
+        "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
+    ],
+)
+def test_nothing_overflows_a_phone_screen(page, site, path):
+    page.set_viewport_size(PHONE)
+    page.goto(site + path)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the page is {width}px wide on a 375px screen"
+
+
+def test_on_a_phone_each_case_reads_as_a_card(page, site):
+    page.set_viewport_size(PHONE)
+    page.goto(site + "/")
+    first = rows(page).first
+    box = first.bounding_box()
+    assert box["width"] <= PHONE["width"]
+    # The institution, the case and its impact stack one above the other.
+    cells = first.locator("th, td")
+    tops = [cells.nth(i).bounding_box()["y"] for i in range(cells.count())]
+    assert tops == sorted(tops) and len(set(tops)) == len(tops)
+
+
+def test_print_shows_the_table_without_the_filters(page, site):
+    page.goto(site + "/")
+    page.emulate_media(media="print")
+    expect(page.locator("form.filters")).to_be_hidden()
+    expect(page.locator("#summary")).to_be_visible()
+    page.goto(site + "/innovations/design-thinking/")
+    expect(page.locator("nav[aria-label=Main]")).to_be_hidden()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+
+def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):
+    User.objects.create_superuser("editor", "editor@example.org", "a long editor password")
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long editor password")
+    page.get_by_role("button", name="Log in").click()
+    page.goto(site + "/admin/cases/innovation/add/")
+    page.get_by_label("Title").fill("Citizen panels for benefit letters")
+    # The institution field is an autocomplete: open it, type, choose.
+    page.locator(".field-institution .select2-selection").click()
+    page.locator(".select2-search__field").fill("Kela")
+    page.locator(".select2-results__option", has_text="Kela").click()
+    page.get_by_label("Status").select_option("published")
+    page.get_by_label("Summary").fill("Letters rewritten with citizen panels.")
+    page.locator("#id_themes_from").select_option(label="Customer centricity")
+    page.locator("#id_themes_add").click()
+    page.locator("#id_impacts-0-statement").fill("Fewer calls about letters.")
+    page.locator("#id_impacts-0-figure").fill("300")
+    page.locator("#id_impacts-0-unit").fill("calls")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+
+    page.goto(site + "/?institution=kela&theme=customer-centricity")
+    expect(rows(page)).to_have_count(4)
+    page.get_by_role("link", name="Citizen panels for benefit letters").click()
+    expect(page.get_by_text("Figure: 300 calls")).to_be_visible()
