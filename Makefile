@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint format migrations-check check clean
+.PHONY: run test bench screenshots lint format migrations-check check clean
 
 # The virtualenv is rebuilt when pyproject.toml changes; the stamp files record each install.
 $(BIN)/python:
@@ -34,6 +34,10 @@ test: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk)) || echo "wrk is missing: the load test will be skipped"
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py bench $(BENCH_ARGS) $$(command -v wrk >/dev/null || echo --no-load)
+
+# PNGs of the main pages at 1280 and 375 px in screenshots/ (needs Debian's chromium).
+screenshots: $(VENV)/.installed-dev
+	$(BIN)/python -m pytest -q tests/browser/screenshots.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
