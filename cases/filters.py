@@ -18,6 +18,7 @@ from django import forms
 from django.db.models import Count
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
+from django_filters.constants import EMPTY_VALUES
 
 from . import search
 from .models import Innovation, Institution, Theme
@@ -118,9 +119,18 @@ class InnovationFilter(django_filters.FilterSet):
         return queryset  # ordering is applied last, in `rows`, once we know if q is searched
 
     def filter_queryset(self, queryset, leave_out=()):
-        for name, value in self.form.cleaned_data.items():
-            if name not in leave_out:
-                queryset = self.filters[name].filter(queryset, value)
+        values = {
+            name: value
+            for name, value in self.form.cleaned_data.items()
+            if name not in leave_out and value not in EMPTY_VALUES
+        }
+        if "q" in values:
+            # Theme and country narrow the search itself: on PostgreSQL one GIN lookup.
+            queryset = queryset.search(
+                values.pop("q"), values.pop("theme", ()), values.pop("country", ())
+            )
+        for name, value in values.items():
+            queryset = self.filters[name].filter(queryset, value)
         return queryset
 
     def is_valid(self):

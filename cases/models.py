@@ -233,10 +233,11 @@ class InnovationQuerySet(models.QuerySet):
         through = Innovation.themes.through.objects.filter(theme__slug__in=slugs)
         return self.filter(pk__in=through.values("innovation_id"))
 
-    def search(self, text):
-        """Cases matching `text`, annotated with `rank` and a highlighted `headline`;
-        see search.py for how each database does it."""
-        return search.search(self, text)
+    def search(self, text, themes=(), countries=()):
+        """Cases matching `text` (and any of the theme slugs and country codes given),
+        annotated with `rank` and a highlighted `headline`; see search.py for how each
+        database does it."""
+        return search.search(self, text, themes, countries)
 
     def newest_first(self):
         return self.order_by("-created", "-pk")

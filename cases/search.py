@@ -5,7 +5,9 @@ match, annotates `rank` (higher is better) and `headline` (the summary with matc
 between MARK_START and MARK_END), and leaves ordering to the caller.
 
 On PostgreSQL each innovation stores its weighted document in `search_vector`: title (A),
-summary and impacts (B), narrative (C), institution and theme names (D). A GIN index on that
+summary and impacts (B), narrative (C), institution and theme names (D), and one "facet word"
+for each of its themes and its country (facet_token), so that a search narrowed by theme and
+country is answered by the one GIN index. A GIN index on that
 column (migration 0002) serves `search_vector @@ websearch_to_tsquery('english', q)`. A stored
 vector, rather than an expression index, because the document spans four tables and an index
 expression can only read one row. `refresh_search_vectors` rebuilds it in one UPDATE, and the
@@ -16,11 +18,12 @@ changes, whatever saved them (admin, shell, loaddata).
 import re
 
 from django.db import connection
-from django.db.models import F, FloatField, OuterRef, Q, Subquery, TextField, Value
-from django.db.models.functions import Concat
+from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Concat, Lower
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 SEARCH_CONFIG = "english"
+FACET_CONFIG = "simple"  # facet words are stored as they are, never stemmed
 # Private-use characters: they never occur in typed text, so they can be turned into <mark>
 # after the text around them has been escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -48,17 +51,42 @@ def using_postgres():
     return connection.vendor == "postgresql"
 
 
-def search(queryset, text):
+def facet_token(kind, value):
+    """The word that marks a case's theme or country inside its search vector, so that on
+    PostgreSQL a search narrowed by theme and country is one lookup in one GIN index."""
+    return f"facet{kind}" + re.sub(r"[^a-z0-9]", "", str(value).lower())
+
+
+def search(queryset, text, themes=(), countries=()):
+    """Cases matching `text`, and any of `themes` (slugs) and of `countries` when given."""
     if using_postgres():
-        return _postgres_search(queryset, text)
+        return _postgres_search(queryset, text, themes, countries)
+    if themes:
+        queryset = queryset.with_any_theme(themes)
+    if countries:
+        queryset = queryset.filter(institution__country__in=countries)
     return _plain_search(queryset, text)
 
 
-def _postgres_search(queryset, text):
+def _any_of(kind, values):
+    """One raw tsquery `a | b | …` (the facet words are plain letters and digits, so they
+    need no quoting), however many values are asked for."""
+    from django.contrib.postgres.search import SearchQuery
+
+    words = dict.fromkeys(facet_token(kind, value) for value in values)
+    return SearchQuery(" | ".join(words), search_type="raw", config=FACET_CONFIG)
+
+
+def _postgres_search(queryset, text, themes, countries):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    return queryset.filter(search_vector=query).annotate(
+    narrowed = query
+    for kind, values in (("theme", themes), ("country", countries)):
+        if values:
+            narrowed = narrowed & _any_of(kind, values)
+    # Rank and highlight by the words searched for only; the facet words only narrow.
+    return queryset.filter(search_vector=narrowed).annotate(
         rank=SearchRank(F("search_vector"), query),
         headline=SearchHeadline(
             "summary",
@@ -128,17 +156,48 @@ def _document_vector():
         .annotate(text=Concat("name", Value(" "), "acronym", output_field=TextField()))
         .values("text")
     )
+    # The facet words, as facet_token() spells them.
+    theme_words = (
+        Innovation.themes.through.objects.filter(innovation=OuterRef("pk"))
+        .values("innovation")
+        .annotate(
+            text=StringAgg(
+                Concat(
+                    Value("facettheme"),
+                    Func(
+                        Lower("theme__slug"),
+                        Value("[^a-z0-9]"),
+                        Value(""),
+                        Value("g"),
+                        function="REGEXP_REPLACE",
+                    ),
+                    output_field=TextField(),
+                ),
+                delimiter=" ",
+            )
+        )
+        .values("text")
+    )
+    country_word = (
+        Institution.objects.filter(pk=OuterRef("institution_id"))
+        .annotate(text=Concat(Value("facetcountry"), Lower("country"), output_field=TextField()))
+        .values("text")
+    )
 
-    def weighted(expression, weight):
-        return SearchVector(expression, weight=weight, config=SEARCH_CONFIG)
+    def weighted(expression, weight, config=SEARCH_CONFIG):
+        if not isinstance(expression, str):
+            expression = Subquery(expression, output_field=TextField())
+        return SearchVector(expression, weight=weight, config=config)
 
     return (
         weighted("title", "A")
         + weighted("summary", "B")
-        + weighted(Subquery(impacts, output_field=TextField()), "B")
+        + weighted(impacts, "B")
         + weighted("body", "C")
-        + weighted(Subquery(institution, output_field=TextField()), "D")
-        + weighted(Subquery(themes, output_field=TextField()), "D")
+        + weighted(institution, "D")
+        + weighted(themes, "D")
+        + weighted(theme_words, "D", FACET_CONFIG)
+        + weighted(country_word, "D", FACET_CONFIG)
     )
 
 

@@ -118,3 +118,35 @@ def test_search_and_theme_filters_can_use_their_indexes():
     assert "cases_innovation_search_gin" in Innovation.objects.search("passport").explain()
     plan = Innovation.objects.with_any_theme(["agile-teamwork"]).explain()
     assert "cases_innovation_themes_theme_id" in plan
+
+
+def test_search_narrowed_by_theme_and_country_follows_changes(client):
+    """On PostgreSQL theme and country narrow the search through words stored with each
+    case; renaming a theme's slug or moving a case to another theme must follow."""
+    params = {"q": "staff", "theme": "innovation-system", "country": "SG"}
+    assert row_slugs(client.get("/", params)) == [
+        "experimentation-fund",
+        "automation-and-play-labs",
+    ]
+    theme = Theme.objects.get(slug="innovation-system")
+    theme.slug = "innovation-systems"
+    theme.save()
+    assert row_slugs(client.get("/", {**params, "theme": "innovation-systems"})) == [
+        "experimentation-fund",
+        "automation-and-play-labs",
+    ]
+    Innovation.objects.get(slug="delegating-authority").themes.add(theme)
+    assert row_slugs(
+        client.get("/", {**params, "theme": "innovation-systems", "sort": "table"})
+    ) == [
+        "delegating-authority",
+        "experimentation-fund",
+        "automation-and-play-labs",
+    ]
+    kela = Institution.objects.get(slug="kela")
+    case = Innovation.objects.get(slug="experimentation-fund")
+    case.institution = kela
+    case.save()
+    assert row_slugs(
+        client.get("/", {**params, "theme": "innovation-systems", "country": "FI"})
+    ) == ["experimentation-fund"]

@@ -23,6 +23,12 @@ UPDATE cases_innovation i SET search_vector =
  || setweight(to_tsvector('english', coalesce((SELECT string_agg(t.name, ' ')
         FROM cases_innovation_themes it JOIN cases_theme t ON t.id = it.theme_id
         WHERE it.innovation_id = i.id), '')), 'D')
+ || setweight(to_tsvector('simple', coalesce((SELECT string_agg(
+        'facettheme' || regexp_replace(lower(t.slug), '[^a-z0-9]', '', 'g'), ' ')
+        FROM cases_innovation_themes it JOIN cases_theme t ON t.id = it.theme_id
+        WHERE it.innovation_id = i.id), '')), 'D')
+ || setweight(to_tsvector('simple', coalesce((SELECT 'facetcountry' || lower(s.country)
+        FROM cases_institution s WHERE s.id = i.institution_id), '')), 'D')
 """
 
 
