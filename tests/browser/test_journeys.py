@@ -229,3 +229,13 @@ def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):
     expect(rows(page)).to_have_count(4)
     page.get_by_role("link", name="Citizen panels for benefit letters").click()
     expect(page.get_by_text("Figure: 300 calls")).to_be_visible()
+
+
+def test_on_a_phone_a_link_jumps_past_the_filters_to_the_results(page, site):
+    page.set_viewport_size(PHONE)
+    page.goto(site + "/")
+    page.get_by_role("link", name="Jump to the results").click()
+    expect(page).to_have_url(re.compile("#results-heading$"))
+    expect(page.get_by_role("heading", name="Results")).to_be_in_viewport()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    expect(page.get_by_role("link", name="Jump to the results")).to_be_hidden()
