@@ -112,8 +112,10 @@ class InnovationFilter(django_filters.FilterSet):
     def filter_theme(self, queryset, name, value):
         return queryset.with_any_theme(value)
 
-    def filter_q(self, queryset, name, value):
-        return queryset.search(value)
+    def filter_q(self, queryset, name, value, themes=(), countries=()):
+        """Search. Called by filter_queryset with the chosen themes and countries, which
+        narrow the search itself (on PostgreSQL, one lookup in the search index)."""
+        return queryset.search(value, themes, countries)
 
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in `rows`, once we know if q is searched
@@ -125,9 +127,8 @@ class InnovationFilter(django_filters.FilterSet):
             if name not in leave_out and value not in EMPTY_VALUES
         }
         if "q" in values:
-            # Theme and country narrow the search itself: on PostgreSQL one GIN lookup.
-            queryset = queryset.search(
-                values.pop("q"), values.pop("theme", ()), values.pop("country", ())
+            queryset = self.filter_q(
+                queryset, "q", values.pop("q"), values.pop("theme", ()), values.pop("country", ())
             )
         for name, value in values.items():
             queryset = self.filters[name].filter(queryset, value)
