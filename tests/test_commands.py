@@ -1,0 +1,48 @@
+"""The measuring tools: synthetic cases and the in-process part of the benchmark."""
+
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cases.models import Impact, Innovation, Institution
+
+from .conftest import row_slugs
+
+pytestmark = pytest.mark.django_db
+
+
+def test_generate_cases_refuses_without_yes():
+    with pytest.raises(CommandError, match="say so with --yes"):
+        call_command("generate_cases", "10")
+    assert Innovation.objects.count() == 12
+
+
+def test_generate_cases_adds_clearly_synthetic_published_cases(client, capsys):
+    client.get("/")  # cached before the new cases exist
+    call_command("generate_cases", "30", "--yes")
+    assert "Added 30 synthetic published cases." in capsys.readouterr().out
+    synthetic = Innovation.objects.filter(slug__startswith="synthetic-case-")
+    assert synthetic.count() == 30
+    assert not synthetic.exclude(status=Innovation.Status.PUBLISHED).exists()
+    assert not synthetic.filter(themes__isnull=True).exists()
+    assert not synthetic.filter(impacts__isnull=True).exists()
+    assert all(case.title.startswith("Synthetic case") for case in synthetic)
+    assert Institution.objects.filter(slug__startswith="synthetic-").count() == 60
+    assert Impact.objects.filter(innovation__in=synthetic).count() >= 30
+    # Visible at once (the catalogue version moved on), and searchable.
+    assert "42 cases." in client.get("/").content.decode()
+    found = row_slugs(client.get("/", {"q": "synthetic narrative"}))
+    assert len(found) == 30
+
+    call_command("generate_cases", "5", "--yes")
+    assert Innovation.objects.filter(slug__startswith="synthetic-case-").count() == 35
+
+
+def test_bench_measures_pages_in_process(capsys):
+    call_command("bench", "--measure", "--repeat", "2", "--warmup", "1")
+    measured = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    pages = measured["pages"]
+    assert pages["/"]["queries"] == 6
+    assert pages["/matrix/"]["queries"] == 4
+    assert all(page["p95"] >= page["median"] > 0 for page in pages.values())
