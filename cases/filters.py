@@ -11,13 +11,16 @@ so an unknown value is found there too, and the total number of results is their
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.db.models import Count
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
+from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
 from . import search
@@ -30,10 +33,23 @@ COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 @dataclass
 class Option:
+    name: str
     value: str
     label: str
     count: int
     checked: bool
+
+    @property
+    def input_id(self):
+        return f"id_{self.name}_{self.value}"
+
+
+@lru_cache(maxsize=1024)
+def country_name(code, language):
+    """A country's name in a language; looked up once, as django-countries' lookup is slow
+    enough to show when a page lists dozens of countries."""
+    with translation.override(language):
+        return str(countries.name(code))
 
 
 def unknown_value_message(noun, value):
@@ -222,21 +238,23 @@ class InnovationFilter(django_filters.FilterSet):
         chosen_institutions = self._selected("institution")
         chosen_countries = self._selected("country")
 
-        institution_items, countries = [], {}
+        institution_items, by_country, language = [], {}, translation.get_language()
         for institution in institutions:
             code = institution.country.code
             in_countries = not chosen_countries or code in chosen_countries
             institution_items.append(
                 (institution.slug, institution.short_name, institution.case_count * in_countries)
             )
-            name, count = countries.get(code, (institution.country.name, 0))
+            name, count = by_country.get(code, (country_name(code, language), 0))
             if not chosen_institutions or institution.slug in chosen_institutions:
                 count += institution.case_count
-            countries[code] = (name, count)
+            by_country[code] = (name, count)
 
         def options(name, items):
             chosen = self._selected(name)
-            return [Option(value, label, count, value in chosen) for value, label, count in items]
+            return [
+                Option(name, value, label, count, value in chosen) for value, label, count in items
+            ]
 
         return {
             "theme": options("theme", ((t.slug, t.name, t.case_count) for t in themes)),
@@ -244,7 +262,7 @@ class InnovationFilter(django_filters.FilterSet):
             "country": options(
                 "country",
                 sorted(
-                    ((code, name, count) for code, (name, count) in countries.items()),
+                    ((code, name, count) for code, (name, count) in by_country.items()),
                     key=lambda item: item[1],
                 ),
             ),

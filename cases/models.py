@@ -213,6 +213,7 @@ class InnovationQuerySet(models.QuerySet):
         the rows with their institution, then one query each for impacts and themes."""
         return (
             self.in_table_order()
+            .defer("body", "search_vector")  # not shown in the table, and the largest columns
             .select_related("institution")
             .prefetch_related(
                 Prefetch("impacts", queryset=Impact.objects.order_by("position", "pk")),
@@ -221,11 +222,15 @@ class InnovationQuerySet(models.QuerySet):
         )
 
     def for_detail(self):
-        return self.select_related("institution").prefetch_related(
-            "themes",
-            Prefetch("impacts", queryset=Impact.objects.order_by("position", "pk")),
-            "sources",
-            "awards",
+        return (
+            self.defer("search_vector")
+            .select_related("institution")
+            .prefetch_related(
+                "themes",
+                Prefetch("impacts", queryset=Impact.objects.order_by("position", "pk")),
+                "sources",
+                "awards",
+            )
         )
 
     def with_any_theme(self, slugs):
@@ -272,6 +277,7 @@ class InnovationQuerySet(models.QuerySet):
                 ),
             )
             .select_related("institution")
+            .defer("body", "search_vector")
             .order_by(
                 "-shared_themes",
                 "-same_country",

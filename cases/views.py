@@ -10,7 +10,7 @@ from .forms import CompareForm
 from .models import Award, Innovation, Institution, Theme
 from .pagecache import cached_page
 
-PAGE_SIZE = 50
+PAGE_SIZE = 20  # as djangopackages lists do; a screenful, and quick to render
 RELATED_LIMIT = 5
 
 
