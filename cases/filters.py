@@ -181,7 +181,7 @@ class InnovationFilter(django_filters.FilterSet):
     @cached_property
     def unsearchable(self):
         """True when q holds only stop words or punctuation: nothing can match it."""
-        return bool(self.search_text) and not search.search_terms(self.search_text)
+        return bool(self.search_text) and not self.search_terms
 
     @cached_property
     def chosen_sort(self):

@@ -264,7 +264,8 @@ class InnovationQuerySet(models.QuerySet):
     def sharing_themes_with(self, innovation):
         """Other cases with a theme in common: most themes shared first, then the same
         country, then Table 1's order. Sharing a theme is symmetric, so the relation is too."""
-        theme_ids = innovation.themes.values("pk")
+        # The page has the case's themes already (prefetched): a list, not another subquery.
+        theme_ids = [theme.pk for theme in innovation.themes.all()]
         return (
             self.exclude(pk=innovation.pk)
             .filter(themes__in=theme_ids)

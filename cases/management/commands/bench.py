@@ -12,6 +12,7 @@ on loopback, for requests per second. The table is printed and written to bench-
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -35,6 +36,7 @@ PAGES = [
     ("/matrix/", "/matrix/"),
 ]
 COMBINED = "/?theme=…&country=…&q=…"
+INDEX_IN_PLAN = re.compile(r"Index (?:Only )?Scan (?:Backward )?(?:using|on) (\S+)")
 
 
 def bench_database_url(url):
@@ -328,11 +330,4 @@ class Command(BaseCommand):
             queryset=Innovation.objects.published().for_summary_table(),
         )
         plan = filterset.rows[:50].explain()
-        return sorted(
-            {
-                word.strip('"')
-                for line in plan.splitlines()
-                for word in line.split()
-                if "_idx" in word or "_gin" in word or "theme_id" in word or "pkey" in word
-            }
-        )
+        return sorted(set(INDEX_IN_PLAN.findall(plan)))
