@@ -120,6 +120,16 @@ def test_search_and_theme_filters_can_use_their_indexes():
     assert "cases_innovation_themes_theme_id" in plan
 
 
+@postgres_only
+def test_search_index_takes_new_entries_at_once():
+    """No pending list of unsorted entries that every search must read (migration 0003)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reloptions FROM pg_class WHERE relname = 'cases_innovation_search_gin'"
+        )
+        assert cursor.fetchone()[0] == ["fastupdate=off"]
+
+
 def test_search_narrowed_by_theme_and_country_follows_changes(client):
     """On PostgreSQL theme and country narrow the search through words stored with each
     case; renaming a theme's slug or moving a case to another theme must follow."""

@@ -1,7 +1,7 @@
-"""Template filters for the catalogue: showing searched words highlighted, safely."""
+"""Template tags for the catalogue: searched words highlighted, safely; facet options."""
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html_join
 from django.utils.safestring import mark_safe
 
 from cases.search import MARK_END, MARK_START, mark_words
@@ -16,3 +16,35 @@ def highlighted(text, terms=None):
     marked = mark_words(str(text), terms or [])
     html = escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     return mark_safe(html)
+
+
+OPTION = (
+    '<li><input type="checkbox" name="{}" value="{}" id="{}"{}>\n'
+    '<label for="{}">{} <span class="count">({}<span class="visually-hidden"> {}</span>)'
+    "</span></label></li>"
+)
+
+
+@register.simple_tag
+def checkbox_options(options):
+    """One <li> per facet option (filters.Option): its checkbox, and its label holding the
+    count. Built here rather than in a template loop because `/` lists well over a hundred
+    options at 100,000 cases, and the loop took a third of the page's time."""
+    checked = mark_safe(" checked")
+    return format_html_join(
+        "\n",
+        OPTION,
+        (
+            (
+                option.name,
+                option.value,
+                option.input_id,
+                checked if option.checked else "",
+                option.input_id,
+                option.label,
+                option.count,
+                "case" if option.count == 1 else "cases",
+            )
+            for option in options
+        ),
+    )
