@@ -1,5 +1,6 @@
 """App configuration for the catalogue: connects the receivers that keep derived data
-(search vectors, the catalogue version behind the page cache) in step with every write."""
+(search vectors, the catalogue version behind the page cache) in step with every write, and
+registers the records whose history is kept (history.py)."""
 
 from django.apps import AppConfig
 
@@ -9,7 +10,8 @@ class CasesConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self):
-        from . import pagecache, search
+        from . import history, pagecache, search
 
         search.connect_receivers()
         pagecache.connect_receivers()
+        history.register_models()

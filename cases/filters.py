@@ -24,7 +24,7 @@ from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
 from . import search
-from .models import Innovation, Institution, Theme
+from .models import Innovation, Institution, Partner, Theme
 
 SEARCH_MAX_LENGTH = 200
 SLUG = re.compile(r"^[-\w]{1,50}$", re.ASCII)
@@ -36,7 +36,7 @@ class Option:
     name: str
     value: str
     label: str
-    count: int
+    count: int | None  # None: the option shows no count
     checked: bool
 
     @property
@@ -58,16 +58,18 @@ def unknown_value_message(noun, value):
 
 
 class OptionsField(forms.MultipleChoiceField):
-    """Checkbox values of the right shape; whether each exists is checked against the facets."""
+    """Checkbox values of the right shape; whether each exists is checked against the facets,
+    or against `known` when the options are fixed."""
 
-    def __init__(self, *args, noun="option", pattern=SLUG, **kwargs):
+    def __init__(self, *args, noun="option", pattern=SLUG, known=None, **kwargs):
         self.noun = noun
         self.pattern = pattern
+        self.known = known
         super().__init__(*args, **kwargs)
 
     def validate(self, value):
         for item in value:
-            if not self.pattern.match(item):
+            if not self.pattern.match(item) or (self.known is not None and item not in self.known):
                 raise forms.ValidationError(
                     unknown_value_message(self.noun, item), code="invalid_choice"
                 )
@@ -109,6 +111,14 @@ class InnovationFilter(django_filters.FilterSet):
     country = checkboxes(
         "Country", "country", field_name="institution__country", pattern=COUNTRY_CODE
     )
+    partner_kind = checkboxes(
+        "Worked with", "kind of partner", method="filter_partner_kind", known=Partner.Kind.values
+    )
+    recognised = django_filters.BooleanFilter(
+        label="Recognition",
+        method="filter_recognised",
+        widget=forms.CheckboxInput,
+    )
     sort = django_filters.ChoiceFilter(
         label="Sort by",
         choices=SORTS,
@@ -117,7 +127,8 @@ class InnovationFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose one of the listed ways to sort."},
     )
 
-    FACETS = ("theme", "institution", "country")
+    FACETS = ("theme", "institution", "country")  # each option with its count
+    CHOICES = FACETS + ("partner_kind", "recognised")  # everything that narrows the rows
 
     class Meta:
         model = Innovation
@@ -127,6 +138,12 @@ class InnovationFilter(django_filters.FilterSet):
 
     def filter_theme(self, queryset, name, value):
         return queryset.with_any_theme(value)
+
+    def filter_partner_kind(self, queryset, name, value):
+        return queryset.with_partner_kinds(value)
+
+    def filter_recognised(self, queryset, name, value):
+        return queryset.recognised() if value else queryset
 
     def filter_q(self, queryset, name, value, themes=(), countries=()):
         """Search. Called by filter_queryset with the chosen themes and countries, which
@@ -205,7 +222,7 @@ class InnovationFilter(django_filters.FilterSet):
 
     @property
     def is_active(self):
-        return any(self.form.data.get(name) for name in self.FACETS + ("q",))
+        return any(self.form.data.get(name) for name in self.CHOICES + ("q",))
 
     # Facets -----------------------------------------------------------------------------
 
@@ -270,8 +287,19 @@ class InnovationFilter(django_filters.FilterSet):
 
     @property
     def facet_groups(self):
-        """(form field, options) per facet, for the template."""
-        return [(self.form[name], self.facets[name]) for name in self.FACETS]
+        """(form field, options) per facet, for the template; partner kinds come last, without
+        counts (they would cost a query more on every page)."""
+        chosen = self._selected("partner_kind")
+        kinds = [
+            Option("partner_kind", value, label, None, value in chosen)
+            for value, label in Partner.Kind.choices
+        ]
+        groups = [(self.form[name], self.facets[name]) for name in self.FACETS]
+        return groups + [(self.form["partner_kind"], kinds)]
+
+    @property
+    def recognised_only(self):
+        return bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data["recognised"])
 
     @property
     def total(self):
@@ -304,7 +332,11 @@ class InnovationFilter(django_filters.FilterSet):
             return [option for option in options if not chosen or option.value in chosen]
 
         cleaned = self.form.cleaned_data if self.is_bound else {}
-        kept = {name: cleaned[name] for name in ("country", "q") if cleaned.get(name)}
+        kept = {
+            name: cleaned[name] for name in ("country", "partner_kind", "q") if cleaned.get(name)
+        }
+        if cleaned.get("recognised"):
+            kept["recognised"] = "1"
         columns = shown("institution")
         rows = []
         for theme in shown("theme"):

@@ -1,8 +1,9 @@
-"""Forms that are not filters: choosing the cases to compare."""
+"""Forms that are not filters: choosing the cases to compare; suggesting a case."""
 
 from django import forms
 
 from .filters import SLUG, unknown_value_message
+from .models import Innovation, Institution
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
@@ -37,3 +38,56 @@ class CompareForm(forms.Form):
                 f"You chose {len(slugs)} cases. You can compare at most {COMPARE_MAX} at once."
             )
         return slugs
+
+
+class SuggestionForm(forms.Form):
+    """A member's proposal of a case, from /suggest/. `website` is a honeypot: hidden from
+    people, filled in by robots that fill in every field."""
+
+    name = forms.CharField(label="Your name", max_length=200)
+    institution = forms.ModelChoiceField(
+        label="Your institution",
+        queryset=Institution.objects.all(),
+        empty_label="Choose your institution",
+        error_messages={"invalid_choice": "Choose your institution from the list."},
+    )
+    email = forms.EmailField(
+        label="Your e-mail address",
+        help_text="Only the editors see it, to reply to you.",
+        max_length=254,
+    )
+    title = forms.CharField(label="Name of the case", max_length=200)
+    summary = forms.CharField(
+        label="What the institution did",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=3000,
+        help_text="Two or three sentences are enough.",
+    )
+    impact = forms.CharField(
+        label="What it achieved",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=1000,
+        help_text="With a figure if you have one, for example “waiting time cut from 8 to 2 "
+        "weeks”.",
+    )
+    website = forms.CharField(
+        label="Leave this field empty",
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    @property
+    def is_robot(self):
+        return bool(self.cleaned_data.get("website"))
+
+    def save(self):
+        """The case as a draft in review, with its one impact and who sent it."""
+        data = self.cleaned_data
+        return Innovation.objects.create_suggested(
+            institution=data["institution"],
+            title=data["title"],
+            summary=data["summary"],
+            impact=data["impact"],
+            name=data["name"],
+            email=data["email"],
+        )

@@ -10,6 +10,7 @@ from django.db import connection, models, transaction
 from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django_countries.fields import CountryField
 
 from . import search
@@ -230,6 +231,10 @@ class InnovationQuerySet(models.QuerySet):
                 Prefetch("impacts", queryset=Impact.objects.order_by("position", "pk")),
                 "sources",
                 "awards",
+                Prefetch(
+                    "collaborations",
+                    queryset=Collaboration.objects.select_related("partner"),
+                ),
             )
         )
 
@@ -251,12 +256,64 @@ class InnovationQuerySet(models.QuerySet):
         """Best match first (after search()); ties keep Table 1's order."""
         return self.order_by("-rank", "institution_position", "institution_id", "position", "title")
 
-    def set_status(self, status):
-        """Publish or withdraw many cases at once. A bulk update sends no signals, so this
-        moves the catalogue version on itself: no visitor may see a cached page from before."""
-        count = self.update(status=status, updated=timezone.now())
-        CatalogueVersion.bump()
+    # The review workflow: draft -> in review -> published, and back to draft. Bulk updates
+    # send no signals, so each step moves the catalogue version on itself: no visitor may see
+    # a cached page from before. Each returns the number of cases it changed.
+
+    def submit_for_review(self):
+        """Drafts go to the editors for review."""
+        return self.filter(status=Innovation.Status.DRAFT)._move_to(Innovation.Status.REVIEW)
+
+    def publish(self):
+        """Make cases public, recording when."""
+        now = timezone.now()
+        return self.exclude(status=Innovation.Status.PUBLISHED)._move_to(
+            Innovation.Status.PUBLISHED, published_at=now
+        )
+
+    def withdraw(self):
+        """Take cases in review or published back to draft, out of public view."""
+        return self.exclude(status=Innovation.Status.DRAFT)._move_to(Innovation.Status.DRAFT)
+
+    def _move_to(self, status, **fields):
+        count = self.update(status=status, updated=timezone.now(), **fields)
+        if count:
+            CatalogueVersion.bump()
         return count
+
+    def create_suggested(self, *, institution, title, summary, impact, name, email):
+        """A case a member suggested: a draft in review with its impact and who sent it,
+        under a slug of its own."""
+        with transaction.atomic():
+            case = self.create(
+                institution=institution,
+                title=title,
+                summary=summary,
+                status=Innovation.Status.REVIEW,
+                slug=self.free_slug(title),
+            )
+            case.impacts.create(statement=impact, position=1)
+            Suggestion.objects.create(innovation=case, name=name, email=email)
+        return case
+
+    def free_slug(self, title):
+        """A slug made from the title that no case has yet."""
+        base = slugify(title)[:40].strip("-") or "case"
+        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    def recognised(self):
+        """Cases that received an award."""
+        return self.filter(pk__in=Award.objects.values("innovation_id"))
+
+    def with_partner_kinds(self, kinds):
+        """Cases that worked with at least one partner of these kinds (OR)."""
+        links = Collaboration.objects.filter(partner__kind__in=kinds)
+        return self.filter(pk__in=links.values("innovation_id"))
 
     def refresh_search_vectors(self):
         search.refresh_search_vectors(self)
@@ -295,6 +352,7 @@ class Innovation(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
     slug = models.SlugField(unique=True)
@@ -306,7 +364,16 @@ class Innovation(models.Model):
     body = models.TextField("narrative", blank=True, help_text="The full story of the case.")
     themes = models.ManyToManyField(Theme, related_name="innovations")
     sources = models.ManyToManyField(Source, related_name="innovations", blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        help_text="Only published cases are public. Contributors send cases to review; "
+        "editors publish them.",
+    )
+    published_at = models.DateTimeField(
+        "published", null=True, blank=True, editable=False, help_text="When it was last published."
+    )
     position = models.PositiveIntegerField(
         default=0, help_text="Order within its institution in the summary table."
     )
@@ -334,9 +401,11 @@ class Innovation(models.Model):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "published"]), name="innovation_status_valid"
+                condition=Q(status__in=["draft", "review", "published"]),
+                name="innovation_status_valid",
             ),
         ]
+        permissions = [("publish_innovation", "Can publish and withdraw innovations")]
 
     def __str__(self):
         return self.title
@@ -344,6 +413,8 @@ class Innovation(models.Model):
     def save(self, *args, **kwargs):
         self.updated = timezone.now()
         self.institution_position = self.institution.position
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = self.updated
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -410,8 +481,15 @@ class Impact(models.Model):
 class Award(models.Model):
     """A recognition an innovation received, such as an ISSA Good Practice Award."""
 
+    class Level(models.TextChoices):
+        # The levels the ISSA Good Practice Awards give, highest first.
+        AWARD = "award", "Award"
+        SPECIAL_MENTION = "special-mention", "Certificate of merit with special mention"
+        MERIT = "merit", "Certificate of merit"
+
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="awards")
     name = models.CharField(max_length=200)
+    level = models.CharField(max_length=20, choices=Level.choices, default=Level.AWARD)
     year = models.PositiveSmallIntegerField()
     practice_title = models.CharField(
         max_length=300, blank=True, help_text="The title under which the practice was recognised."
@@ -421,7 +499,101 @@ class Award(models.Model):
         ordering = ["-year", "name"]
 
     def __str__(self):
-        return f"{self.name} {self.year}"
+        if self.level == self.Level.AWARD:
+            return f"{self.name} {self.year}"
+        return f"{self.name} {self.year}: {self.get_level_display()}"
+
+
+class Partner(models.Model):
+    """Someone an institution worked with on an innovation: another organisation, or a unit
+    of its own staff."""
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", "Internal unit"
+        GOVERNMENT = "government", "Government agency"
+        COMPANY = "company", "Private company"
+        NONPROFIT = "nonprofit", "Non-profit"
+        INTERNATIONAL = "international", "International organisation"
+        NETWORK = "network", "Network of organisations"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = CountryField(
+        blank=True, help_text="Leave empty for a network or an international body."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Collaboration(models.Model):
+    """A partner's part in an innovation."""
+
+    innovation = models.ForeignKey(
+        Innovation, on_delete=models.CASCADE, related_name="collaborations"
+    )
+    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="collaborations")
+    role = models.CharField(max_length=300, help_text="What the partner did, in a few words.")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["innovation", "partner"], name="one_collaboration_per_partner"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner} ({self.role})"
+
+
+class Contributor(models.Model):
+    """Ties a contributor's account to one institution: they then see and edit only that
+    institution's cases in the admin."""
+
+    user = models.OneToOneField("auth.User", on_delete=models.CASCADE, related_name="contributor")
+    # PROTECT: removing the institution must not silently widen what the account can edit.
+    institution = models.ForeignKey(
+        Institution, on_delete=models.PROTECT, related_name="contributors"
+    )
+
+    class Meta:
+        verbose_name = "institution of a contributor"
+
+    def __str__(self):
+        return f"{self.user} for {self.institution}"
+
+
+def institution_of(user):
+    """The institution a contributor is tied to, or None (editors, untied contributors)."""
+    try:
+        return user.contributor.institution
+    except (Contributor.DoesNotExist, AttributeError):  # AttributeError: anonymous
+        return None
+
+
+class Suggestion(models.Model):
+    """Who suggested a case through /suggest/. Kept beside the case, never shown publicly."""
+
+    innovation = models.OneToOneField(
+        Innovation, on_delete=models.CASCADE, related_name="suggestion"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    received = models.DateTimeField(default=timezone.now, editable=False)
+
+    def __str__(self):
+        return f"Suggested by {self.name} <{self.email}>"
 
 
 class CatalogueVersion(models.Model):

@@ -49,9 +49,30 @@ def _catalogue_changed(sender, **kwargs):
 
 
 def connect_receivers():
-    from .models import Award, Impact, Innovation, Institution, InstitutionFact, Source, Theme
+    from .models import (
+        Award,
+        Collaboration,
+        Impact,
+        Innovation,
+        Institution,
+        InstitutionFact,
+        Partner,
+        Source,
+        Theme,
+    )
 
-    for model in (Theme, Institution, InstitutionFact, Source, Innovation, Impact, Award):
+    public = (
+        Theme,
+        Institution,
+        InstitutionFact,
+        Source,
+        Innovation,
+        Impact,
+        Award,
+        Partner,
+        Collaboration,
+    )
+    for model in public:
         uid = f"pagecache-{model._meta.model_name}"
         post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -15,4 +15,6 @@ urlpatterns = [
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
     path("matrix/", views.matrix, name="matrix"),
     path("compare/", views.compare, name="compare"),
+    path("suggest/", views.suggest, name="suggest"),
+    path("suggest/thanks/", views.suggest_thanks, name="suggest_thanks"),
 ]

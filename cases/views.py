@@ -2,16 +2,21 @@
 and every page here is cached per address and catalogue version (pagecache.py)."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.text import Truncator
+from django.views.decorators.cache import never_cache
 
+from . import history, mail
 from .filters import InnovationFilter
-from .forms import CompareForm
+from .forms import CompareForm, SuggestionForm
 from .models import Award, Innovation, Institution, Theme
 from .pagecache import cached_page
+from .ratelimit import over_limit
 
 PAGE_SIZE = 20  # as djangopackages lists do; a screenful, and quick to render
 RELATED_LIMIT = 5
+SUGGESTIONS_PER_HOUR = 5  # per visitor address
 
 
 def paginate(request, rows, count=None):
@@ -75,12 +80,18 @@ def compare(request):
 
 @cached_page
 def innovation_detail(request, slug):
-    innovation = get_object_or_404(Innovation.objects.published().for_detail(), slug=slug)
+    return render_case(
+        request, get_object_or_404(Innovation.objects.published().for_detail(), slug=slug)
+    )
+
+
+def render_case(request, innovation, preview=False):
+    """A case's page; `preview` is the admin's staff-only view of a case not yet public."""
     related = Innovation.objects.published().sharing_themes_with(innovation)[:RELATED_LIMIT]
     return render(
         request,
         "cases/innovation_detail.html",
-        {"innovation": innovation, "related": related},
+        {"innovation": innovation, "related": related, "preview": preview},
     )
 
 
@@ -124,3 +135,28 @@ def theme_detail(request, slug):
         "cases/theme_detail.html",
         {"theme": theme, "page": page, "page_problem": page_problem},
     )
+
+
+@never_cache
+def suggest(request):
+    """A member proposes a case. It becomes a draft in review for the editors, who are told
+    by e-mail; nothing is public until an editor publishes it."""
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if over_limit(request, "suggest", SUGGESTIONS_PER_HOUR, 60 * 60):
+            return render(
+                request, "cases/suggest.html", {"form": form, "limited": True}, status=429
+            )
+        if not form.is_robot:  # a filled-in honeypot: thanked, and nothing kept
+            case = form.save()
+            history.keep([case], "Suggested through the public form.")
+            link = request.build_absolute_uri(
+                reverse("admin:cases_innovation_change", args=[case.pk])
+            )
+            mail.tell_editors_of_suggestion(case, link)
+        return redirect("cases:suggest_thanks")
+    return render(request, "cases/suggest.html", {"form": form})
+
+
+def suggest_thanks(request):
+    return render(request, "cases/suggest_thanks.html")

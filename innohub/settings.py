@@ -5,6 +5,10 @@ DJANGO_DEBUG          "1"/"true" turns debug on (default: off)
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 INNOHUB_BENCHMARK_VIEW  "1" adds /benchmark/constant/, the bare view `make bench` compares to
+INNOHUB_EDITORS_EMAIL   more addresses told of suggested cases (comma-separated)
+DJANGO_EMAIL_BACKEND, DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_EMAIL_HOST_USER,
+DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS, DJANGO_DEFAULT_FROM_EMAIL
+                      how e-mail is sent (default: printed to the console)
 """
 
 import os
@@ -64,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_filters",
     "django_countries",
+    "reversion",
     "cases",
 ]
 if USING_POSTGRES:
@@ -130,6 +135,19 @@ CACHES = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# E-mail: the editors hear of suggested cases. Printed to the console unless a backend is set.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "catalogue@localhost")
+# Also told of suggested cases, beside the members of the Editors group: "a@x.org,b@y.org".
+MANAGERS = [("", address) for address in env_list("INNOHUB_EDITORS_EMAIL", [])]
 
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True

@@ -146,6 +146,14 @@ class _FormReader(HTMLParser):
             self._textarea = None
 
 
+def post_form(client, url, changes):
+    """Post the form at `url` as the page fills it, with `changes` made, as an editor would."""
+    data = form_data(client.get(url))
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(changes)
+    return client.post(url, data)
+
+
 def form_data(response):
     """The fields of a page's forms with their current values, ready to change and post."""
     reader = _FormReader()

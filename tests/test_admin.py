@@ -6,7 +6,7 @@ from django.db.models import ProtectedError
 
 from cases.models import Innovation, Institution, Theme
 
-from .conftest import form_data, row_slugs
+from .conftest import post_form, row_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -17,13 +17,6 @@ def editor(client):
     user.user_permissions.set(Permission.objects.filter(content_type__app_label="cases"))
     client.force_login(user)
     return client
-
-
-def post_form(client, url, changes):
-    data = form_data(client.get(url))
-    data.pop("csrfmiddlewaretoken", None)
-    data.update(changes)
-    return client.post(url, data)
 
 
 def test_editor_adds_a_case_with_impacts_and_themes_and_publishes_it(editor):
@@ -78,7 +71,7 @@ def test_editor_adds_a_case_with_impacts_and_themes_and_publishes_it(editor):
         {"action": "publish", "_selected_action": [case.pk]},
         follow=True,
     )
-    assert "1 case(s) published." in response.content.decode()
+    assert "1 case published." in response.content.decode()
 
     assert row_slugs(editor.get("/", {"institution": "nsib"})) == ["plain-language-letters"]
     assert row_slugs(editor.get("/", {"theme": "leadership", "country": "NO"})) == [

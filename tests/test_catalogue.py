@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from cases.models import Innovation
+from cases.models import Award, Innovation
 from cases.views import PAGE_SIZE
 
 from .conftest import row_slugs, summary_rows
@@ -171,3 +171,63 @@ def test_home_query_count_is_fixed(client, add_cases, django_assert_num_queries)
     # The same address again is served from the cache: only the version is read.
     with django_assert_num_queries(1):
         assert len(row_slugs(client.get("/"))) == PAGE_SIZE
+
+
+# Partners and recognition -------------------------------------------------------------------
+
+
+def test_case_page_names_its_partners_and_their_part(client):
+    html = client.get("/innovations/design-thinking/").content.decode()
+    assert "Who they worked with" in html
+    assert "<strong>Immigration, Refugees and Citizenship Canada</strong>" in html
+    assert "(government agency, Canada)" in html
+    assert "ESDC delivers the passport programme on its behalf." in html
+    assert '<strong>Service Canada</strong> <span class="partner-kind">(internal unit' in html
+    html = client.get("/innovations/leadership-engagement/").content.decode()
+    assert "Who they worked with" not in html
+
+
+@pytest.mark.parametrize(
+    ("kinds", "expected"),
+    [
+        (["company"], ["bold-experimentation"]),
+        (["government"], ["design-thinking"]),
+        (["network", "company"], ["solutions-without-borders", "bold-experimentation"]),
+        (["internal"], ["design-thinking", "multi-disciplinary-project-teams"]),
+        (["international"], []),
+    ],
+)
+def test_catalogue_filters_by_kind_of_partner(client, kinds, expected):
+    response = client.get("/", {"partner_kind": kinds})
+    assert response.status_code == 200
+    assert row_slugs(response) == expected
+    for kind in kinds:
+        assert re.search(
+            rf'name="partner_kind" value="{kind}" id="[^"]+" checked', response.content.decode()
+        )
+
+
+def test_an_unknown_kind_of_partner_is_explained(client):
+    response = client.get("/", {"partner_kind": "pirates"})
+    assert response.status_code == 200
+    assert "There is no kind of partner “pirates” in the catalogue." in response.content.decode()
+    assert row_slugs(response) == []
+
+
+def test_recognised_practices_filter_and_award_shown(client):
+    response = client.get("/", {"recognised": "1"})
+    assert row_slugs(response) == ["staff-capabilities-for-innovation"]
+    assert 'id="id_recognised" checked' in response.content.decode()
+    html = client.get("/innovations/staff-capabilities-for-innovation/").content.decode()
+    assert "ISSA Good Practice Award 2020, for the good practice" in html
+    html = client.get("/institutions/esdc/").content.decode()
+    assert "ISSA Good Practice Award 2020" in html
+    assert "Enhanced staff capabilities for innovation</a>" in html
+
+
+def test_award_level_below_the_award_is_named(client):
+    award = Award.objects.get()
+    award.level = Award.Level.MERIT
+    award.save()
+    html = client.get("/innovations/staff-capabilities-for-innovation/").content.decode()
+    assert "ISSA Good Practice Award 2020 (certificate of merit)" in html

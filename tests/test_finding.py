@@ -55,11 +55,20 @@ def richer_catalogue(add_cases):
     institutions=st.lists(st.sampled_from(list(TABLE_1)), max_size=2, unique=True),
     countries=st.lists(st.sampled_from(["CA", "FI", "SG"]), max_size=2, unique=True),
     q=st.sampled_from(WORDS),
+    kinds=st.lists(st.sampled_from(["internal", "company", "government"]), max_size=2),
+    recognised=st.sampled_from(["", "1"]),
 )
 def test_each_facet_count_is_what_choosing_the_option_gives(
-    client, richer_catalogue, themes, institutions, countries, q
+    client, richer_catalogue, themes, institutions, countries, q, kinds, recognised
 ):
-    params = {"theme": themes, "institution": institutions, "country": countries, "q": q}
+    params = {
+        "theme": themes,
+        "institution": institutions,
+        "country": countries,
+        "q": q,
+        "partner_kind": kinds,
+        "recognised": recognised,
+    }
     response = fresh_get(client, "/", params)
     assert response.context["page"].paginator.count == shown_rows(response)
     for name, counts in facet_counts(response).items():
@@ -100,7 +109,15 @@ def test_matrix_shows_themes_by_institution(client):
 
 
 @pytest.mark.parametrize(
-    "params", [{}, {"country": "SG"}, {"q": "staff"}, {"theme": "leadership", "country": "FI"}]
+    "params",
+    [
+        {},
+        {"country": "SG"},
+        {"q": "staff"},
+        {"theme": "leadership", "country": "FI"},
+        {"partner_kind": "internal"},
+        {"recognised": "1"},
+    ],
 )
 def test_each_matrix_cell_equals_the_rows_of_the_table_it_links_to(
     client, richer_catalogue, params
@@ -274,7 +291,7 @@ def test_no_stale_page_after_an_editors_change_in_the_admin(client, admin_client
 
     # A bulk action in the list sends no signals of its own; it still shows at once.
     admin_client.post(
-        "/admin/cases/innovation/", {"action": "return_to_draft", "_selected_action": [case.pk]}
+        "/admin/cases/innovation/", {"action": "withdraw", "_selected_action": [case.pk]}
     )
     assert "design-thinking" not in row_slugs(client.get("/"))
     assert client.get("/innovations/design-thinking/").status_code == 404

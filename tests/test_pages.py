@@ -121,8 +121,8 @@ def test_every_page_has_landmarks_a_skip_link_and_language(client):
     ("url", "queries"),
     [
         # Each page first reads the catalogue version (for the page cache), then:
-        # case with institution, themes, impacts, sources, awards, similar cases
-        ("/innovations/leadership-engagement/", 7),
+        # case with institution, themes, impacts, sources, awards, partners, similar cases
+        ("/innovations/leadership-engagement/", 8),
         # institution with facts, awards, count, rows, impacts, themes
         ("/institutions/cpf/", 8),
         # theme, count, rows, impacts, themes

@@ -3,7 +3,17 @@
 import pytest
 from django.core.management import call_command
 
-from cases.models import Award, Impact, Innovation, Institution, InstitutionFact, Source, Theme
+from cases.models import (
+    Award,
+    Collaboration,
+    Impact,
+    Innovation,
+    Institution,
+    InstitutionFact,
+    Partner,
+    Source,
+    Theme,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +33,7 @@ TABLE_1 = {
 
 def empty_catalogue():
     Innovation.objects.all().delete()
-    for model in (Institution, Theme, Source):
+    for model in (Institution, Theme, Source, Partner):
         model.objects.all().delete()
 
 
@@ -83,8 +93,9 @@ def test_figures_read_as_the_article_gives_them():
 
 def test_award_sources_and_key_facts():
     award = Award.objects.get()
-    assert (award.name, award.year, award.innovation.slug) == (
+    assert (award.name, award.level, award.year, award.innovation.slug) == (
         "ISSA Good Practice Award",
+        Award.Level.AWARD,  # "ESDC also won the ISSA Good Practice Award in 2020"
         2020,
         "staff-capabilities-for-innovation",
     )
@@ -111,6 +122,8 @@ def test_seed_loads_into_an_empty_catalogue(capsys):
     assert "Loaded the seed: 3 institutions, 5 themes, 12 innovations." in capsys.readouterr().out
     assert Impact.objects.count() == 14
     assert Innovation.objects.published().count() == 12
+    assert not Innovation.objects.published().filter(published_at__isnull=True).exists()
+    assert Collaboration.objects.count() == 8
 
 
 def test_seed_again_changes_nothing_and_keeps_editors_work(capsys):
@@ -125,3 +138,30 @@ def test_seed_again_changes_nothing_and_keeps_editors_work(capsys):
     assert Innovation.objects.get(slug="design-thinking").title == "Edited by an editor"
     assert not Innovation.objects.filter(slug="leadership-engagement").exists()
     assert Innovation.objects.count() == 11
+
+
+def test_seed_names_the_partners_the_article_names():
+    def partners(case):
+        return [
+            (c.partner.name, c.partner.kind)
+            for c in Collaboration.objects.filter(innovation__slug=case).select_related("partner")
+        ]
+
+    assert partners("bold-experimentation") == [
+        ("Oversea-Chinese Banking Corporation (OCBC)", Partner.Kind.COMPANY)
+    ]
+    assert partners("design-thinking") == [
+        ("Immigration, Refugees and Citizenship Canada", Partner.Kind.GOVERNMENT),
+        ("Service Canada", Partner.Kind.INTERNAL),
+    ]
+    assert partners("solutions-without-borders") == [
+        ("Network of over 40 organizations for financial and emotional support", "network")
+    ]
+    kela = partners("multi-disciplinary-project-teams")
+    assert [name for name, _ in kela] == [
+        "Kela’s language editors",
+        "Kela’s legal counsellors",
+        "Kela’s service designers",
+        "Kela’s IT specialists",
+    ]
+    assert {kind for _, kind in kela} == {Partner.Kind.INTERNAL}

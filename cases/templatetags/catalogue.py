@@ -1,7 +1,7 @@
 """Template tags for the catalogue: searched words highlighted, safely; facet options."""
 
 from django import template
-from django.utils.html import escape, format_html_join
+from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from cases.search import MARK_END, MARK_START, mark_words
@@ -19,18 +19,24 @@ def highlighted(text, terms=None):
 
 
 OPTION = (
-    '<li><input type="checkbox" name="{}" value="{}" id="{}"{}>\n'
-    '<label for="{}">{} <span class="count">({}<span class="visually-hidden"> {}</span>)'
-    "</span></label></li>"
+    '<li><input type="checkbox" name="{}" value="{}" id="{}"{}>\n<label for="{}">{}{}</label></li>'
 )
+COUNT = ' <span class="count">({}<span class="visually-hidden"> {}</span>)</span>'
 
 
 @register.simple_tag
 def checkbox_options(options):
-    """One <li> per facet option (filters.Option): its checkbox, and its label holding the
-    count. Built here rather than in a template loop because `/` lists well over a hundred
-    options at 100,000 cases, and the loop took a third of the page's time."""
+    """One <li> per option (filters.Option): its checkbox, and its label holding the count
+    when the option has one. Built here rather than in a template loop because `/` lists
+    well over a hundred options at 100,000 cases, and the loop took a third of the page's
+    time."""
     checked = mark_safe(" checked")
+
+    def count(option):
+        if option.count is None:
+            return ""
+        return format_html(COUNT, option.count, "case" if option.count == 1 else "cases")
+
     return format_html_join(
         "\n",
         OPTION,
@@ -42,8 +48,7 @@ def checkbox_options(options):
                 checked if option.checked else "",
                 option.input_id,
                 option.label,
-                option.count,
-                "case" if option.count == 1 else "cases",
+                count(option),
             )
             for option in options
         ),

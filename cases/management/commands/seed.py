@@ -3,8 +3,9 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.db.models import F
 
-from cases.models import Innovation, Institution, Source, Theme
+from cases.models import Innovation, Institution, Partner, Source, Theme
 
 
 class Command(BaseCommand):
@@ -15,7 +16,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        tables = (Institution, Theme, Innovation, Source)
+        tables = (Institution, Theme, Innovation, Source, Partner)
         if any(model.objects.exists() for model in tables):
             self.stdout.write(
                 "The catalogue already has data, so the seed was not loaded. Nothing was changed."
@@ -25,6 +26,7 @@ class Command(BaseCommand):
             call_command("loaddata", "seed", verbosity=0)
             # Fixtures load raw, without save(): copy what save() would have.
             Innovation.objects.all().sync_institution_positions()
+            Innovation.objects.published().update(published_at=F("created"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the seed: {Institution.objects.count()} institutions, "

@@ -1,0 +1,62 @@
+"""History with undo, by django-reversion: which records are kept, and what goes with them.
+
+Each save through the admin stores a revision: the record as it was saved, with what follows
+it (an innovation's impacts, awards and partners; its themes and sources are stored with it).
+Reverting a revision brings all of that back as it was, and restoring a deleted innovation
+brings back its impacts and themes too. The admin (admin.py, HistoryAdmin) also stores a
+revision just before a record is first changed or deleted, so records that came from the seed,
+an import or the suggestion form can be brought back as well.
+
+django-reversion rather than django-simple-history: a revision here spans several tables at
+once (a case with its impacts and links), which is what "restore a deleted case with its
+impacts and themes" needs; simple-history keeps one history table per model and restores one
+row at a time.
+"""
+
+import reversion
+from reversion.models import Version
+
+from .models import (
+    Award,
+    Collaboration,
+    Impact,
+    Innovation,
+    Institution,
+    InstitutionFact,
+    Partner,
+    Source,
+    Suggestion,
+    Theme,
+)
+
+
+def register_models():
+    """Called by the app's ready() and, before its screens are built, by admin.py (the admin
+    would otherwise register these models itself, without the choices made here)."""
+    if reversion.is_registered(Innovation):
+        return
+    # The search vector is derived (search.py rebuilds it after every revert): not kept.
+    reversion.register(
+        Innovation,
+        follow=["impacts", "awards", "collaborations", "suggestion"],
+        exclude=["search_vector"],
+    )
+    for model in (Impact, Award, Collaboration, InstitutionFact, Suggestion):
+        reversion.register(model)
+    reversion.register(Institution, follow=["facts"])
+    for model in (Theme, Source, Partner):
+        reversion.register(model)
+
+
+def has_history(obj):
+    return Version.objects.get_for_object(obj).exists()
+
+
+def keep(objects, comment, user=None):
+    """Store these records as they are now, as one revision."""
+    with reversion.create_revision():
+        reversion.set_comment(comment)
+        if user is not None and user.is_authenticated:
+            reversion.set_user(user)
+        for obj in objects:
+            reversion.add_to_revision(obj)

@@ -1,0 +1,364 @@
+"""Cases as CSV for editors: export from the admin, and import all or nothing after a dry run.
+
+One row per case; its impacts in numbered column groups (impact_1, impact_1_figure, ...), as
+many as the case with the most impacts needs. Themes and sources are slugs separated by ";".
+The file an export gives can be edited in a spreadsheet and imported back: a row whose slug
+exists changes that case (its impacts become the row's), any other row adds a case.
+
+Written here rather than with django-import-export: that library maps one row to one record,
+and a row here is a case with its impacts and themes, checked by the admin's own rules (a
+contributor's institution, who may publish), and written as one revision of the history.
+"""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+
+from . import history
+from .models import Impact, Innovation, Institution, Source, Theme, institution_of
+
+BASE_COLUMNS = [
+    "slug",
+    "title",
+    "institution",
+    "status",
+    "position",
+    "themes",
+    "sources",
+    "summary",
+    "body",
+]
+IMPACT_FIELDS = ["statement", "qualifier", "figure", "out_of", "unit"]
+IMPACT_COLUMN = re.compile(r"^impact_(\d+)(?:_(qualifier|figure|out_of|unit))?$")
+MAX_BYTES = 2 * 1024 * 1024
+LIST_SEPARATOR = ";"
+
+
+def impact_columns(number):
+    return [
+        f"impact_{number}" if name == "statement" else f"impact_{number}_{name}"
+        for name in IMPACT_FIELDS
+    ]
+
+
+# Export -------------------------------------------------------------------------------------
+
+
+def export_rows(queryset):
+    """The header, then one row per case, in Table 1's order."""
+    cases = list(
+        queryset.select_related("institution")
+        .prefetch_related("themes", "sources", "impacts")
+        .in_table_order()
+    )
+    groups = max([len(case.impacts.all()) for case in cases] + [1])
+    yield BASE_COLUMNS + [c for n in range(1, groups + 1) for c in impact_columns(n)]
+    for case in cases:
+        impacts = impact_cells(case)
+        blank = [""] * len(IMPACT_FIELDS)
+        yield base_cells(case) + [
+            cell for n in range(groups) for cell in (impacts[n] if n < len(impacts) else blank)
+        ]
+
+
+def base_cells(case):
+    return [
+        case.slug,
+        case.title,
+        case.institution.slug,
+        case.status,
+        str(case.position),
+        f"{LIST_SEPARATOR} ".join(theme.slug for theme in case.themes.all()),
+        f"{LIST_SEPARATOR} ".join(source.slug for source in case.sources.all()),
+        case.summary,
+        case.body,
+    ]
+
+
+def impact_cells(case):
+    return [
+        [
+            impact.statement,
+            impact.qualifier,
+            "" if impact.figure is None else str(impact.figure),
+            "" if impact.out_of is None else str(impact.out_of),
+            impact.unit,
+        ]
+        for impact in case.impacts.all()
+    ]
+
+
+def comparable(name, value):
+    """A cell as the import reads it, so that a file exported and read back compares equal."""
+    value = value.strip()
+    if name in ("themes", "sources"):
+        return sorted(item.strip() for item in value.split(LIST_SEPARATOR) if item.strip())
+    return value
+
+
+def csv_text(queryset):
+    out = io.StringIO()
+    csv.writer(out).writerows(export_rows(queryset))
+    return out.getvalue()
+
+
+def csv_response(queryset, filename):
+    # With a byte-order mark, so spreadsheet programs read the file as UTF-8.
+    response = HttpResponse("\ufeff" + csv_text(queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Reading and checking a file ----------------------------------------------------------------
+
+
+class UnreadableFile(Exception):
+    """The file as a whole cannot be read."""
+
+
+class SlugList(forms.ModelMultipleChoiceField):
+    """ "a; b" -> the records with those slugs."""
+
+    def clean(self, value):
+        if isinstance(value, str):
+            value = [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+        return super().clean(value)
+
+
+class CaseRowForm(forms.ModelForm):
+    institution = forms.ModelChoiceField(
+        queryset=Institution.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "There is no institution with this slug."},
+    )
+    themes = SlugList(
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": "There is no theme “%(value)s”."},
+    )
+    sources = SlugList(
+        queryset=Source.objects.all(),
+        to_field_name="slug",
+        required=False,
+        error_messages={"invalid_choice": "There is no source “%(value)s”."},
+    )
+
+    class Meta:
+        model = Innovation
+        fields = BASE_COLUMNS
+
+
+class ImpactRowForm(forms.ModelForm):
+    class Meta:
+        model = Impact
+        fields = IMPACT_FIELDS
+
+
+@dataclass
+class Row:
+    line: int
+    slug: str
+    form: CaseRowForm
+    impacts: list  # (group number, ImpactRowForm)
+    errors: list = field(default_factory=list)
+    before: dict | None = None  # the case's cells before this row, when it exists
+    after: dict | None = None
+
+    def changes(self):
+        """What this row would change, in words."""
+        if self.before is None:
+            return "adds this case"
+        changed = [name for name in self.after if self.after[name] != self.before[name]]
+        return "changes " + ", ".join(changed) if changed else "no change"
+
+
+def cells(case=None, data=None, groups=()):
+    """{column: comparable value} of a case as it is, or of a row of the file."""
+    if case is not None:
+        values = dict(zip(BASE_COLUMNS, base_cells(case), strict=True))
+        impacts = impact_cells(case)
+    else:
+        values = {name: data[name] for name in BASE_COLUMNS}
+        impacts = [
+            [data.get(column, "").strip() for column in impact_columns(number)] for number in groups
+        ]
+    compared = {name: comparable(name, value) for name, value in values.items()}
+    compared["impacts"] = [impact for impact in impacts if any(impact)]
+    return compared
+
+
+def decode(upload):
+    if upload.size > MAX_BYTES:
+        raise UnreadableFile("The file is larger than 2 MB. Split it into smaller files.")
+    raw = upload.read()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise UnreadableFile(
+            "The file is not UTF-8 text. In your spreadsheet program, save it as “CSV UTF-8” "
+            "and try again."
+        ) from error
+
+
+def read(text, user_may):
+    """Every row of the file, checked. `user_may(was_published, status, institution)` says
+    whether the person importing may write such a case."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = [name.strip() for name in next(reader)]
+    except StopIteration:
+        raise UnreadableFile("The file is empty.") from None
+    except csv.Error as error:
+        raise UnreadableFile(f"Line 1 cannot be read as CSV: {error}.") from None
+    missing = [name for name in BASE_COLUMNS if name not in header]
+    unknown = [
+        name for name in header if name not in BASE_COLUMNS and not IMPACT_COLUMN.match(name)
+    ]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append("it lacks the columns " + ", ".join(missing))
+        if unknown:
+            problems.append("it has columns this format does not know: " + ", ".join(unknown))
+        raise UnreadableFile(
+            "The first line must name the columns of the export format, but "
+            + "; and ".join(problems)
+            + "."
+        )
+    groups = sorted(
+        {int(IMPACT_COLUMN.match(name).group(1)) for name in header if IMPACT_COLUMN.match(name)}
+    )
+
+    rows, seen = [], {}
+    existing = {case.slug: case for case in Innovation.objects.prefetch_related("impacts")}
+    while True:
+        start = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as error:
+            raise UnreadableFile(f"Line {start} cannot be read as CSV: {error}.") from None
+        if not any(value.strip() for value in values):
+            continue  # a blank line
+        if len(values) != len(header):
+            problem = f"it has {len(values)} cells, but the first line names {len(header)}."
+            rows.append(Row(start, "", None, [], [problem]))
+            continue
+        data = dict(zip(header, values, strict=True))
+        rows.append(check_row(start, data, groups, existing, seen, user_may))
+    if not rows:
+        raise UnreadableFile("The file has a header but no cases.")
+    return rows
+
+
+def check_row(line, data, groups, existing, seen, user_may):
+    slug = data["slug"].strip()
+    case = existing.get(slug)
+    before = cells(case) if case is not None else None  # the form changes the case it checks
+    was_published = case is not None and case.is_published
+    form = CaseRowForm({name: data[name].strip() for name in BASE_COLUMNS}, instance=case)
+    impacts = []
+    for number in groups:
+        values = {
+            name: data.get(column, "").strip()
+            for name, column in zip(IMPACT_FIELDS, impact_columns(number), strict=True)
+        }
+        if any(values.values()):
+            impacts.append((number, ImpactRowForm(values)))
+    row = Row(line, slug, form, impacts, before=before, after=cells(data=data, groups=groups))
+    if slug in seen:
+        row.errors.append(f"the slug “{slug}” is also on line {seen[slug]}.")
+    seen.setdefault(slug, line)
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = "the row" if name == "__all__" else f"{name}"
+            row.errors += [f"{label}: {error}" for error in errors]
+    elif not user_may(was_published, form.cleaned_data["status"], form.cleaned_data["institution"]):
+        row.errors.append(
+            "you may not write this case: it is published, of another institution, or "
+            "would be published, and only editors may do that."
+        )
+    for number, impact in impacts:
+        if not impact.is_valid():
+            for name, errors in impact.errors.items():
+                column = dict(zip(IMPACT_FIELDS, impact_columns(number), strict=True)).get(
+                    name, f"impact_{number}"
+                )
+                row.errors += [f"{column}: {error}" for error in errors]
+    return row
+
+
+@transaction.atomic
+def write(rows, user):
+    """Write every row, as one revision of the history. Call only when no row has errors."""
+    written = []
+    for row in rows:
+        case = row.form.save()
+        case.impacts.all().delete()
+        for position, (_, impact) in enumerate(row.impacts, start=1):
+            statement = impact.save(commit=False)
+            statement.innovation = case
+            statement.position = position
+            statement.save()
+        written.append(case)
+    history.keep(written, f"Imported from a CSV file ({len(written)} cases).", user)
+    return written
+
+
+# The admin view -----------------------------------------------------------------------------
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="UTF-8, at most 2 MB, in the export format: export a few cases to see it.",
+    )
+
+
+def import_view(model_admin, request):
+    """Upload -> dry run (nothing written) -> confirm. Any bad row stops the whole file."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": "Import cases from a CSV file",
+        "columns": BASE_COLUMNS + impact_columns(1),
+    }
+
+    def user_may(was_published, status, institution):
+        tied = institution_of(request.user)
+        if tied is not None and institution != tied:
+            return False
+        if was_published or status == Innovation.Status.PUBLISHED:
+            return model_admin.has_publish_permission(request)
+        return True
+
+    form = UploadForm(request.POST or None, request.FILES or None)
+    text = request.POST.get("csv_text") if request.method == "POST" else None
+    if request.method == "POST" and (text is not None or form.is_valid()):
+        try:
+            if text is None:
+                text = decode(form.cleaned_data["file"])
+            rows = read(text, user_may)
+        except UnreadableFile as problem:
+            context.update(form=UploadForm(), problem=str(problem))
+            return TemplateResponse(request, "admin/cases/innovation/import.html", context)
+        bad = [row for row in rows if row.errors]
+        if bad:
+            context.update(form=UploadForm(), bad_rows=bad, row_count=len(rows))
+        elif "confirm" in request.POST:
+            written = write(rows, request.user)
+            model_admin.message_user(request, f"{len(written)} case(s) imported.", messages.SUCCESS)
+            return redirect("admin:cases_innovation_changelist")
+        else:
+            context.update(rows=rows, csv_text=text)
+    context.setdefault("form", form)
+    return TemplateResponse(request, "admin/cases/innovation/import.html", context)

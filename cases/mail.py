@@ -1,0 +1,32 @@
+"""E-mail the catalogue sends: the editors hear of each suggested case."""
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.mail import send_mail
+
+EDITORS_GROUP = "Editors"
+
+
+def editors_addresses():
+    """Active editors with an address, and the MANAGERS of the settings."""
+    editors = User.objects.filter(is_active=True, groups__name=EDITORS_GROUP).exclude(email="")
+    addresses = list(editors.values_list("email", flat=True))
+    addresses += [address for _, address in settings.MANAGERS]
+    return list(dict.fromkeys(addresses))
+
+
+def tell_editors_of_suggestion(case, link):
+    suggestion = case.suggestion
+    impacts = "; ".join(impact.statement for impact in case.impacts.all())
+    body = (
+        f"{suggestion.name} <{suggestion.email}> of {case.institution.name} suggested a case "
+        "for the catalogue. It waits for review and is not public.\n\n"
+        f"Name of the case: {case.title}\n\n"
+        f"What the institution did:\n{case.summary}\n\n"
+        f"What it achieved:\n{impacts}\n\n"
+        f"Review it, add its themes and publish it here:\n{link}\n"
+    )
+    recipients = editors_addresses()
+    if recipients:
+        send_mail(f"Case suggested: {case.title}", body, None, recipients)
+    return recipients

@@ -1,0 +1,305 @@
+"""Cases that come in from outside the admin's forms: a CSV file an editor imports, and the
+public "suggest a case" form."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Group, User
+from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from cases import imports
+from cases.models import Contributor, Impact, Innovation, Institution, Suggestion
+
+from .conftest import row_slugs
+
+pytestmark = pytest.mark.django_db
+
+IMPORT = "/admin/cases/innovation/import/"
+HEADER = imports.BASE_COLUMNS + imports.impact_columns(1) + imports.impact_columns(2)
+
+
+@pytest.fixture
+def editor(client):
+    user = User.objects.create_user(
+        "editor", email="editor@example.org", password="a long password", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(user)
+    return client
+
+
+def csv_file(*rows, header=HEADER):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in header])
+    return SimpleUploadedFile("cases.csv", out.getvalue().encode(), content_type="text/csv")
+
+
+def a_row(slug, **changes):
+    return {
+        "slug": slug,
+        "title": f"Imported {slug}",
+        "institution": "kela",
+        "status": "draft",
+        "position": "5",
+        "themes": "customer-centricity; leadership",
+        "sources": "",
+        "summary": "Imported from a member's file.",
+        "impact_1": "Waiting times halved.",
+        "impact_2": "1,500 letters rewritten.",
+        "impact_2_figure": "1500",
+        "impact_2_unit": "letters",
+        **changes,
+    }
+
+
+def upload(client, file):
+    return client.post(IMPORT, {"file": file})
+
+
+def confirm(client, response):
+    return client.post(IMPORT, {"csv_text": response.context["csv_text"], "confirm": "1"})
+
+
+# Import ----------------------------------------------------------------------------------
+
+
+def test_a_valid_file_shows_a_dry_run_then_creates_its_cases(editor):
+    response = upload(editor, csv_file(a_row("imported-one"), a_row("imported-two")))
+    html = response.content.decode()
+    assert "Dry run: nothing has been written yet" in html
+    assert html.count("adds this case") == 2
+    assert not Innovation.objects.filter(slug__startswith="imported-").exists()
+
+    response = confirm(editor, response)
+    assert response.status_code == 302
+    case = Innovation.objects.get(slug="imported-one")
+    assert case.institution.slug == "kela" and case.status == "draft"
+    assert sorted(case.themes.values_list("slug", flat=True)) == [
+        "customer-centricity",
+        "leadership",
+    ]
+    impacts = list(case.impacts.all())
+    assert [impact.statement for impact in impacts] == [
+        "Waiting times halved.",
+        "1,500 letters rewritten.",
+    ]
+    assert impacts[1].figure_text == "1,500 letters"
+    assert Innovation.objects.filter(slug__startswith="imported-").count() == 2
+
+
+def test_one_bad_row_creates_nothing_and_names_its_line(editor):
+    file = csv_file(
+        a_row("imported-one"),
+        a_row("imported-two", themes="leadership; no-such-theme"),
+        a_row("imported-three", impact_1_unit="people"),  # a unit without a figure
+        a_row("imported-four"),
+    )
+    response = upload(editor, file)
+    html = response.content.decode()
+    assert "Nothing was imported: 2 of 4 rows cannot be used." in html
+    assert "<td>3</td><td>imported-two</td>" in html
+    assert "There is no theme “no-such-theme”." in html
+    assert "<td>4</td><td>imported-three</td>" in html
+    assert "impact_1" in html
+    assert "csv_text" not in html  # no way to confirm
+    assert not Innovation.objects.filter(slug__startswith="imported-").exists()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The submitted file is empty."),
+        (b"slug,title\n", "it lacks the columns institution, status"),
+        ("\ufeff".encode() + b",".join(n.encode() for n in HEADER) + b",colour\n", "colour"),
+        ("título".encode("latin-1"), "The file is not UTF-8 text."),
+        (",".join(HEADER).encode() + b"\n", "The file has a header but no cases."),
+        (",".join(HEADER).encode() + b"\nonly,three,cells\n", "it has 3 cells"),
+    ],
+)
+def test_unreadable_files_are_explained(editor, content, message):
+    response = upload(editor, SimpleUploadedFile("cases.csv", content))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Innovation.objects.count() == 12
+
+
+def test_export_and_import_round_trip_without_change(editor):
+    before = {
+        case.slug: (
+            case.title,
+            case.summary,
+            case.body,
+            case.status,
+            case.position,
+            sorted(case.themes.values_list("slug", flat=True)),
+            list(case.impacts.values_list("statement", "qualifier", "figure", "out_of", "unit")),
+        )
+        for case in Innovation.objects.all()
+    }
+    response = editor.post(
+        "/admin/cases/innovation/",
+        {
+            "action": "export_csv",
+            "_selected_action": list(Innovation.objects.values_list("pk", flat=True)),
+        },
+    )
+    content = response.content
+    assert content.startswith("\ufeff".encode())
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"))))
+    assert [row["slug"] for row in rows][:3] == [
+        "agile-benefit-design",
+        "staff-capabilities-for-innovation",
+        "design-thinking",
+    ]
+
+    response = upload(editor, SimpleUploadedFile("export.csv", content))
+    assert response.content.decode().count("no change") == 12
+    assert confirm(editor, response).status_code == 302
+    after = {
+        case.slug: (
+            case.title,
+            case.summary,
+            case.body,
+            case.status,
+            case.position,
+            sorted(case.themes.values_list("slug", flat=True)),
+            list(case.impacts.values_list("statement", "qualifier", "figure", "out_of", "unit")),
+        )
+        for case in Innovation.objects.all()
+    }
+    assert after == before
+
+
+def test_an_import_changes_an_existing_case_and_replaces_its_impacts(client, editor):
+    row = a_row("design-thinking", institution="esdc", status="published", title="Five hours")
+    response = upload(editor, csv_file(row))
+    html = response.content.decode()
+    assert "changes title, " in html and "impacts" in html and "adds this case" not in html
+    confirm(editor, response)
+    case = Innovation.objects.get(slug="design-thinking")
+    assert case.title == "Five hours"
+    assert list(case.impacts.values_list("statement", flat=True)) == [
+        "Waiting times halved.",
+        "1,500 letters rewritten.",
+    ]
+    assert "Five hours" in Client().get("/innovations/design-thinking/").content.decode()
+
+
+def test_a_contributor_cannot_import_published_cases_or_other_institutions(client):
+    user = User.objects.create_user("contrib", password="a long password", is_staff=True)
+    user.groups.add(Group.objects.get(name="Contributors"))
+    Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
+    client.force_login(user)
+    file = csv_file(
+        a_row("mine"),
+        a_row("published-by-me", status="published"),
+        a_row("not-mine", institution="cpf"),
+    )
+    html = upload(client, file).content.decode()
+    assert "Nothing was imported: 2 of 3 rows cannot be used." in html
+    assert "<td>3</td><td>published-by-me</td>" in html
+    assert "<td>4</td><td>not-mine</td>" in html
+
+
+# Suggest a case ----------------------------------------------------------------------------
+
+
+def suggestion(**changes):
+    return {
+        "name": "Aino Virtanen",
+        "institution": str(Institution.objects.get(slug="kela").pk),
+        "email": "aino@example.org",
+        "title": "Chatbot for student benefits",
+        "summary": "Students ask a chatbot about their benefits at any hour.",
+        "impact": "A third of questions answered without waiting.",
+        "website": "",
+        **changes,
+    }
+
+
+@pytest.fixture
+def editors_with_email():
+    user = User.objects.create_user("ed", email="ed@example.org", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+def test_suggesting_a_case_makes_a_draft_in_review_and_tells_the_editors(
+    client, editors_with_email
+):
+    page = client.get("/suggest/").content.decode()
+    assert '<label for="id_title">Name of the case</label>' in page
+    assert "csrfmiddlewaretoken" in page
+
+    response = client.post("/suggest/", suggestion(), follow=True)
+    assert "Thank you for your suggestion" in response.content.decode()
+    case = Innovation.objects.get(title="Chatbot for student benefits")
+    assert case.status == Innovation.Status.REVIEW
+    assert case.institution.slug == "kela"
+    assert list(case.impacts.values_list("statement", flat=True)) == [
+        "A third of questions answered without waiting."
+    ]
+    assert (case.suggestion.name, case.suggestion.email) == ("Aino Virtanen", "aino@example.org")
+
+    assert case.slug not in row_slugs(client.get("/", {"institution": "kela"}))
+    assert client.get(f"/innovations/{case.slug}/").status_code == 404
+
+    [message] = mail.outbox
+    assert message.to == ["ed@example.org"]
+    assert "Chatbot for student benefits" in message.subject
+    assert f"/admin/cases/innovation/{case.pk}/change/" in message.body
+    assert "aino@example.org" in message.body
+
+
+def test_a_suggestion_with_a_filled_honeypot_is_thanked_and_dropped(client, editors_with_email):
+    response = client.post("/suggest/", suggestion(website="http://spam.example"), follow=True)
+    assert "Thank you for your suggestion" in response.content.decode()
+    assert not Innovation.objects.filter(title="Chatbot for student benefits").exists()
+    assert mail.outbox == []
+
+
+def test_suggestions_are_rate_limited_per_visitor(client):
+    for n in range(5):
+        assert client.post("/suggest/", suggestion(title=f"Case {n}")).status_code == 302
+    response = client.post("/suggest/", suggestion(title="One too many"))
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "wait an hour" in html
+    assert 'value="One too many"' in html  # nothing typed is lost
+    assert not Innovation.objects.filter(title="One too many").exists()
+    assert Suggestion.objects.count() == 5
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.post("/suggest/", suggestion(title="From elsewhere")).status_code == 302
+
+
+def test_suggestions_need_the_csrf_token():
+    client = Client(enforce_csrf_checks=True)
+    assert client.post("/suggest/", suggestion()).status_code == 403
+    assert not Innovation.objects.filter(title="Chatbot for student benefits").exists()
+
+
+def test_a_bad_suggestion_is_explained_and_kept(client):
+    response = client.post("/suggest/", suggestion(email="not an address", institution="999"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Enter a valid email address." in html
+    assert "Choose your institution from the list." in html
+    assert 'value="Chatbot for student benefits"' in html
+    assert 'aria-describedby="id_email_helptext id_email_error"' in html
+    assert Impact.objects.filter(statement__startswith="A third").count() == 0
+
+
+def test_suggested_case_slugs_never_collide(client):
+    for _ in range(2):
+        client.post("/suggest/", suggestion(title="Design thinking"))
+    slugs = sorted(
+        Innovation.objects.filter(title="Design thinking").values_list("slug", flat=True)
+    )
+    assert slugs == ["design-thinking-2", "design-thinking-3"]

@@ -1,0 +1,306 @@
+"""Editors and contributors in the admin: the review workflow, each role's rights, a
+contributor tied to one institution, the staff-only preview, and history with undo."""
+
+import pytest
+from django.contrib.auth.models import Group, User
+from reversion.models import Version
+
+from cases.models import Contributor, Innovation, Institution, Theme
+
+from .conftest import form_data, post_form, row_slugs
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "/admin/cases/innovation/"
+
+
+def user_in(group, name, **extra):
+    user = User.objects.create_user(
+        name, email=f"{name}@example.org", password="a long password", is_staff=True, **extra
+    )
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(user_in("Editors", "editor"))
+    return client
+
+
+@pytest.fixture
+def contributor(client):
+    client.force_login(user_in("Contributors", "contributor"))
+    return client
+
+
+@pytest.fixture
+def kela_contributor(client):
+    user = user_in("Contributors", "kela-staff")
+    Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
+    client.force_login(user)
+    return client
+
+
+def case(slug):
+    return Innovation.objects.get(slug=slug)
+
+
+def act(client, action, *slugs):
+    pks = [case(slug).pk for slug in slugs]
+    return client.post(CHANGELIST, {"action": action, "_selected_action": pks}, follow=True)
+
+
+def new_draft(client, slug="tax-letters", institution="kela"):
+    response = post_form(
+        client,
+        "/admin/cases/innovation/add/",
+        {
+            "title": "Clearer tax letters",
+            "slug": slug,
+            "institution": str(Institution.objects.get(slug=institution).pk),
+            "summary": "Letters rewritten with customers.",
+            "themes": [str(Theme.objects.get(slug="customer-centricity").pk)],
+            "impacts-0-statement": "Fewer calls about letters.",
+        },
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    return case(slug)
+
+
+# The workflow ---------------------------------------------------------------------------
+
+
+def test_a_case_goes_from_draft_through_review_to_published_and_back(client, editor):
+    draft = new_draft(editor)
+    assert draft.status == "draft" and draft.published_at is None
+
+    response = act(editor, "submit_for_review", "tax-letters")
+    assert "1 case sent to review." in response.content.decode()
+    assert case("tax-letters").status == "review"
+    assert "tax-letters" not in row_slugs(client.get("/", {"institution": "kela"}))
+    assert client.get("/innovations/tax-letters/").status_code == 404
+
+    response = act(editor, "publish", "tax-letters")
+    assert "1 case published." in response.content.decode()
+    published = case("tax-letters")
+    assert published.status == "published" and published.published_at is not None
+    client.logout()
+    assert "tax-letters" in row_slugs(client.get("/", {"institution": "kela"}))
+    assert client.get("/innovations/tax-letters/").status_code == 200
+
+    editor.force_login(User.objects.get(username="editor"))
+    response = act(editor, "withdraw", "tax-letters", "design-thinking")
+    assert "2 cases withdrawn to draft." in response.content.decode()
+    client.logout()
+    assert client.get("/innovations/tax-letters/").status_code == 404
+    assert "design-thinking" not in row_slugs(client.get("/"))
+
+
+def test_steps_that_do_not_apply_leave_cases_as_they_were(editor):
+    response = act(editor, "submit_for_review", "design-thinking")  # published, not a draft
+    assert "0 cases sent to review. 1 left as it was (not drafts)." in response.content.decode()
+    assert case("design-thinking").status == "published"
+
+
+def test_preview_shows_a_draft_to_staff_only(client, editor):
+    draft = new_draft(editor)
+    url = f"/admin/cases/innovation/{draft.pk}/preview/"
+    page = editor.get(url).content.decode()
+    assert "<h1>Clearer tax letters</h1>" in page
+    assert "visitors cannot see it until an editor publishes it" in page
+    assert f'href="{url}"' in editor.get(CHANGELIST).content.decode()
+
+    client.logout()
+    assert client.get(url).status_code == 302  # to the admin's login
+    assert client.get("/innovations/tax-letters/").status_code == 404
+
+
+# Roles ----------------------------------------------------------------------------------
+
+
+def test_roles_exist_with_the_right_rights():
+    editors = Group.objects.get(name="Editors").permissions.values_list("codename", flat=True)
+    assert {"publish_innovation", "delete_institution", "delete_theme"} <= set(editors)
+    contributors = set(
+        Group.objects.get(name="Contributors").permissions.values_list("codename", flat=True)
+    )
+    assert {"add_innovation", "change_innovation", "add_impact", "add_partner"} <= contributors
+    assert not {"publish_innovation", "delete_innovation", "delete_institution"} & contributors
+    assert not {"delete_theme", "change_institution", "change_theme"} & contributors
+
+
+def test_a_contributor_sends_to_review_but_cannot_publish(contributor):
+    draft = new_draft(contributor)
+    html = contributor.get(CHANGELIST).content.decode()
+    assert 'value="submit_for_review"' in html
+    assert 'value="publish"' not in html and 'value="withdraw"' not in html
+    assert 'value="delete_selected"' not in html
+
+    act(contributor, "publish", "tax-letters")
+    assert case("tax-letters").status == "draft"
+    act(contributor, "submit_for_review", "tax-letters")
+    assert case("tax-letters").status == "review"
+
+    # Nor through the form: the status list offers draft and review only.
+    url = f"/admin/cases/innovation/{draft.pk}/change/"
+    response = post_form(contributor, url, {"status": "published"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert case("tax-letters").status == "review"
+
+
+def test_a_contributor_cannot_change_a_published_case(contributor):
+    published = case("design-thinking")
+    url = f"/admin/cases/innovation/{published.pk}/change/"
+    page = contributor.get(url).content.decode()
+    assert 'name="title"' not in page  # shown read-only
+    response = contributor.post(url, {"title": "Changed"})
+    assert response.status_code == 403
+    assert case("design-thinking").title == "Design thinking to clear the passport backlog"
+
+
+def test_a_contributor_cannot_delete_institutions_themes_or_cases(contributor):
+    kela = Institution.objects.get(slug="kela")
+    theme = Theme.objects.get(slug="leadership")
+    for url in (
+        f"/admin/cases/institution/{kela.pk}/delete/",
+        f"/admin/cases/theme/{theme.pk}/delete/",
+        f"/admin/cases/innovation/{case('design-thinking').pk}/delete/",
+    ):
+        assert contributor.get(url).status_code == 403
+        assert contributor.post(url, {"post": "yes"}).status_code == 403
+    assert Institution.objects.filter(slug="kela").exists()
+    assert Theme.objects.filter(slug="leadership").exists()
+    assert Innovation.objects.filter(slug="design-thinking").exists()
+
+
+def test_a_contributor_tied_to_an_institution_sees_and_edits_only_its_cases(kela_contributor):
+    listed = kela_contributor.get(CHANGELIST).content.decode()
+    assert "User-friendly, simple and plain language" in listed
+    assert "Design thinking to clear the passport backlog" not in listed
+
+    esdc_case = case("design-thinking")
+    response = kela_contributor.get(f"/admin/cases/innovation/{esdc_case.pk}/change/")
+    assert response.status_code == 302  # "does not exist" for this user
+    preview = f"/admin/cases/innovation/{esdc_case.pk}/preview/"
+    assert kela_contributor.get(preview).status_code == 404
+
+    # Only Kela can be chosen, in the form and in the institution search.
+    form = kela_contributor.get("/admin/cases/innovation/add/").context["adminform"].form
+    assert list(form.fields["institution"].queryset) == [Institution.objects.get(slug="kela")]
+    found = kela_contributor.get(
+        "/admin/autocomplete/",
+        {"app_label": "cases", "model_name": "innovation", "field_name": "institution"},
+    ).json()
+    assert [item["text"] for item in found["results"]] == ["Kela"]
+
+    esdc = Institution.objects.get(slug="esdc")
+    response = post_form(
+        kela_contributor,
+        "/admin/cases/innovation/add/",
+        {
+            "title": "Sneaked in",
+            "slug": "sneaked-in",
+            "institution": str(esdc.pk),
+            "summary": "x",
+            "themes": [str(Theme.objects.get(slug="leadership").pk)],
+        },
+    )
+    assert response.status_code == 200
+    assert not Innovation.objects.filter(slug="sneaked-in").exists()
+
+    new_draft(kela_contributor, slug="kela-own-case")
+    assert case("kela-own-case").institution.slug == "kela"
+
+
+# History with undo ----------------------------------------------------------------------
+
+
+def snapshot(slug):
+    """What an editor would notice of a case: its fields, impacts, themes and partners."""
+    found = Innovation.objects.get(slug=slug)
+    return {
+        "pk": found.pk,
+        "title": found.title,
+        "summary": found.summary,
+        "status": found.status,
+        "impacts": list(found.impacts.values_list("statement", "figure", "unit", "position")),
+        "themes": sorted(found.themes.values_list("slug", flat=True)),
+        "partners": list(found.collaborations.values_list("partner__slug", "role")),
+        "awards": list(found.awards.values_list("name", "level", "year")),
+    }
+
+
+def test_undo_after_a_change_brings_back_the_earlier_case(client, editor):
+    before = snapshot("design-thinking")
+    pk = before["pk"]
+    url = f"/admin/cases/innovation/{pk}/change/"
+    response = post_form(
+        editor,
+        url,
+        {
+            "title": "Passports in five hours",
+            "impacts-0-statement": "Changed impact.",
+            "themes": [str(Theme.objects.get(slug="leadership").pk)],
+        },
+    )
+    assert response.status_code == 302
+    changed = snapshot("design-thinking")
+    assert changed["title"] == "Passports in five hours"
+    assert changed["themes"] == ["leadership"]
+
+    history = editor.get(f"/admin/cases/innovation/{pk}/history/").content.decode()
+    assert "As it was before its first change in the admin." in history
+    first = Version.objects.get_for_object_reference(Innovation, pk).order_by("pk").first()
+    revert_url = f"/admin/cases/innovation/{pk}/history/{first.pk}/"
+    data = form_data(editor.get(revert_url))
+    data.pop("csrfmiddlewaretoken", None)
+    assert editor.post(revert_url, data).status_code == 302
+
+    assert snapshot("design-thinking") == before
+    client.logout()
+    assert "Design thinking to clear the passport backlog" in client.get("/").content.decode()
+
+
+def test_a_deleted_case_is_restored_with_its_impacts_themes_and_partners(client, editor):
+    before = snapshot("design-thinking")
+    assert before["impacts"] and before["themes"] and before["partners"]
+    pk = before["pk"]
+    assert editor.post(f"/admin/cases/innovation/{pk}/delete/", {"post": "yes"}).status_code == 302
+    assert not Innovation.objects.filter(pk=pk).exists()
+    assert client.get("/innovations/design-thinking/").status_code == 404
+
+    recover_list = editor.get("/admin/cases/innovation/recover/").content.decode()
+    assert "Design thinking to clear the passport backlog" in recover_list
+    version = Version.objects.get_deleted(Innovation).get(object_id=str(pk))
+    url = f"/admin/cases/innovation/recover/{version.pk}/"
+    data = form_data(editor.get(url))
+    data.pop("csrfmiddlewaretoken", None)
+    assert editor.post(url, data).status_code == 302
+
+    assert snapshot("design-thinking") == before
+    assert client.get("/innovations/design-thinking/").status_code == 200
+
+
+def test_cases_deleted_in_bulk_can_be_restored_too(editor):
+    before = snapshot("bold-experimentation")
+    act(editor, "delete_selected", "bold-experimentation")
+    editor.post(
+        CHANGELIST,
+        {"action": "delete_selected", "_selected_action": [before["pk"]], "post": "yes"},
+    )
+    assert not Innovation.objects.filter(pk=before["pk"]).exists()
+    version = Version.objects.get_deleted(Innovation).get(object_id=str(before["pk"]))
+    url = f"/admin/cases/innovation/recover/{version.pk}/"
+    data = form_data(editor.get(url))
+    data.pop("csrfmiddlewaretoken", None)
+    assert editor.post(url, data).status_code == 302
+    assert snapshot("bold-experimentation") == before
+
+
+def test_only_those_who_may_delete_can_undo(contributor):
+    pk = case("design-thinking").pk
+    assert contributor.get("/admin/cases/innovation/recover/").status_code == 403
+    assert contributor.get(f"/admin/cases/innovation/{pk}/history/1/").status_code == 403
+    assert "Recover deleted" not in contributor.get(CHANGELIST).content.decode()
