@@ -27,6 +27,9 @@ PAGES = {
     "compare": "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
     "compare with a problem": "/compare/?i=design-thinking",
     "not found": "/innovations/no-such-case/",
+    "partner and recognition filters": "/?partner_kind=internal&partner_kind=company&recognised=1",
+    "suggest a case": "/suggest/",
+    "thanks for a suggestion": "/suggest/thanks/",
 }
 
 
@@ -54,4 +57,13 @@ def test_no_accessibility_violations(page, site, axe, path, width):
     page.goto(site + path)
     results = axe.run(page, options=WCAG_AA)
     violations = results.response["violations"]
+    assert violations == [], describe(violations)
+
+
+def test_suggestion_form_with_errors_has_no_violations(page, site, axe):
+    page.goto(site + "/suggest/")
+    page.get_by_label("Your e-mail address").fill("not an address")
+    page.get_by_role("button", name="Send the suggestion").click()
+    page.get_by_role("alert").first.wait_for()
+    violations = axe.run(page, options=WCAG_AA).response["violations"]
     assert violations == [], describe(violations)

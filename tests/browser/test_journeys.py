@@ -244,3 +244,37 @@ def test_on_a_phone_a_link_jumps_past_the_filters_to_the_results(page, site):
     expect(page.get_by_role("heading", name="Results")).to_be_in_viewport()
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(page.get_by_role("link", name="Jump to the results")).to_be_hidden()
+
+
+def test_a_member_suggests_a_case_and_an_editor_previews_and_publishes_it(page, site):
+    page.goto(site + "/suggest/")
+    page.get_by_label("Your name").fill("Aino Virtanen")
+    page.get_by_label("Your institution").select_option(label="Kela")
+    page.get_by_label("Your e-mail address").fill("aino@example.org")
+    page.get_by_label("Name of the case").fill("Chatbot for student benefits")
+    page.get_by_label("What the institution did").fill("Students ask a chatbot at any hour.")
+    page.get_by_label("What it achieved").fill("A third of questions answered at once.")
+    expect(page.get_by_label("Leave this field empty")).to_be_hidden()
+    page.get_by_role("button", name="Send the suggestion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your suggestion")
+
+    case = Innovation.objects.get(title="Chatbot for student benefits")
+    assert case.status == "review"
+    page.goto(site + f"/innovations/{case.slug}/")
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Chatbot for student benefits")
+
+    User.objects.create_superuser("editor", "editor@example.org", "a long editor password")
+    page.goto(site + "/admin/cases/innovation/?status__exact=review")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long editor password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name="Preview Chatbot for student benefits").click()
+    expect(page.get_by_role("status")).to_contain_text("visitors cannot see it")
+    page.go_back()
+    page.get_by_role("checkbox", name="Select this object for an action").first.check()
+    page.get_by_label("Action:").select_option("publish")
+    page.get_by_role("button", name="Go").click()
+    expect(page.locator(".messagelist")).to_contain_text("1 case published.")
+
+    page.goto(site + f"/innovations/{case.slug}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Chatbot for student benefits")
