@@ -209,8 +209,8 @@ def decode(upload):
 
 
 def read(text, user_may):
-    """Every row of the file, checked. `user_may(was_published, status, institution)` says
-    whether the person importing may write such a case."""
+    """Every row of the file, checked. `user_may(before, status, institution)` says whether
+    the person importing may write such a case (`before`: the case as it is, or None)."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = [name.strip() for name in next(reader)]
@@ -264,7 +264,7 @@ def check_row(line, data, groups, existing, seen, user_may):
     slug = data["slug"].strip()
     case = existing.get(slug)
     before = cells(case) if case is not None else None  # the form changes the case it checks
-    was_published = case is not None and case.is_published
+    state = (case.status, case.institution) if case is not None else None
     form = CaseRowForm({name: data[name].strip() for name in BASE_COLUMNS}, instance=case)
     impacts = []
     for number in groups:
@@ -282,7 +282,7 @@ def check_row(line, data, groups, existing, seen, user_may):
         for name, errors in form.errors.items():
             label = "the row" if name == "__all__" else f"{name}"
             row.errors += [f"{label}: {error}" for error in errors]
-    elif not user_may(was_published, form.cleaned_data["status"], form.cleaned_data["institution"]):
+    elif not user_may(state, form.cleaned_data["status"], form.cleaned_data["institution"]):
         row.errors.append(
             "you may not write this case: it is published, of another institution, or "
             "would be published, and only editors may do that."
@@ -333,11 +333,13 @@ def import_view(model_admin, request):
         "columns": BASE_COLUMNS + impact_columns(1),
     }
 
-    def user_may(was_published, status, institution):
+    def user_may(before, status, institution):
+        """`before`: (status, institution) of the case as it is, or None for a new case."""
         tied = institution_of(request.user)
-        if tied is not None and institution != tied:
+        if tied is not None and (institution != tied or (before and before[1] != tied)):
             return False
-        if was_published or status == Innovation.Status.PUBLISHED:
+        published = Innovation.Status.PUBLISHED
+        if (before and before[0] == published) or status == published:
             return model_admin.has_publish_permission(request)
         return True
 

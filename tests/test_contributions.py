@@ -197,15 +197,24 @@ def test_a_contributor_cannot_import_published_cases_or_other_institutions(clien
     user.groups.add(Group.objects.get(name="Contributors"))
     Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
     client.force_login(user)
+    Innovation.objects.filter(slug="experimentation-fund").withdraw()  # a CPF draft
     file = csv_file(
         a_row("mine"),
         a_row("published-by-me", status="published"),
         a_row("not-mine", institution="cpf"),
+        a_row("experimentation-fund"),  # moving CPF's draft to Kela
+        a_row("user-profile-analyses"),  # Kela's, but published
     )
     html = upload(client, file).content.decode()
-    assert "Nothing was imported: 2 of 3 rows cannot be used." in html
-    assert "<td>3</td><td>published-by-me</td>" in html
-    assert "<td>4</td><td>not-mine</td>" in html
+    assert "Nothing was imported: 4 of 5 rows cannot be used." in html
+    for line, slug in [
+        (3, "published-by-me"),
+        (4, "not-mine"),
+        (5, "experimentation-fund"),
+        (6, "user-profile-analyses"),
+    ]:
+        assert f"<td>{line}</td><td>{slug}</td>" in html
+    assert "<td>2</td><td>mine</td>" not in html
 
 
 # Suggest a case ----------------------------------------------------------------------------

@@ -3,9 +3,10 @@ contributor tied to one institution, the staff-only preview, and history with un
 
 import pytest
 from django.contrib.auth.models import Group, User
+from django.db.models import ProtectedError
 from reversion.models import Version
 
-from cases.models import Contributor, Innovation, Institution, Theme
+from cases.models import Contributor, Innovation, Institution, Partner, Theme
 
 from .conftest import form_data, post_form, row_slugs
 
@@ -304,3 +305,16 @@ def test_only_those_who_may_delete_can_undo(contributor):
     assert contributor.get("/admin/cases/innovation/recover/").status_code == 403
     assert contributor.get(f"/admin/cases/innovation/{pk}/history/1/").status_code == 403
     assert "Recover deleted" not in contributor.get(CHANGELIST).content.decode()
+
+
+def test_partners_and_institutions_in_use_cannot_be_deleted(editor):
+    ocbc = Partner.objects.get(slug="ocbc")
+    html = editor.get(f"/admin/cases/partner/{ocbc.pk}/delete/").content.decode()
+    assert "would require deleting the following protected related objects" in html
+    editor.post(f"/admin/cases/partner/{ocbc.pk}/delete/", {"post": "yes"})
+    assert Partner.objects.filter(slug="ocbc").exists()
+    with pytest.raises(ProtectedError):
+        Contributor.objects.create(
+            user=User.objects.get(username="editor"),
+            institution=Institution.objects.get(slug="kela"),
+        ).institution.delete()
