@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench screenshots lint format migrations-check check clean
+.PHONY: run test api-check bench screenshots lint format migrations-check check clean
 
 # The virtualenv is rebuilt when pyproject.toml changes; the stamp files record each install.
 $(BIN)/python:
@@ -29,6 +29,10 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# schemathesis against gunicorn on a fresh copy of the seed (see .ci/api-check).
+api-check: $(VENV)/.installed-dev
+	bash .ci/api-check
 
 # Benchmarks in a separate database beside DATABASE_URL's (see cases/management/commands/bench.py).
 bench: $(VENV)/.installed-dev

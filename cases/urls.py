@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "cases"
 
@@ -13,8 +13,13 @@ urlpatterns = [
     path("institutions/<slug:slug>/", views.institution_detail, name="institution"),
     path("themes/", views.theme_list, name="themes"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
+    path("themes/<slug:slug>/feed/", feeds.ThemeCasesFeed(), name="theme_feed"),
+    path("feed/", feeds.NewCasesFeed(), name="feed"),
     path("matrix/", views.matrix, name="matrix"),
     path("compare/", views.compare, name="compare"),
+    path("data/", views.data, name="data"),
+    path("data/cases.csv", views.export_csv, name="export_csv"),
+    path("data/cases.json", views.export_json, name="export_json"),
     path("suggest/", views.suggest, name="suggest"),
     path("suggest/thanks/", views.suggest_thanks, name="suggest_thanks"),
 ]

@@ -2,12 +2,13 @@
 and every page here is cached per address and catalogue version (pagecache.py)."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 
-from . import history, mail
+from . import citations, exports, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .models import Award, Innovation, Institution, Theme
@@ -88,10 +89,12 @@ def innovation_detail(request, slug):
 def render_case(request, innovation, preview=False):
     """A case's page; `preview` is the admin's staff-only view of a case not yet public."""
     related = Innovation.objects.published().sharing_themes_with(innovation)[:RELATED_LIMIT]
+    url = request.build_absolute_uri(innovation.get_absolute_url())
+    cite = {"text": citations.plain(innovation, url), "bibtex": citations.bibtex(innovation, url)}
     return render(
         request,
         "cases/innovation_detail.html",
-        {"innovation": innovation, "related": related, "preview": preview},
+        {"innovation": innovation, "related": related, "preview": preview, "cite": cite},
     )
 
 
@@ -160,3 +163,55 @@ def suggest(request):
 
 def suggest_thanks(request):
     return render(request, "cases/suggest_thanks.html")
+
+
+@cached_page
+def data(request):
+    """The codebook of the downloads, and their licence."""
+    return render(
+        request,
+        "cases/data.html",
+        {
+            "codebook": exports.CODEBOOK,
+            "licence": exports.LICENCE,
+            "licence_url": exports.LICENCE_URL,
+        },
+    )
+
+
+def export_csv(request):
+    return _export(request, "csv")
+
+
+def export_json(request):
+    return _export(request, "json")
+
+
+def _export(request, kind):
+    """The rows of `/` with the same filters, all pages, streamed; bad filters are a 400 that
+    says what was wrong."""
+    filterset = InnovationFilter(request.GET or None, queryset=published_cases())
+    if not filterset.is_valid():
+        problems = [str(error) for errors in filterset.errors.values() for error in errors]
+        return HttpResponse(
+            "These filters cannot be used, so nothing was exported:\n" + "\n".join(problems),
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+
+    def absolute_url(case):
+        return request.build_absolute_uri(case.get_absolute_url())
+
+    if kind == "csv":
+        stream = exports.csv_stream(filterset.rows, absolute_url)
+        content_type = "text/csv; charset=utf-8"
+    else:
+        about = {
+            "title": "ISSA Innovation Hub case catalogue",
+            "filters": request.build_absolute_uri("/?" + request.GET.urlencode()),
+        }
+        stream = exports.json_stream(filterset.rows, absolute_url, about)
+        content_type = "application/json"
+    response = StreamingHttpResponse(stream, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="innohub-cases.{kind}"'
+    return response

@@ -1,16 +1,35 @@
-"""Root URLs: the public catalogue and the editors' admin."""
+"""Root URLs: the public catalogue, its API, sitemap and robots.txt, and the editors' admin."""
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, reverse
+
+from cases import api
+from cases.sitemaps import SITEMAPS
 
 admin.site.site_header = "Innovation Hub catalogue: editors"
 admin.site.site_title = "Innovation Hub editors"
 admin.site.index_title = "Catalogue"
 
+
+def robots(request):
+    """Everything public may be crawled; the admin and the downloads not."""
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        "Disallow: /data/cases.",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include((api.urlpatterns, "api"))),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots, name="robots"),
     path("", include("cases.urls")),
 ]
 

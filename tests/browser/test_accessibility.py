@@ -28,6 +28,7 @@ PAGES = {
     "compare with a problem": "/compare/?i=design-thinking",
     "not found": "/innovations/no-such-case/",
     "partner and recognition filters": "/?partner_kind=internal&partner_kind=company&recognised=1",
+    "open data": "/data/",
     "suggest a case": "/suggest/",
     "thanks for a suggestion": "/suggest/thanks/",
 }

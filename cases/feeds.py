@@ -1,0 +1,64 @@
+"""Atom feeds of newly published cases: all of them at /feed/, one theme's at
+/themes/<slug>/feed/. Newest publication first."""
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.utils.feedgenerator import Atom1Feed
+
+from .models import Innovation, Theme
+
+FEED_SIZE = 50
+
+
+class NewCasesFeed(Feed):
+    feed_type = Atom1Feed
+    title = "ISSA Innovation Hub: newly published cases"
+    link = "/"
+    subtitle = "Innovation cases of social security institutions, as they are published."
+
+    def items(self):
+        return self.newest(Innovation.objects.published())
+
+    @staticmethod
+    def newest(cases):
+        return (
+            cases.select_related("institution")
+            .prefetch_related("themes")
+            .defer("body", "search_vector")
+            .order_by("-published_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, case):
+        return f"{case.title} ({case.institution.short_name})"
+
+    def item_description(self, case):
+        return case.summary
+
+    def item_pubdate(self, case):
+        return case.published_at
+
+    def item_updateddate(self, case):
+        return case.updated
+
+    def item_author_name(self, case):
+        return case.institution.name
+
+    def item_categories(self, case):
+        return [theme.name for theme in case.themes.all()]
+
+
+class ThemeCasesFeed(NewCasesFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Theme, slug=slug)
+
+    def title(self, theme):
+        return f"ISSA Innovation Hub: newly published cases on {theme.name}"
+
+    def link(self, theme):
+        return theme.get_absolute_url()
+
+    def subtitle(self, theme):
+        return theme.description
+
+    def items(self, theme):
+        return self.newest(Innovation.objects.published().filter(themes=theme))

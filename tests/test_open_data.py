@@ -1,0 +1,255 @@
+"""Open data: downloads of exactly what the table shows, the read-only API and its schema,
+feeds, the sitemap, robots.txt and "cite this case". Drafts appear in none of them."""
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.validation import validate_schema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rest_framework.throttling import AnonRateThrottle
+
+from cases import exports
+from cases.models import Innovation
+
+from .conftest import fresh_get
+from .test_seed import TABLE_1
+
+pytestmark = pytest.mark.django_db
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def table_slugs(client, params):
+    """Every row of the table for these filters, all pages, in order."""
+    rows = fresh_get(client, "/", params).context["filter"].rows
+    return list(rows.values_list("slug", flat=True))
+
+
+def content(response):
+    return b"".join(response.streaming_content)
+
+
+def csv_rows(client, params=None):
+    response = client.get("/data/cases.csv", params or {})
+    assert response.status_code == 200
+    raw = content(response)
+    assert raw.startswith("\ufeff".encode())
+    return list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def json_records(client, params=None):
+    response = client.get("/data/cases.json", params or {})
+    assert response.status_code == 200
+    return json.loads(content(response))
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    themes=st.lists(
+        st.sampled_from(["leadership", "customer-centricity", "agile-teamwork"]), max_size=2
+    ),
+    countries=st.lists(st.sampled_from(["CA", "FI", "SG"]), max_size=2),
+    kinds=st.lists(st.sampled_from(["internal", "company"]), max_size=1),
+    q=st.sampled_from(["", "staff", "innovation", "passport"]),
+    sort=st.sampled_from(["", "newest", "relevance"]),
+)
+def test_downloads_hold_exactly_the_rows_of_the_table(
+    client, add_cases, themes, countries, kinds, q, sort
+):
+    params = {"theme": themes, "country": countries, "partner_kind": kinds, "q": q, "sort": sort}
+    expected = table_slugs(client, params)
+    assert [row["slug"] for row in csv_rows(client, params)] == expected
+    assert [case["slug"] for case in json_records(client, params)["innovations"]] == expected
+
+
+def test_downloads_span_every_page(client, add_cases):
+    add_cases(45)
+    assert len(csv_rows(client)) == 57
+    assert len(json_records(client, {"institution": "cpf"})["innovations"]) == 51
+
+
+def test_csv_reads_back_with_every_column(client):
+    rows = csv_rows(client, {"q": "GovCash"})
+    assert list(rows[0]) == exports.COLUMNS
+    [row] = rows
+    assert row["slug"] == "bold-experimentation"
+    assert row["url"] == "http://testserver/innovations/bold-experimentation/"
+    assert row["institution"] == "Central Provident Fund Board"
+    assert row["country"] == "SG" and row["country_name"] == "Singapore"
+    assert row["partners"].startswith(
+        "Oversea-Chinese Banking Corporation (OCBC) (private company, SG): "
+    )
+    assert row["impacts"].endswith("[over 40,000 people]")
+    assert "Innovation through collaboration in social security" in row["sources"]
+    assert row["published"]
+
+
+def test_json_has_structure_and_licence(client):
+    data = json_records(client, {"recognised": "1"})
+    assert data["licence"] == "CC BY 4.0"
+    [case] = data["innovations"]
+    assert case["slug"] == "staff-capabilities-for-innovation"
+    assert case["awards"] == [
+        {
+            "name": "ISSA Good Practice Award",
+            "year": 2020,
+            "level": "Award",
+            "practice": "Service Transformation: Design-thinking and the Acceleration Hub",
+        }
+    ]
+    assert {"slug": "agile-teamwork", "name": "Agile teamwork and staff capabilities"} in case[
+        "themes"
+    ]
+
+
+def test_bad_filters_are_explained_not_exported(client):
+    response = client.get("/data/cases.csv", {"theme": "nothing"})
+    assert response.status_code == 400
+    assert "There is no theme “nothing” in the catalogue." in response.content.decode()
+
+
+def test_catalogue_links_to_downloads_of_what_it_shows(client):
+    html = client.get("/", {"country": "SG"}).content.decode()
+    assert 'href="/data/cases.csv?country=SG">Download CSV</a>' in html
+    assert 'href="/data/cases.json?country=SG">Download JSON</a>' in html
+
+
+def test_codebook_describes_every_column_and_the_licence(client):
+    html = client.get("/data/").content.decode()
+    for name in exports.COLUMNS:
+        assert f"<code>{name}</code>" in html
+    assert "CC BY 4.0" in html
+
+
+# The API --------------------------------------------------------------------------------
+
+
+def test_api_lists_with_the_filters_of_the_catalogue(client):
+    data = client.get("/api/innovations/", {"theme": "leadership", "country": "SG"}).json()
+    assert [case["slug"] for case in data["results"]] == table_slugs(
+        client, {"theme": "leadership", "country": "SG"}
+    )
+    assert data["count"] == len(data["results"])
+    everything = client.get("/api/innovations/").json()
+    assert everything["count"] == 12
+    assert [case["slug"] for case in everything["results"]][:3] == TABLE_1["esdc"]
+
+
+def test_api_detail_institutions_and_themes(client):
+    case = client.get("/api/innovations/design-thinking/").json()
+    assert case["institution"]["slug"] == "esdc" and case["body"]
+    assert case["partners"][0]["kind"] == "government"
+    assert [i["slug"] for i in client.get("/api/institutions/").json()["results"]] == [
+        "esdc",
+        "kela",
+        "cpf",
+    ]
+    assert client.get("/api/themes/leadership/").json()["name"] == "Sustained leadership engagement"
+
+
+def test_api_bad_filters_are_a_400_that_says_why(client):
+    response = client.get("/api/innovations/", {"theme": "nothing"})
+    assert response.status_code == 400
+    assert "There is no theme “nothing” in the catalogue." in response.json()["theme"][0]
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+@pytest.mark.parametrize("url", ["/api/innovations/", "/api/innovations/design-thinking/"])
+def test_api_refuses_to_write(client, method, url):
+    response = getattr(client, method)(url, {"title": "x"}, content_type="application/json")
+    assert response.status_code == 405
+    assert Innovation.objects.get(slug="design-thinking").title.startswith("Design thinking")
+
+
+def test_api_throttles_anonymous_clients(client, monkeypatch):
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": "3/minute"})
+    codes = [client.get("/api/themes/").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+
+
+def test_api_schema_is_valid_openapi_3_and_documented_from_our_static_files(client):
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    validate_schema(schema)
+    assert schema["openapi"].startswith("3.")
+    assert "/api/innovations/" in schema["paths"]
+    assert client.get("/api/schema/").status_code == 200
+    docs = client.get("/api/docs/").content.decode()
+    assert "swagger-ui" in docs
+    assert "cdn" not in docs.lower() and "https://" not in docs.split("<body")[1]
+
+
+# Feeds, sitemap, robots ----------------------------------------------------------------
+
+
+def test_feed_lists_newly_published_cases_as_atom(client):
+    Innovation.objects.filter(slug="bold-experimentation").publish()  # no change: published
+    newest = Innovation.objects.get(slug="experimentation-fund")
+    Innovation.objects.filter(pk=newest.pk).withdraw()
+    Innovation.objects.filter(pk=newest.pk).publish()
+    feed = ET.fromstring(client.get("/feed/").content)
+    entries = feed.findall(f"{ATOM}entry")
+    assert len(entries) == 12
+    assert entries[0].find(f"{ATOM}title").text == "The Experimentation Fund (CPF)"
+    assert entries[0].find(f"{ATOM}link").get("href").endswith("/innovations/experimentation-fund/")
+
+
+def test_theme_feed_and_links_to_the_feeds(client):
+    feed = ET.fromstring(client.get("/themes/customer-centricity/feed/").content)
+    titles = {entry.find(f"{ATOM}title").text for entry in feed.findall(f"{ATOM}entry")}
+    assert titles == {
+        "User-friendly, simple and plain language (Kela)",
+        "Multi-disciplinary project teams (Kela)",
+        "User profile analyses (Kela)",
+    }
+    assert 'rel="alternate" type="application/atom+xml"' in client.get("/").content.decode()
+    html = client.get("/themes/customer-centricity/").content.decode()
+    assert 'href="/themes/customer-centricity/feed/"' in html
+    assert client.get("/themes/nothing/feed/").status_code == 404
+
+
+def test_sitemap_and_robots(client):
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    urls = {loc.text for loc in sitemap.iter(f"{SITEMAP}loc")}
+    assert "http://testserver/innovations/design-thinking/" in urls
+    assert "http://testserver/institutions/kela/" in urls
+    assert "http://testserver/themes/leadership/" in urls
+    assert "http://testserver/data/" in urls
+    robots = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in robots
+    assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def test_drafts_appear_in_no_download_api_feed_or_sitemap(client):
+    Innovation.objects.filter(slug="design-thinking").withdraw()
+    assert "design-thinking" not in [row["slug"] for row in csv_rows(client)]
+    assert "design-thinking" not in [c["slug"] for c in json_records(client)["innovations"]]
+    api = client.get("/api/innovations/").json()
+    assert "design-thinking" not in [c["slug"] for c in api["results"]]
+    assert client.get("/api/innovations/design-thinking/").status_code == 404
+    assert "design-thinking" not in client.get("/feed/").content.decode()
+    assert "design-thinking" not in client.get("/themes/agile-teamwork/feed/").content.decode()
+    assert "design-thinking" not in client.get("/sitemap.xml").content.decode()
+
+
+# Cite this case ---------------------------------------------------------------------------
+
+
+def test_each_case_can_be_cited_in_plain_text_and_bibtex(client):
+    html = client.get("/innovations/bold-experimentation/").content.decode()
+    assert "Cite this case" in html
+    assert (
+        "Central Provident Fund Board. " in html
+        and "“Bold experimentation: GovCash payments at cash machines”" in html
+    )
+    assert "http://testserver/innovations/bold-experimentation/" in html
+    assert "Innovation through collaboration in social security" in html
+    assert "@misc{innohub-bold-experimentation," in html
+    assert "howpublished = {\\url{http://testserver/innovations/bold-experimentation/}}" in html
