@@ -468,14 +468,18 @@ class Impact(models.Model):
 
     @property
     def figure_text(self):
-        """The figure as a reader says it: "less than 8 weeks", "5,000 out of 8,000 webpages"."""
-        if self.figure is None:
-            return ""
-        words = [self.qualifier, f"{self.figure:,}"]
-        if self.out_of is not None:
-            words.append(f"out of {self.out_of:,}")
-        words.append(self.unit)
-        return " ".join(word for word in words if word)
+        return figure_text(self.figure, self.qualifier, self.out_of, self.unit)
+
+
+def figure_text(figure, qualifier="", out_of=None, unit=""):
+    """A figure as a reader says it: "less than 8 weeks", "5,000 out of 8,000 webpages"."""
+    if figure is None:
+        return ""
+    words = [qualifier, f"{figure:,}"]
+    if out_of is not None:
+        words.append(f"out of {out_of:,}")
+    words.append(unit)
+    return " ".join(word for word in words if word)
 
 
 class Award(models.Model):

@@ -199,18 +199,21 @@ def _export(request, kind):
             content_type="text/plain; charset=utf-8",
         )
 
-    def absolute_url(case):
-        return request.build_absolute_uri(case.get_absolute_url())
+    placeholder = "--slug--"
+    address = request.build_absolute_uri(reverse("cases:innovation", args=[placeholder]))
+
+    def url_of(slug):
+        return address.replace(placeholder, slug)
 
     if kind == "csv":
-        stream = exports.csv_stream(filterset.rows, absolute_url)
+        stream = exports.csv_stream(filterset.rows, url_of)
         content_type = "text/csv; charset=utf-8"
     else:
         about = {
             "title": "ISSA Innovation Hub case catalogue",
             "filters": request.build_absolute_uri("/?" + request.GET.urlencode()),
         }
-        stream = exports.json_stream(filterset.rows, absolute_url, about)
+        stream = exports.json_stream(filterset.rows, url_of, about)
         content_type = "application/json"
     response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="innohub-cases.{kind}"'

@@ -253,3 +253,12 @@ def test_each_case_can_be_cited_in_plain_text_and_bibtex(client):
     assert "Innovation through collaboration in social security" in html
     assert "@misc{innohub-bold-experimentation," in html
     assert "howpublished = {\\url{http://testserver/innovations/bold-experimentation/}}" in html
+
+
+def test_downloads_cost_a_few_queries_per_thousand_cases_not_per_case(
+    client, add_cases, django_assert_max_num_queries
+):
+    add_cases(60)
+    with django_assert_max_num_queries(12):
+        # facets for validation (2), the ids, the sources, then six queries per chunk
+        assert len(csv_rows(client)) == 72
