@@ -1,6 +1,7 @@
 """The public catalogue's URLs: a contract that links and tests depend on (see DESIGN.md)."""
 
 from django.urls import path
+from django.views.decorators.http import require_safe
 
 from . import feeds, views
 
@@ -13,8 +14,8 @@ urlpatterns = [
     path("institutions/<slug:slug>/", views.institution_detail, name="institution"),
     path("themes/", views.theme_list, name="themes"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
-    path("themes/<slug:slug>/feed/", feeds.ThemeCasesFeed(), name="theme_feed"),
-    path("feed/", feeds.NewCasesFeed(), name="feed"),
+    path("themes/<slug:slug>/feed/", require_safe(feeds.ThemeCasesFeed()), name="theme_feed"),
+    path("feed/", require_safe(feeds.NewCasesFeed()), name="feed"),
     path("matrix/", views.matrix, name="matrix"),
     path("compare/", views.compare, name="compare"),
     path("data/", views.data, name="data"),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
 
 from . import citations, exports, history, mail
 from .filters import InnovationFilter
@@ -47,6 +48,7 @@ def published_cases():
     return Innovation.objects.published().for_summary_table()
 
 
+@require_safe
 @cached_page
 def catalogue(request):
     filterset = InnovationFilter(request.GET or None, queryset=published_cases())
@@ -58,6 +60,7 @@ def catalogue(request):
     )
 
 
+@require_safe
 @cached_page
 def matrix(request):
     filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
@@ -65,6 +68,7 @@ def matrix(request):
     return render(request, "cases/matrix.html", {"filter": filterset, "grid": grid})
 
 
+@require_safe
 @cached_page
 def compare(request):
     form = CompareForm(request.GET)
@@ -79,6 +83,7 @@ def compare(request):
     return render(request, "cases/compare.html", {"form": form, "cases": cases, "missing": missing})
 
 
+@require_safe
 @cached_page
 def innovation_detail(request, slug):
     return render_case(
@@ -98,12 +103,14 @@ def render_case(request, innovation, preview=False):
     )
 
 
+@require_safe
 @cached_page
 def institution_list(request):
     institutions = Institution.objects.with_case_counts()
     return render(request, "cases/institution_list.html", {"institutions": institutions})
 
 
+@require_safe
 @cached_page
 def institution_detail(request, slug):
     institution = get_object_or_404(Institution.objects.prefetch_related("facts"), slug=slug)
@@ -123,12 +130,14 @@ def institution_detail(request, slug):
     )
 
 
+@require_safe
 @cached_page
 def theme_list(request):
     themes = Theme.objects.with_case_counts()
     return render(request, "cases/theme_list.html", {"themes": themes})
 
 
+@require_safe
 @cached_page
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
@@ -140,6 +149,7 @@ def theme_detail(request, slug):
     )
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def suggest(request):
     """A member proposes a case. It becomes a draft in review for the editors, who are told
@@ -161,10 +171,12 @@ def suggest(request):
     return render(request, "cases/suggest.html", {"form": form})
 
 
+@require_safe
 def suggest_thanks(request):
     return render(request, "cases/suggest_thanks.html")
 
 
+@require_safe
 @cached_page
 def data(request):
     """The codebook of the downloads, and their licence."""
@@ -179,10 +191,12 @@ def data(request):
     )
 
 
+@require_safe
 def export_csv(request):
     return _export(request, "csv")
 
 
+@require_safe
 def export_json(request):
     return _export(request, "json")
 

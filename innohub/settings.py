@@ -4,6 +4,12 @@ DATABASE_URL          database (default: SQLite file db.sqlite3 in the project r
 DJANGO_DEBUG          "1"/"true" turns debug on (default: off)
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
+DJANGO_HTTPS          "1": the site is served over HTTPS only: redirect, HSTS, secure cookies
+DJANGO_BEHIND_PROXY   "1": trust the proxy's X-Forwarded-Proto header to tell HTTPS
+DJANGO_HSTS_SECONDS   how long browsers must use HTTPS (default: a year when DJANGO_HTTPS)
+DJANGO_HSTS_PRELOAD   "0" leaves the site off browsers' preload lists (default: on with HTTPS)
+DJANGO_ADMIN_URL      where the admin lives (default "admin/")
+REDIS_URL             a shared cache (pages, rate limits) for several servers; else local memory
 INNOHUB_BENCHMARK_VIEW  "1" adds /benchmark/constant/, the bare view `make bench` compares to
 INNOHUB_API_RATE      requests an address may make to /api/ (default "120/minute")
 INNOHUB_EDITORS_EMAIL   more addresses told of suggested cases (comma-separated)
@@ -74,6 +80,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "reversion",
+    "axes",
     "cases",
 ]
 if USING_POSTGRES:
@@ -88,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "innohub.urls"
@@ -129,13 +138,22 @@ STORAGES = {
 }
 
 # Pages are cached per address and catalogue version (cases/pagecache.py), so a cache that
-# each process keeps for itself is still never stale.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 2000},
+# each process keeps for itself is still never stale; Redis shares pages and rate limits
+# between servers.
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 2000},
+        }
+    }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -178,6 +196,60 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "catalogue@loca
 # Also told of suggested cases, beside the members of the Editors group: "a@x.org,b@y.org".
 MANAGERS = [("", address) for address in env_list("INNOHUB_EDITORS_EMAIL", [])]
 
+# Security ---------------------------------------------------------------------------------
+
+ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# HTTPS: on in production (DJANGO_HTTPS=1), off for `make run` and the tests on plain HTTP.
+HTTPS = env_flag("DJANGO_HTTPS")
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS and env_flag("DJANGO_HSTS_PRELOAD", default=True)
+if env_flag("DJANGO_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): only this site's own scripts, styles and images; no
+# inline script or style anywhere, no frames, forms posting only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# Passwords: Argon2 first; older hashes are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+# Repeated failed sign-ins (django-axes): 5 failures for one user name from one address lock
+# that pair out for an hour.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("INNOHUB_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = 1  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+if env_flag("DJANGO_BEHIND_PROXY"):
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path, reverse
+from django.views.decorators.http import require_safe
 
 from cases import api
 from cases.sitemaps import SITEMAPS
@@ -14,6 +15,7 @@ admin.site.site_title = "Innovation Hub editors"
 admin.site.index_title = "Catalogue"
 
 
+@require_safe
 def robots(request):
     """Everything public may be crawled; the admin and the downloads not."""
     lines = [
@@ -26,9 +28,9 @@ def robots(request):
 
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include((api.urlpatterns, "api"))),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots, name="robots"),
     path("", include("cases.urls")),
 ]

@@ -14,9 +14,11 @@ from cases.models import CatalogueVersion, Impact, Innovation, Institution, Them
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser tests run last: their live server empties the database after each test, and
+    """Browser and data-safety tests run last: they empty the database after each test, and
     the tests before them rely on the seed loaded once for the session."""
-    items.sort(key=lambda item: "tests/browser/" in item.nodeid)
+    items.sort(
+        key=lambda item: "tests/browser/" in item.nodeid or "test_data_safety" in item.nodeid
+    )
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -318,3 +318,19 @@ def test_partners_and_institutions_in_use_cannot_be_deleted(editor):
             user=User.objects.get(username="editor"),
             institution=Institution.objects.get(slug="kela"),
         ).institution.delete()
+
+
+def test_repeated_failed_sign_ins_lock_the_account_for_an_hour(client):
+    user = User.objects.create_user("signer", password="a long editor password", is_staff=True)
+    assert user.password.startswith("argon2")  # Argon2 hashes the passwords
+    for _ in range(5):
+        response = client.post(
+            "/admin/login/?next=/admin/", {"username": "signer", "password": "wrong"}
+        )
+        assert response.status_code in {200, 429}
+    response = client.post(
+        "/admin/login/?next=/admin/", {"username": "signer", "password": "a long editor password"}
+    )
+    assert response.status_code == 429
+    assert "Signing in is locked for an hour" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -57,6 +57,69 @@ def free_port():
         return s.getsockname()[1]
 
 
+def parse_wrk(out):
+    rps = errors = 0.0
+    p99 = ""
+    for line in out.splitlines():
+        words = line.split()
+        if line.startswith("Requests/sec:"):
+            rps = float(words[1])
+        elif words[:1] == ["99%"]:
+            p99 = words[1]
+        elif "Non-2xx" in line or "Socket errors" in line:
+            errors += sum(float(w.rstrip(",")) for w in words if w.rstrip(",").isdigit())
+    return {"rps": rps, "p99": p99, "errors": int(errors)}
+
+
+def run_load(env, seconds, pages, workers, connections):
+    """Start gunicorn on a free loopback port and load each (label, path) with wrk.
+    Returns {label: {"rps", "p99", "errors"}}; errors counts socket errors and non-2xx."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise CommandError("The load test needs wrk (apt-get install wrk), or use --no-load.")
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "innohub.wsgi",
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=settings.BASE_DIR,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        figures = {}
+        for label, path in pages:
+            url = f"http://127.0.0.1:{port}{path}"
+            subprocess.run([wrk, "-t1", "-c8", "-d2s", url], capture_output=True, check=True)
+            threads = str(min(connections, os.cpu_count() or 2))
+            out = subprocess.run(
+                [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            figures[label] = parse_wrk(out)
+        return figures
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
 class Command(BaseCommand):
     help = "Benchmark the catalogue's pages at 12 to 100,000 cases in a separate database."
 
@@ -82,9 +145,21 @@ class Command(BaseCommand):
     # The parent process: databases, sizes, gunicorn, wrk -----------------------------------
 
     def orchestrate(self, options):
+        self.prepare()
+        results = [("12 (seed)", self.measure_in_child(options))]
+        load = None if options["no_load"] else self.load_test(options["seconds"])
+        total = 12
+        for size in [int(s) for s in options["sizes"].split(",") if s]:
+            self.manage("generate_cases", str(size - total), "--yes")
+            total = size
+            results.append((f"{size:,}", self.measure_in_child(options)))
+        self.report(self.vendor, results, load)
+
+    def prepare(self):
+        """A fresh benchmark database with the seed, and the environment to run against it."""
         source = os.environ.get("DATABASE_URL") or f"sqlite:///{settings.BASE_DIR / 'db.sqlite3'}"
         url, config = bench_database_url(source)
-        vendor = "sqlite" if config["ENGINE"].endswith("sqlite3") else "postgresql"
+        self.vendor = "sqlite" if config["ENGINE"].endswith("sqlite3") else "postgresql"
         self.env = {
             **os.environ,
             "DATABASE_URL": url,
@@ -98,15 +173,6 @@ class Command(BaseCommand):
         self.manage("migrate", "--noinput", "-v0")
         self.manage("seed")
         self.manage("collectstatic", "--noinput", "-v0")
-
-        results = [("12 (seed)", self.measure_in_child(options))]
-        load = None if options["no_load"] else self.load_test(options["seconds"])
-        total = 12
-        for size in [int(s) for s in options["sizes"].split(",") if s]:
-            self.manage("generate_cases", str(size - total), "--yes")
-            total = size
-            results.append((f"{size:,}", self.measure_in_child(options)))
-        self.report(vendor, results, load)
 
     def manage(self, *args):
         subprocess.run(
@@ -152,74 +218,8 @@ class Command(BaseCommand):
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             conn.execute(f'CREATE DATABASE "{name}"')
 
-    def load_test(self, seconds):
-        wrk = shutil.which("wrk")
-        if not wrk:
-            raise CommandError("The load test needs wrk (apt-get install wrk), or use --no-load.")
-        port = free_port()
-        server = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "innohub.wsgi",
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{port}",
-                "--access-logfile",
-                "-",
-                "--log-level",
-                "warning",
-            ],
-            env=self.env,
-            cwd=settings.BASE_DIR,
-            stdout=subprocess.DEVNULL,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
-            figures = {}
-            for label, path in (("/", "/"), ("bare view", "/benchmark/constant/")):
-                subprocess.run(
-                    [wrk, "-t1", "-c8", "-d2s", f"http://127.0.0.1:{port}{path}"],
-                    capture_output=True,
-                    check=True,
-                )  # warm-up
-                out = subprocess.run(
-                    [
-                        wrk,
-                        "-t2",
-                        "-c16",
-                        f"-d{seconds}s",
-                        "--latency",
-                        f"http://127.0.0.1:{port}{path}",
-                    ],
-                    capture_output=True,
-                    text=True,
-                    check=True,
-                ).stdout
-                figures[label] = self.parse_wrk(out)
-            return figures
-        finally:
-            server.send_signal(signal.SIGTERM)
-            server.wait(timeout=30)
-
-    @staticmethod
-    def parse_wrk(out):
-        rps = errors = 0.0
-        p99 = ""
-        for line in out.splitlines():
-            words = line.split()
-            if line.startswith("Requests/sec:"):
-                rps = float(words[1])
-            elif words[:1] == ["99%"]:
-                p99 = words[1]
-            elif "Non-2xx" in line or "Socket errors" in line:
-                errors += sum(float(w.rstrip(",")) for w in words if w.rstrip(",").isdigit())
-        return {"rps": rps, "p99": p99, "errors": int(errors)}
+    def load_test(self, seconds, pages=(("/", "/"), ("bare view", "/benchmark/constant/"))):
+        return run_load(self.env, seconds, pages, workers=2, connections=16)
 
     def report(self, vendor, results, load):
         lines = [
