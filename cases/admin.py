@@ -39,6 +39,13 @@ from .views import render_case
 history.register_models()
 
 
+def sign_in_name(request, credentials):
+    """The user name django-axes records for a sign-in attempt, cut to what its table holds:
+    a 100 KB name otherwise broke the record of failed attempts on PostgreSQL."""
+    name = (credentials or {}).get("username") or request.POST.get("username", "")
+    return str(name)[:150]
+
+
 class HistoryAdmin(VersionAdmin):
     """Screens whose every save is kept (history.py), with undo and restore of deleted records.
 

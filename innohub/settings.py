@@ -250,6 +250,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("INNOHUB_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "cases.admin.sign_in_name"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 if env_flag("DJANGO_BEHIND_PROXY"):
     AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]

@@ -172,6 +172,8 @@ def test_malformed_and_oversized_form_posts(path):
     ]
     for body in bodies:
         assert_no_server_error(client.post(path, body), (path, list(body)[:3]))
+        huge_headers = {"HTTP_USER_AGENT": BIG, "HTTP_ACCEPT": BIG, "HTTP_X_FORWARDED_FOR": BIG}
+        assert_no_server_error(client.post(path, body, **huge_headers), (path, "headers"))
     raw = [
         (b"\xff\xfe\x00garbage", "application/x-www-form-urlencoded"),
         (b"a=%ff%fe&b=%00", "application/x-www-form-urlencoded"),
@@ -191,7 +193,7 @@ def test_the_corpus_is_large_enough():
         len(PUBLIC) * len(QUERIES)
         + len(PUBLIC) * len(METHODS)
         + 14  # paths
-        + len(FORMS) * (7 + 6)
+        + len(FORMS) * (7 * 2 + 6)
     )
     assert tried >= 300, tried
 
