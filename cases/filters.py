@@ -145,15 +145,17 @@ class InnovationFilter(django_filters.FilterSet):
     def filter_recognised(self, queryset, name, value):
         return queryset.recognised() if value else queryset
 
-    def filter_q(self, queryset, name, value, themes=(), countries=()):
+    def filter_q(self, queryset, name, value, themes=(), countries=(), ranked=True):
         """Search. Called by filter_queryset with the chosen themes and countries, which
         narrow the search itself (on PostgreSQL, one lookup in the search index)."""
-        return queryset.search(value, themes, countries)
+        return queryset.search(value, themes, countries, ranked=ranked)
 
     def filter_sort(self, queryset, name, value):
         return queryset  # ordering is applied last, in `rows`, once we know if q is searched
 
-    def filter_queryset(self, queryset, leave_out=()):
+    def filter_queryset(self, queryset, leave_out=(), ranked=True):
+        """The cases matching every active filter but `leave_out`; `ranked=False` when only
+        counting them, which needs no rank or highlighted headline."""
         values = {
             name: value
             for name, value in self.form.cleaned_data.items()
@@ -161,7 +163,12 @@ class InnovationFilter(django_filters.FilterSet):
         }
         if "q" in values:
             queryset = self.filter_q(
-                queryset, "q", values.pop("q"), values.pop("theme", ()), values.pop("country", ())
+                queryset,
+                "q",
+                values.pop("q"),
+                values.pop("theme", ()),
+                values.pop("country", ()),
+                ranked=ranked,
             )
         for name, value in values.items():
             queryset = self.filters[name].filter(queryset, value)
@@ -237,7 +244,7 @@ class InnovationFilter(django_filters.FilterSet):
         if self.unsearchable:
             return cases.none()
         if self.is_bound and self.form.is_valid():
-            cases = self.filter_queryset(cases, leave_out={*names, "sort"})
+            cases = self.filter_queryset(cases, leave_out={*names, "sort"}, ranked=False)
         return cases
 
     @cached_property
@@ -248,24 +255,25 @@ class InnovationFilter(django_filters.FilterSet):
         those two, per institution. An institution's own count is that number when its
         country is chosen (or none is); a country's is the sum over its chosen institutions
         (or all of them). Each case has one institution, so nothing is counted twice."""
-        themes = Theme.objects.counting(case_count=self._cases_without("theme"))
-        institutions = Institution.objects.counting(
-            case_count=self._cases_without("institution", "country")
+        themes = Theme.objects.counted_values(
+            ["slug", "name"], case_count=self._cases_without("theme")
+        )
+        institutions = Institution.objects.counted_values(
+            ["slug", "name", "acronym", "country"],
+            case_count=self._cases_without("institution", "country"),
         )
         chosen_institutions = self._selected("institution")
         chosen_countries = self._selected("country")
 
         institution_items, by_country, language = [], {}, translation.get_language()
-        for institution in institutions:
-            code = institution.country.code
+        for slug, name, acronym, code, case_count in institutions:
             in_countries = not chosen_countries or code in chosen_countries
-            institution_items.append(
-                (institution.slug, institution.short_name, institution.case_count * in_countries)
-            )
-            name, count = by_country.get(code, (country_name(code, language), 0))
-            if not chosen_institutions or institution.slug in chosen_institutions:
-                count += institution.case_count
-            by_country[code] = (name, count)
+            # The label is the institution's short name (Institution.short_name).
+            institution_items.append((slug, acronym or name, case_count * in_countries))
+            label, count = by_country.get(code, (country_name(code, language), 0))
+            if not chosen_institutions or slug in chosen_institutions:
+                count += case_count
+            by_country[code] = (label, count)
 
         def options(name, items):
             chosen = self._selected(name)
@@ -274,7 +282,7 @@ class InnovationFilter(django_filters.FilterSet):
             ]
 
         return {
-            "theme": options("theme", ((t.slug, t.name, t.case_count) for t in themes)),
+            "theme": options("theme", themes),
             "institution": options("institution", institution_items),
             "country": options(
                 "country",

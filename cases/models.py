@@ -36,9 +36,28 @@ class CaseListQuerySet(models.QuerySet):
         cases, joined once, so the database counts only the cases that match, through their
         own indexes, instead of testing every case against every row. Identical subqueries
         are joined once. Returns a RawQuerySet; filters on `self` are not applied."""
+        sql, params = self._counting_sql("*", cases)
+        return self.model.objects.raw(sql, params)
+
+    def counted_values(self, fields, **cases):
+        """As counting(), but only `fields` and the counts, as tuples: no model objects, for
+        the facets, which list every institution on every page."""
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.get_field(f).column)}"
+            for f in fields
+        )
+        sql, params = self._counting_sql(columns, cases)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _counting_sql(self, selected, cases):
         model = self.model
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
+        if selected == "*":
+            selected = f"{table}.*"
         path = "institution" if model is Institution else "themes"
         columns, joins, params, aliases = [], [], [], {}
         for name, queryset in cases.items():
@@ -64,11 +83,11 @@ class CaseListQuerySet(models.QuerySet):
             f"{table}.{quote(model._meta.get_field(field).column)}"
             for field in model._meta.ordering
         )
-        return model.objects.raw(
-            f"SELECT {table}.*, {', '.join(columns)} FROM {table} {' '.join(joins)} "
-            f"ORDER BY {order}",
-            params,
+        sql = (
+            f"SELECT {selected}, {', '.join(columns)} FROM {table} {' '.join(joins)} "
+            f"ORDER BY {order}"
         )
+        return sql, params
 
 
 CaseListManager = SlugManager.from_queryset(CaseListQuerySet)
@@ -243,11 +262,11 @@ class InnovationQuerySet(models.QuerySet):
         through = Innovation.themes.through.objects.filter(theme__slug__in=slugs)
         return self.filter(pk__in=through.values("innovation_id"))
 
-    def search(self, text, themes=(), countries=()):
+    def search(self, text, themes=(), countries=(), ranked=True):
         """Cases matching `text` (and any of the theme slugs and country codes given),
-        annotated with `rank` and a highlighted `headline`; see search.py for how each
-        database does it."""
-        return search.search(self, text, themes, countries)
+        annotated with `rank` and a highlighted `headline` unless `ranked` is False; see
+        search.py for how each database does it."""
+        return search.search(self, text, themes, countries, ranked)
 
     def newest_first(self):
         return self.order_by("-created", "-pk")

@@ -57,15 +57,16 @@ def facet_token(kind, value):
     return f"facet{kind}" + re.sub(r"[^a-z0-9]", "", str(value).lower())
 
 
-def search(queryset, text, themes=(), countries=()):
-    """Cases matching `text`, and any of `themes` (slugs) and of `countries` when given."""
+def search(queryset, text, themes=(), countries=(), ranked=True):
+    """Cases matching `text`, and any of `themes` (slugs) and of `countries` when given;
+    with `rank` and `headline` when `ranked` (counting needs neither)."""
     if using_postgres():
-        return _postgres_search(queryset, text, themes, countries)
+        return _postgres_search(queryset, text, themes, countries, ranked)
     if themes:
         queryset = queryset.with_any_theme(themes)
     if countries:
         queryset = queryset.filter(institution__country__in=countries)
-    return _plain_search(queryset, text)
+    return _plain_search(queryset, text, ranked)
 
 
 def _any_of(kind, values):
@@ -77,7 +78,7 @@ def _any_of(kind, values):
     return SearchQuery(" | ".join(words), search_type="raw", config=FACET_CONFIG)
 
 
-def _postgres_search(queryset, text, themes, countries):
+def _postgres_search(queryset, text, themes, countries, ranked):
     from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 
     query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
@@ -85,8 +86,11 @@ def _postgres_search(queryset, text, themes, countries):
     for kind, values in (("theme", themes), ("country", countries)):
         if values:
             narrowed = narrowed & _any_of(kind, values)
+    found = queryset.filter(search_vector=narrowed)
+    if not ranked:
+        return found
     # Rank and highlight by the words searched for only; the facet words only narrow.
-    return queryset.filter(search_vector=narrowed).annotate(
+    return found.annotate(
         rank=SearchRank(F("search_vector"), query),
         headline=SearchHeadline(
             "summary",
@@ -99,7 +103,7 @@ def _postgres_search(queryset, text, themes, countries):
     )
 
 
-def _plain_search(queryset, text):
+def _plain_search(queryset, text, ranked=True):
     """Every searchable word must occur, in any of the fields, in any case."""
     from .models import Impact, Innovation, Institution, Theme
 
@@ -119,6 +123,8 @@ def _plain_search(queryset, text):
             | Q(pk__in=themes)
             | Q(institution__in=institutions)
         )
+    if not ranked:
+        return queryset
     return queryset.annotate(rank=Value(1.0, output_field=FloatField()), headline=F("summary"))
 
 
