@@ -6,7 +6,8 @@ CATALOGUE = "ISSA Innovation Hub case catalogue"
 
 def plain(case, url):
     year = case.published_at.year if case.published_at else case.created.year
-    text = f"{case.institution.name}. {year}. “{case.title}”. {CATALOGUE}. {url}."
+    title = case.title.replace("“", "‘").replace("”", "’")  # quotes within quotes
+    text = f"{case.institution.name}. {year}. “{title}”. {CATALOGUE}. {url}."
     sources = [source.citation for source in case.sources.all()]
     if sources:
         text += " Source: " + " ".join(sources)

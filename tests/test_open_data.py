@@ -252,6 +252,8 @@ def test_each_case_can_be_cited_in_plain_text_and_bibtex(client):
     assert "http://testserver/innovations/bold-experimentation/" in html
     assert "Innovation through collaboration in social security" in html
     assert "@misc{innohub-bold-experimentation," in html
+    quoted = client.get("/innovations/solutions-without-borders/").content.decode()
+    assert "“‘Solutions without borders’: the Reject appeals management protocol (RAMP)”" in quoted
     assert "howpublished = {\\url{http://testserver/innovations/bold-experimentation/}}" in html
 
 
