@@ -137,3 +137,15 @@ def test_page_query_counts_do_not_grow(client, add_cases, django_assert_num_quer
     add_cases(200, institution="cpf", theme="leadership")
     with django_assert_num_queries(queries):
         assert client.get(url).status_code == 200
+
+
+def test_static_files_are_hashed_compressed_and_cached_for_years(client):
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    url = staticfiles_storage.url("css/site.css")
+    assert url != "/static/css/site.css"  # a hashed name, so it can be cached for good
+    response = client.get(url, HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response.status_code == 200
+    assert "max-age=315360000" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
+    assert response["Content-Encoding"] in {"gzip", "br"}
