@@ -8,6 +8,7 @@ accurate schema from the serializers, with the documentation's files in a packag
 (drf-spectacular-sidecar) instead of a CDN.
 """
 
+from django.db.models import Prefetch
 from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -15,7 +16,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework import routers, serializers, viewsets
 from rest_framework.exceptions import ValidationError
 
-from . import exports
 from .filters import InnovationFilter
 from .models import Award, Collaboration, Impact, Innovation, Institution, Partner, Theme
 
@@ -138,7 +138,21 @@ class InnovationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = InnovationSerializer
 
     def get_queryset(self):
-        return exports.for_export(Innovation.objects.published().for_summary_table())
+        cases = (
+            Innovation.objects.published()
+            .for_summary_table()
+            .prefetch_related(
+                Prefetch(
+                    "collaborations", queryset=Collaboration.objects.select_related("partner")
+                ),
+                "awards",
+                "sources",
+            )
+        )
+        # The summary table leaves out the narrative; a case's own answer shows it.
+        if self.action == "retrieve":
+            return cases.defer(None).defer("search_vector")
+        return cases
 
     def get_serializer_class(self):
         return InnovationDetailSerializer if self.action == "retrieve" else InnovationSerializer

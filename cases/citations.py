@@ -4,13 +4,19 @@ catalogue's address for the case, and where the case is told (its sources)."""
 CATALOGUE = "ISSA Innovation Hub case catalogue"
 
 
+def _year(case):
+    return (case.published_at or case.created).year
+
+
+def _sources(case):
+    return " ".join(source.citation for source in case.sources.all())
+
+
 def plain(case, url):
-    year = case.published_at.year if case.published_at else case.created.year
     title = case.title.replace("“", "‘").replace("”", "’")  # quotes within quotes
-    text = f"{case.institution.name}. {year}. “{title}”. {CATALOGUE}. {url}."
-    sources = [source.citation for source in case.sources.all()]
-    if sources:
-        text += " Source: " + " ".join(sources)
+    text = f"{case.institution.name}. {_year(case)}. “{title}”. {CATALOGUE}. {url}."
+    if sources := _sources(case):
+        text += " Source: " + sources
     return text
 
 
@@ -24,17 +30,15 @@ def _braced(text):
 
 
 def bibtex(case, url):
-    year = case.published_at.year if case.published_at else case.created.year
     fields = [
         ("author", "{" + _braced(case.institution.name) + "}"),  # a body, not a person
         ("title", _braced(case.title)),
         ("howpublished", f"\\url{{{url}}}"),
-        ("year", str(year)),
+        ("year", str(_year(case))),
         ("organization", CATALOGUE),
     ]
-    sources = [source.citation for source in case.sources.all()]
-    if sources:
-        fields.append(("note", _braced("Source: " + " ".join(sources))))
+    if sources := _sources(case):
+        fields.append(("note", _braced("Source: " + sources)))
     key = "innohub-" + case.slug
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}"

@@ -11,7 +11,7 @@ import json
 from collections import defaultdict
 from itertools import islice
 
-from django.db.models import F, Prefetch
+from django.db.models import F
 from django.utils import translation
 
 from .filters import country_name
@@ -64,15 +64,6 @@ CODEBOOK = [
     ("published", "When the case was published in the catalogue (ISO 8601).", "2026-11-27"),
 ]
 COLUMNS = [name for name, _, _ in CODEBOOK]
-
-
-def for_export(rows):
-    """Cases with everything the API shows of them, for a page of the API."""
-    return rows.select_related("institution").prefetch_related(
-        Prefetch("collaborations", queryset=Collaboration.objects.select_related("partner")),
-        "awards",
-        "sources",
-    )
 
 
 def records(rows, url_of):

@@ -598,11 +598,15 @@ class Contributor(models.Model):
 
 
 def institution_of(user):
-    """The institution a contributor is tied to, or None (editors, untied contributors)."""
-    try:
-        return user.contributor.institution
-    except (Contributor.DoesNotExist, AttributeError):  # AttributeError: anonymous
-        return None
+    """The institution a contributor is tied to, or None (editors, untied contributors).
+    Remembered on the user object: the admin asks several times a request, and Django does
+    not remember that a user has no Contributor row."""
+    if not hasattr(user, "_tied_institution"):
+        try:
+            user._tied_institution = user.contributor.institution
+        except (Contributor.DoesNotExist, AttributeError):  # AttributeError: anonymous
+            user._tied_institution = None
+    return user._tied_institution
 
 
 class Suggestion(models.Model):
