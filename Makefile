@@ -34,7 +34,7 @@ WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
 serve: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn innohub.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - --timeout 30 --keep-alive 5
+	$(BIN)/gunicorn innohub.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 30 --keep-alive 5
 
 # Django's deployment checks with the production settings README documents (as CI runs them).
 deploy-check: $(VENV)/.installed

@@ -1,12 +1,13 @@
 """The editors' screens: a member case is added on one page, with its impacts, partners and
 awards, moves through review to publication, and every change can be undone.
 
-Roles (groups made by migration 0005): Editors may do everything in the catalogue; Contributors
-add and edit cases, impacts and partners, send cases to review, and cannot publish or delete.
-A contributor tied to an institution (Contributor) sees and edits only that institution's
-cases. Published cases are changed by editors only: what is public has been reviewed.
+Who may do what is decided in rights.py, for every screen here through HistoryAdmin's
+has_*_permission: Editors may do everything in the catalogue; Contributors add and edit cases,
+impacts and partners while every case concerned is theirs and unpublished, send cases to
+review, and cannot publish or delete.
 """
 
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
@@ -19,7 +20,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from . import history, imports
+from . import history, imports, rights
 from .models import (
     Award,
     Collaboration,
@@ -47,13 +48,41 @@ def sign_in_name(request, credentials):
 
 
 class HistoryAdmin(VersionAdmin):
-    """Screens whose every save is kept (history.py), with undo and restore of deleted records.
+    """Screens whose every save is kept (history.py), with undo and restore of deleted records,
+    and whose rights are rights.py's.
 
     Undo and restore are for those who may delete: going back can remove what was added since.
+    A record that cases use cannot be deleted: the page says which cases use it.
     """
 
     history_latest_first = True
     change_list_template = "admin/history_change_list.html"
+    SHOWN_IN_USE = 50  # cases named when a delete is refused; the rest are counted
+
+    def has_view_permission(self, request, obj=None):
+        return rights.may(request.user, "view", obj, self.model)
+
+    def has_add_permission(self, request):
+        return rights.may(request.user, "add", model=self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return rights.may(request.user, "change", obj, self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return rights.may(request.user, "delete", obj, self.model)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not protected:  # Django names what a PROTECT relation keeps; themes, sources: here
+            for obj in objs:
+                cases = rights.shared_by(obj)
+                in_use = cases.count()
+                protected += [
+                    f"Case: {case.title} (uses {obj})" for case in cases[: self.SHOWN_IN_USE]
+                ]
+                if in_use > self.SHOWN_IN_USE:
+                    protected.append(f"… and {in_use - self.SHOWN_IN_USE} more cases")
+        return deleted, counts, perms_needed, protected
 
     def changelist_view(self, request, extra_context=None):
         # Not inside one revision for the whole list, as VersionAdmin would: a revision is
@@ -65,9 +94,9 @@ class HistoryAdmin(VersionAdmin):
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))
-            if obj is not None and not history.has_history(obj):
-                # Came from the seed, an import or a suggestion: keep it as it was first.
-                history.keep([obj], "As it was before its first change in the admin.", request.user)
+            # Only for a change that will be made: a refused post writes nothing.
+            if obj is not None and self.has_change_permission(request, obj):
+                history.keep_first([obj], request.user)
         return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_model(self, request, obj):
@@ -116,7 +145,8 @@ class AwardInline(admin.TabularInline):
 
 
 class SuggestionInline(admin.StackedInline):
-    """Who suggested the case through the public form: for the editors' reply, never public."""
+    """Who suggested the case through the public form: for the editors' reply, never public.
+    Only the form makes one: nobody adds one here."""
 
     model = Suggestion
     fields = ["name", "email", "received"]
@@ -125,6 +155,9 @@ class SuggestionInline(admin.StackedInline):
     extra = 0
     max_num = 0
     verbose_name_plural = "suggested by"
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Innovation)
@@ -167,6 +200,10 @@ class InnovationAdmin(HistoryAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def changelist_view(self, request, extra_context=None):
+        may_import = self.has_add_permission(request) and self.has_change_permission(request)
+        return super().changelist_view(request, {"may_import": may_import, **(extra_context or {})})
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         institution = institution_of(request.user)
@@ -175,12 +212,7 @@ class InnovationAdmin(HistoryAdmin):
         return initial
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("cases.publish_innovation")
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.is_published and not self.has_publish_permission(request):
-            return False  # what is public has been through an editor
-        return super().has_change_permission(request, obj)
+        return rights.is_editor(request.user)
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data and obj.is_published:
@@ -206,6 +238,7 @@ class InnovationAdmin(HistoryAdmin):
 
     def _move(self, request, queryset, step, done, skipped_because):
         chosen = list(queryset.values_list("pk", flat=True))
+        history.keep_first(Innovation.objects.filter(pk__in=chosen), request.user)
         count = getattr(queryset, step)()
         history.keep(
             Innovation.objects.filter(pk__in=chosen), f"{count} case(s) {done}.", request.user
@@ -333,6 +366,29 @@ class ContributorInline(admin.StackedInline):
 
 
 admin.site.unregister(User)
+
+
+class SuperusersOnly:
+    """The record of sign-in attempts (django-axes): for administrators, not for editors."""
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+
+for axes_model in apps.get_app_config("axes").get_models():
+    if admin.site.is_registered(axes_model):
+        axes_admin = type(admin.site.get_model_admin(axes_model))
+        admin.site.unregister(axes_model)
+        admin.site.register(axes_model, type(axes_admin.__name__, (SuperusersOnly, axes_admin), {}))
 
 
 @admin.register(User)

@@ -16,6 +16,7 @@ from django.utils import translation
 
 from .filters import country_name
 from .models import Award, Collaboration, Impact, Innovation, Partner, Source, figure_text
+from .spreadsheets import safe_row
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
@@ -226,7 +227,7 @@ def csv_stream(rows, url_of):
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(COLUMNS)  # the byte-order mark: spreadsheets read UTF-8
     for data in records(rows, url_of):
-        yield writer.writerow(csv_cells(data))
+        yield writer.writerow(safe_row(csv_cells(data)))
 
 
 def json_stream(rows, url_of, about):

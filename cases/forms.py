@@ -76,6 +76,9 @@ class SuggestionForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
+    def clean_title(self):
+        return " ".join(self.cleaned_data["title"].split())  # a name is one line
+
     @property
     def is_robot(self):
         return bool(self.cleaned_data.get("website"))

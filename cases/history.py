@@ -52,6 +52,14 @@ def has_history(obj):
     return Version.objects.get_for_object(obj).exists()
 
 
+def keep_first(objects, user=None):
+    """Keep, as they are now, those of these records that have no history yet (from the seed,
+    an import or the suggestion form): called before their first change, so it can be undone."""
+    first = [obj for obj in objects if not has_history(obj)]
+    if first:
+        keep(first, "As it was before its first change.", user)
+
+
 def keep(objects, comment, user=None):
     """Store these records as they are now, as one revision."""
     with reversion.create_revision():

@@ -10,6 +10,7 @@ and a row here is a case with its impacts and themes, checked by the admin's own
 contributor's institution, who may publish), and written as one revision of the history.
 """
 
+import copy
 import csv
 import io
 import re
@@ -22,8 +23,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from . import history
-from .models import Impact, Innovation, Institution, Source, Theme, institution_of
+from . import history, rights
+from .models import Impact, Innovation, Institution, Source, Theme
+from .spreadsheets import read_cell, safe_row
 
 BASE_COLUMNS = [
     "slug",
@@ -106,7 +108,7 @@ def comparable(name, value):
 
 def csv_text(queryset):
     out = io.StringIO()
-    csv.writer(out).writerows(export_rows(queryset))
+    csv.writer(out).writerows(safe_row(row) for row in export_rows(queryset))
     return out.getvalue()
 
 
@@ -170,6 +172,7 @@ class Row:
     impacts: list  # (group number, ImpactRowForm)
     errors: list = field(default_factory=list)
     before: dict | None = None  # the case's cells before this row, when it exists
+    original: Innovation | None = None  # the case before this row, when it exists
     after: dict | None = None
 
     def changes(self):
@@ -209,8 +212,8 @@ def decode(upload):
 
 
 def read(text, user_may):
-    """Every row of the file, checked. `user_may(before, status, institution)` says whether
-    the person importing may write such a case (`before`: the case as it is, or None)."""
+    """Every row of the file, checked. `user_may(case, status, institution)` says whether
+    the person importing may write such a case (`case`: the case as it is, or None)."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = [name.strip() for name in next(reader)]
@@ -253,7 +256,7 @@ def read(text, user_may):
             problem = f"it has {len(values)} cells, but the first line names {len(header)}."
             rows.append(Row(start, "", None, [], [problem]))
             continue
-        data = dict(zip(header, values, strict=True))
+        data = dict(zip(header, (read_cell(value) for value in values), strict=True))
         rows.append(check_row(start, data, groups, existing, seen, user_may))
     if not rows:
         raise UnreadableFile("The file has a header but no cases.")
@@ -264,7 +267,7 @@ def check_row(line, data, groups, existing, seen, user_may):
     slug = data["slug"].strip()
     case = existing.get(slug)
     before = cells(case) if case is not None else None  # the form changes the case it checks
-    state = (case.status, case.institution) if case is not None else None
+    original = copy.copy(case)  # as it is: the form below writes the row's values into `case`
     form = CaseRowForm({name: data[name].strip() for name in BASE_COLUMNS}, instance=case)
     impacts = []
     for number in groups:
@@ -274,7 +277,15 @@ def check_row(line, data, groups, existing, seen, user_may):
         }
         if any(values.values()):
             impacts.append((number, ImpactRowForm(values)))
-    row = Row(line, slug, form, impacts, before=before, after=cells(data=data, groups=groups))
+    row = Row(
+        line,
+        slug,
+        form,
+        impacts,
+        before=before,
+        original=original,
+        after=cells(data=data, groups=groups),
+    )
     if slug in seen:
         row.errors.append(f"the slug “{slug}” is also on line {seen[slug]}.")
     seen.setdefault(slug, line)
@@ -282,7 +293,7 @@ def check_row(line, data, groups, existing, seen, user_may):
         for name, errors in form.errors.items():
             label = "the row" if name == "__all__" else f"{name}"
             row.errors += [f"{label}: {error}" for error in errors]
-    elif not user_may(state, form.cleaned_data["status"], form.cleaned_data["institution"]):
+    elif not user_may(original, form.cleaned_data["status"], form.cleaned_data["institution"]):
         row.errors.append(
             "you may not write this case: it is published, of another institution, or "
             "would be published, and only editors may do that."
@@ -299,7 +310,9 @@ def check_row(line, data, groups, existing, seen, user_may):
 
 @transaction.atomic
 def write(rows, user):
-    """Write every row, as one revision of the history. Call only when no row has errors."""
+    """Write every row, as one revision of the history. Call only when no row has errors.
+    Cases with no history yet are first kept as they were, so the import can be undone."""
+    history.keep_first([row.original for row in rows if row.original is not None], user)
     written = []
     for row in rows:
         case = row.form.save()
@@ -333,15 +346,8 @@ def import_view(model_admin, request):
         "columns": BASE_COLUMNS + impact_columns(1),
     }
 
-    def user_may(before, status, institution):
-        """`before`: (status, institution) of the case as it is, or None for a new case."""
-        tied = institution_of(request.user)
-        if tied is not None and (institution != tied or (before and before[1] != tied)):
-            return False
-        published = Innovation.Status.PUBLISHED
-        if (before and before[0] == published) or status == published:
-            return model_admin.has_publish_permission(request)
-        return True
+    def user_may(case, status, institution):
+        return rights.may_save_case(request.user, case, status, institution)
 
     form = UploadForm(request.POST or None, request.FILES or None)
     text = request.POST.get("csv_text") if request.method == "POST" else None

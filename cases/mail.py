@@ -1,10 +1,24 @@
-"""E-mail the catalogue sends: the editors hear of each suggested case."""
+"""E-mail the catalogue sends: the editors hear of each suggested case.
+
+Mail is a courtesy, never a condition: a suggestion is kept and the visitor thanked whatever
+the mail server does; a failure is logged for the operators and never shown to the visitor.
+"""
+
+import logging
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
 
+logger = logging.getLogger(__name__)
+
 EDITORS_GROUP = "Editors"
+
+
+def one_line(text, limit=150):
+    """A subject line: no line breaks (they would forge headers), not too long."""
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def editors_addresses():
@@ -28,5 +42,9 @@ def tell_editors_of_suggestion(case, link):
     )
     recipients = editors_addresses()
     if recipients:
-        send_mail(f"Case suggested: {case.title}", body, None, recipients)
+        try:
+            send_mail(one_line(f"Case suggested: {case.title}"), body, None, recipients)
+        except Exception:
+            logger.exception("The editors could not be told of suggested case %s.", case.pk)
+            return []
     return recipients

@@ -1,4 +1,11 @@
-"""Whole-page caching for the public pages, keyed on the address and the catalogue version.
+"""Whole-page caching for the public pages, keyed on the host, the page's path and its cleaned
+query, and the catalogue version.
+
+The query is cleaned before the page is made: parameters no page reads (utm_*, junk) are
+dropped and the rest put in one order, and the view sees only that cleaned query. So one
+page is one cache entry however its address is dressed up, and links on the page (paging,
+downloads) never carry what another visitor added. The host is part of the key because pages
+hold absolute addresses (citations, feeds).
 
 A cached page is stored under the CatalogueVersion number it was made at. Every save and
 delete of catalogue data moves the number on (the receivers below; QuerySet methods that write
@@ -8,13 +15,34 @@ one small query per request.
 """
 
 import hashlib
+from functools import cache as cache_once
 from functools import wraps
 
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 
 PAGE_TIMEOUT = 24 * 60 * 60
+# What public pages read from the query: the catalogue's filters, paging, and compare's cases.
+OTHER_PARAMETERS = ("page", "i")
+
+
+@cache_once
+def page_parameters():
+    from .filters import InnovationFilter
+
+    return frozenset(InnovationFilter.base_filters) | frozenset(OTHER_PARAMETERS)
+
+
+def cleaned_query(query):
+    """The parameters pages read, by name in one order; each name's values in their order
+    (compare shows cases in the order given)."""
+    known = page_parameters()
+    cleaned = QueryDict(mutable=True)
+    for name in sorted(name for name in query if name in known):
+        cleaned.setlist(name, query.getlist(name))
+    cleaned._mutable = False
+    return cleaned
 
 
 def cached_page(view):
@@ -26,7 +54,10 @@ def cached_page(view):
 
         if request.method not in {"GET", "HEAD"}:
             return view(request, *args, **kwargs)
-        address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        request.GET = cleaned_query(request.GET)
+        query = request.GET.urlencode()
+        page = f"{request.get_host()}\n{request.path}\n{query}"
+        address = hashlib.sha256(page.encode()).hexdigest()
         key = f"page:{CatalogueVersion.current()}:{address}"
         cached = cache.get(key)
         if cached is not None:

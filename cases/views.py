@@ -12,9 +12,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from . import citations, exports, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
+from .limits import over_limit
 from .models import Award, Innovation, Institution, Theme
 from .pagecache import cached_page
-from .ratelimit import over_limit
 
 PAGE_SIZE = 20  # as djangopackages lists do; a screenful, and quick to render
 RELATED_LIMIT = 5

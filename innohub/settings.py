@@ -5,11 +5,16 @@ DJANGO_DEBUG          "1"/"true" turns debug on (default: off)
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 DJANGO_HTTPS          "1": the site is served over HTTPS only: redirect, HSTS, secure cookies
-DJANGO_BEHIND_PROXY   "1": trust the proxy's X-Forwarded-Proto header to tell HTTPS
+DJANGO_BEHIND_PROXY   N (or "1"/"true" for 1): the site is reached through N trusted proxies;
+                      trust X-Forwarded-Proto, and X-Forwarded-For as far as N hops back
 DJANGO_HSTS_SECONDS   how long browsers must use HTTPS (default: a year when DJANGO_HTTPS)
 DJANGO_HSTS_PRELOAD   "0" leaves the site off browsers' preload lists (default: on with HTTPS)
 DJANGO_ADMIN_URL      where the admin lives (default "admin/")
-REDIS_URL             a shared cache (pages, rate limits) for several servers; else local memory
+REDIS_URL             a shared cache (pages, rate limits) for several servers; else each
+                      process's memory for pages and the database for rate limits
+DJANGO_ADMINS         who is e-mailed a server error's report: "Name <a@x.org>, b@y.org"
+SENTRY_DSN            send errors to Sentry (sentry-sdk) as well as to the log
+DJANGO_LOG_LEVEL      the least level logged to standard error (default INFO)
 INNOHUB_BENCHMARK_VIEW  "1" adds /benchmark/constant/, the bare view `make bench` compares to
 INNOHUB_API_RATE      requests an address may make to /api/ (default "120/minute")
 INNOHUB_EDITORS_EMAIL   more addresses told of suggested cases (comma-separated)
@@ -19,6 +24,7 @@ DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS, DJANGO_DEFAULT_FROM_EMAIL
 """
 
 import os
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +38,19 @@ def env_flag(name, default=False):
     if value is None or value.strip() == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_count(name):
+    """A whole number of something, where "true"/"yes"/"on" mean one."""
+    value = os.environ.get(name, "").strip().lower()
+    if value in {"", "0", "false", "no", "off"}:
+        return 0
+    if value in {"true", "yes", "on"}:
+        return 1
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a number of proxies, not {value!r}.") from None
 
 
 def env_list(name, default):
@@ -64,6 +83,10 @@ DATABASES = {
     )
 }
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+if USING_POSTGRES:
+    # A database that does not answer is an error after 3 seconds (a 503 page, see
+    # cases/health.py), not a request that hangs until gunicorn kills the worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -87,6 +110,9 @@ if USING_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer before host checks, HTTPS redirects or sessions.
+    "cases.health.HealthMiddleware",
+    "cases.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -138,21 +164,40 @@ STORAGES = {
 }
 
 # Pages are cached per address and catalogue version (cases/pagecache.py), so a cache that
-# each process keeps for itself is still never stale; Redis shares pages and rate limits
-# between servers.
-if os.environ.get("REDIS_URL"):
+# each process keeps for itself is still never stale. Rate-limit counters have a cache of
+# their own ("limits", cases/limits.py), so that pages crowding the page cache never evict
+# them, and they hold across workers: Redis when there is one, else a table in the database
+# (made by migration 0006). Redis shares both between servers; when it stops, pages are served
+# uncached (cases/cache.py).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    redis_options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+            "BACKEND": "cases.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "pages",
+            "OPTIONS": redis_options,
+        },
+        "limits": {
+            "BACKEND": "cases.cache.ForgivingRedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "limits",
+            "OPTIONS": redis_options,
+        },
     }
 else:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        }
+        },
+        "limits": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "innohub_limits",
+            # Expired counters are culled; live ones are never crowded out below this.
+            "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+        },
     }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
@@ -166,7 +211,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["cases.limits.VisitorRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("INNOHUB_API_RATE", "120/minute")},
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
@@ -216,8 +261,13 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS and env_flag("DJANGO_HSTS_PRELOAD", default=True)
-if env_flag("DJANGO_BEHIND_PROXY"):
+# How many proxies stand between the visitor and this server (cases/limits.py decides the
+# visitor's address from it). 0: none, and forwarded headers are ignored.
+TRUSTED_PROXIES = env_count("DJANGO_BEHIND_PROXY")
+if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Load balancers probe these over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # Content Security Policy (django-csp): only this site's own scripts, styles and images; no
 # inline script or style anywhere, no frames, forms posting only here.
@@ -252,5 +302,58 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "cases.admin.sign_in_name"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
-if env_flag("DJANGO_BEHIND_PROXY"):
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_CLIENT_IP_CALLABLE = "cases.limits.client_address"
+
+# Logging -----------------------------------------------------------------------------------
+
+# One line per event on standard error (cases/observability.py): time, level, request id,
+# method, path, status, logger and message; the traceback follows for errors. Server errors
+# are also e-mailed to ADMINS, and sent to Sentry when SENTRY_DSN is set.
+ADMINS = [
+    (name, address)
+    for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")])
+    if address
+]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request": {"()": "cases.observability.RequestContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "line": {
+            "()": "cases.observability.OneLineFormatter",
+            "format": "%(asctime)s %(levelname)s [%(request_id)s] %(method)s %(path)s "
+            "%(status)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "filters": ["request"],
+            "formatter": "line",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {"handlers": ["stderr", "mail_admins"], "level": LOG_LEVEL},
+    # Django's own records go to the root's handlers, once (not also to its console).
+    "loggers": {
+        "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
+        "axes": {"level": "WARNING"},  # its start-up banner on every command
+    },
+}
+
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    # Errors (and error log lines) go to Sentry; no visitor's personal data, no tracing.
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
-from django.urls import include, path, reverse
+from django.urls import include, path
 from django.views.decorators.http import require_safe
 
 from cases import api
@@ -17,15 +17,18 @@ admin.site.index_title = "Catalogue"
 
 @require_safe
 def robots(request):
-    """Everything public may be crawled; the admin and the downloads not."""
+    """Everything public may be crawled; the downloads not. The admin is not named: its
+    address (DJANGO_ADMIN_URL) is kept out of sight, and it asks for a sign-in anyway."""
     lines = [
         "User-agent: *",
-        f"Disallow: {reverse('admin:index')}",
         "Disallow: /data/cases.",
         f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
+
+# The page shown for a server error: "temporarily unavailable" (503) when the database is away.
+handler500 = "cases.health.server_error"
 
 urlpatterns = [
     path(settings.ADMIN_URL, admin.site.urls),

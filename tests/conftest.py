@@ -6,6 +6,7 @@ from html import unescape
 from html.parser import HTMLParser
 
 import pytest
+from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.management import call_command
 
@@ -78,6 +79,17 @@ def add_cases(db):
         return cases
 
     return add
+
+
+def user_in(group, name, **extra):
+    """A staff account in one of the groups the migrations make ("Editors", "Contributors"),
+    or in none when `group` is None."""
+    user = User.objects.create_user(
+        name, email=f"{name}@example.org", password="a long password", is_staff=True, **extra
+    )
+    if group is not None:
+        user.groups.add(Group.objects.get(name=group))
+    return user
 
 
 def fresh_get(client, url, params=None):

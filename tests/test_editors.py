@@ -8,19 +8,11 @@ from reversion.models import Version
 
 from cases.models import Contributor, Innovation, Institution, Partner, Theme
 
-from .conftest import form_data, post_form, row_slugs
+from .conftest import form_data, post_form, row_slugs, user_in
 
 pytestmark = pytest.mark.django_db
 
 CHANGELIST = "/admin/cases/innovation/"
-
-
-def user_in(group, name, **extra):
-    user = User.objects.create_user(
-        name, email=f"{name}@example.org", password="a long password", is_staff=True, **extra
-    )
-    user.groups.add(Group.objects.get(name=group))
-    return user
 
 
 @pytest.fixture
@@ -252,7 +244,7 @@ def test_undo_after_a_change_brings_back_the_earlier_case(client, editor):
     assert changed["themes"] == ["leadership"]
 
     history = editor.get(f"/admin/cases/innovation/{pk}/history/").content.decode()
-    assert "As it was before its first change in the admin." in history
+    assert "Loaded from the article (the seed)." in history  # its first version
     first = Version.objects.get_for_object_reference(Innovation, pk).order_by("pk").first()
     revert_url = f"/admin/cases/innovation/{pk}/history/{first.pk}/"
     data = form_data(editor.get(revert_url))

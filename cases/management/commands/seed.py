@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.db.models import F
 
+from cases import history
 from cases.models import Innovation, Institution, Partner, Source, Theme
 
 
@@ -27,6 +28,11 @@ class Command(BaseCommand):
             # Fixtures load raw, without save(): copy what save() would have.
             Innovation.objects.all().sync_institution_positions()
             Innovation.objects.published().update(published_at=F("created"))
+            # A first version of every record, so that undo works from the first change.
+            history.keep(
+                [record for model in tables for record in model.objects.all()],
+                "Loaded from the article (the seed).",
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the seed: {Institution.objects.count()} institutions, "

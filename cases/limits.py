@@ -1,0 +1,69 @@
+"""Who the visitor is, and how often they may come: the one place that decides a request's
+client address, and the counters built on it (the suggestion form's limit, the API's throttle;
+django-axes' lock-outs use the same address through AXES_CLIENT_IP_CALLABLE).
+
+The address: without DJANGO_BEHIND_PROXY it is REMOTE_ADDR, and X-Forwarded-For is ignored,
+since anyone can send it. Behind N trusted proxies (DJANGO_BEHIND_PROXY=N) each proxy appends
+the address it was reached from, so the client is the N-th address from the right: what the
+farthest trusted proxy appended. Addresses further left were sent by the client and are not
+believed.
+
+The counters live in their own cache ("limits" in settings.CACHES: Redis when REDIS_URL is
+set, else a table in the database), never in the page cache, so that a flood of new pages
+cannot evict them, and so that they hold across every worker and server.
+
+The suggestion counter is written here rather than taken from django-ratelimit: that library
+refuses to start with Django's local-memory cache (its check E003), which `make run` uses.
+"""
+
+import ipaddress
+
+from django.conf import settings
+from django.core.cache import caches
+from rest_framework.throttling import AnonRateThrottle
+
+LIMITS_CACHE = "limits"
+
+
+def client_address(request):
+    """The address of the visitor who made `request`, as far as this server can know it."""
+    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    hops = settings.TRUSTED_PROXIES
+    if not hops:
+        return remote
+    forwarded = [
+        address.strip()
+        for address in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if address.strip()
+    ]
+    if len(forwarded) < hops:
+        return remote  # did not come through the proxies: the connection's own address
+    candidate = forwarded[-hops]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote
+
+
+def over_limit(request, scope, limit, seconds):
+    """Count this attempt; True once this visitor made more than `limit` in the window.
+    (When Redis is away, cache.py makes the counter read as new: the visitor is let in.)"""
+    counters = caches[LIMITS_CACHE]
+    key = f"ratelimit:{scope}:{client_address(request)}"
+    counters.add(key, 0, seconds)  # starts the window; does nothing if it is running
+    try:
+        return counters.incr(key) > limit
+    except ValueError:  # the window ended between the two calls
+        counters.set(key, 1, seconds)
+        return False
+
+
+class VisitorRateThrottle(AnonRateThrottle):
+    """DRF's per-address throttle, counting by client_address() in the limits cache."""
+
+    @property
+    def cache(self):
+        return caches[LIMITS_CACHE]
+
+    def get_ident(self, request):
+        return client_address(request)
