@@ -146,7 +146,8 @@ class AwardInline(admin.TabularInline):
 
 class SuggestionInline(admin.StackedInline):
     """Who suggested the case through the public form: for the editors' reply, never public.
-    Only the form makes one: nobody adds one here."""
+    Only the form makes one: nobody adds or changes one here, and cases that were not
+    suggested do not show the block at all."""
 
     model = Suggestion
     fields = ["name", "email", "received"]
@@ -158,6 +159,12 @@ class SuggestionInline(admin.StackedInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # goes with its case
 
 
 @admin.register(Innovation)
@@ -199,6 +206,10 @@ class InnovationAdmin(HistoryAdmin):
                 for status in (Innovation.Status.DRAFT, Innovation.Status.REVIEW)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def get_inlines(self, request, obj):
+        suggested = obj is not None and hasattr(obj, "suggestion")
+        return [inline for inline in self.inlines if suggested or inline is not SuggestionInline]
 
     def changelist_view(self, request, extra_context=None):
         may_import = self.has_add_permission(request) and self.has_change_permission(request)

