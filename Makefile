@@ -5,21 +5,43 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test api-check bench loadtest deploy-check screenshots lint format migrations-check check clean
+.PHONY: lock lock-check run serve test api-check bench loadtest deploy-check screenshots lint format migrations-check check clean
 
-# The virtualenv is rebuilt when pyproject.toml changes; the stamp files record each install.
+# Installs come from the lock files, every version pinned with its hashes (make lock writes
+# them from pyproject.toml; make lock-check, run by CI, fails when they are out of step).
+# The virtualenv is updated when they change; the stamp files record each install.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+LOCK_COMPILE = $(BIN)/uv pip compile pyproject.toml --universal --generate-hashes \
+	--python-version 3.11 --custom-compile-command 'make lock' --quiet
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "innohub needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+$(VENV)/.installed: $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: $(BIN)/python pyproject.toml $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# Write the lock files anew from pyproject.toml, keeping the versions already pinned where
+# they still fit (UPGRADE=1 takes the newest versions instead).
+lock: $(VENV)/.installed-dev
+	$(LOCK_COMPILE) $(if $(UPGRADE),--upgrade) -o $(LOCK)
+	$(LOCK_COMPILE) $(if $(UPGRADE),--upgrade) --extra dev -o $(DEV_LOCK)
+
+# Fails when pyproject.toml asks for something the lock files do not pin as they are.
+lock-check: $(VENV)/.installed-dev
+	@tmp=$$(mktemp -d) && cp $(LOCK) $(DEV_LOCK) $$tmp/ && \
+	$(LOCK_COMPILE) -o $$tmp/$(LOCK) && $(LOCK_COMPILE) --extra dev -o $$tmp/$(DEV_LOCK) && \
+	diff -u $(LOCK) $$tmp/$(LOCK) && diff -u $(DEV_LOCK) $$tmp/$(DEV_LOCK) && \
+	echo "The lock files are in step with pyproject.toml." || \
+	(echo "The lock files are out of step with pyproject.toml: run make lock and commit them." >&2; exit 1)
 
 run: $(VENV)/.installed
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py migrate --noinput
