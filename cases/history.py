@@ -48,14 +48,17 @@ def register_models():
         reversion.register(model)
 
 
-def has_history(obj):
-    return Version.objects.get_for_object(obj).exists()
-
-
 def keep_first(objects, user=None):
-    """Keep, as they are now, those of these records that have no history yet (from the seed,
-    an import or the suggestion form): called before their first change, so it can be undone."""
-    first = [obj for obj in objects if not has_history(obj)]
+    """Keep, as they are now, those of these records that have no history yet (from before
+    history was kept, or written outside the admin): called before a change, so that it can be
+    undone. One query per kind of record to find them."""
+    objects = list(objects)
+    kept = set()
+    for model in {type(obj) for obj in objects}:
+        ids = [str(obj.pk) for obj in objects if type(obj) is model]
+        found = Version.objects.get_for_model(model).filter(object_id__in=ids)
+        kept |= {(model, object_id) for object_id in found.values_list("object_id", flat=True)}
+    first = [obj for obj in objects if (type(obj), str(obj.pk)) not in kept]
     if first:
         keep(first, "As it was before its first change.", user)
 

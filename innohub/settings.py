@@ -348,6 +348,8 @@ LOGGING = {
     "loggers": {
         "django": {"handlers": [], "level": LOG_LEVEL, "propagate": True},
         "axes": {"level": "WARNING"},  # its start-up banner on every command
+        # Requests for hosts not in ALLOWED_HOSTS (scanners): logged, not e-mailed.
+        "django.security.DisallowedHost": {"handlers": ["stderr"], "propagate": False},
     },
 }
 
