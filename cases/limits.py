@@ -26,8 +26,9 @@ LIMITS_CACHE = "limits"
 
 
 def client_address(request):
-    """The address of the visitor who made `request`, as far as this server can know it."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    """The address of the visitor who made `request`, as far as this server can know it; None
+    when there is none at all (a request made inside the process, as tests do)."""
+    remote = request.META.get("REMOTE_ADDR") or None
     hops = settings.TRUSTED_PROXIES
     if not hops:
         return remote

@@ -42,7 +42,10 @@ class RequestLogMiddleware:
             state["status"] = response.status_code
             response["X-Request-ID"] = request.id
             took = (time.monotonic() - started) * 1000
-            logger.info("%d bytes in %.0f ms", len(getattr(response, "content", b"")), took)
+            if response.streaming:
+                logger.info("streaming, started in %.0f ms", took)
+            else:
+                logger.info("%d bytes in %.0f ms", len(response.content), took)
             return response
         finally:
             _current.reset(token)

@@ -2,7 +2,7 @@
 contributor tied to one institution, the staff-only preview, and history with undo."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db.models import ProtectedError
 from reversion.models import Version
 
@@ -415,6 +415,10 @@ def test_the_case_list_links_to_the_import_for_those_who_may_import(client):
 
 
 def test_the_sign_in_record_is_for_superusers_only(client, editor):
+    # Even an editor given django-axes' permissions does not see who tried to sign in.
+    User.objects.get(username="editor").user_permissions.set(
+        Permission.objects.filter(content_type__app_label="axes")
+    )
     index = editor.get("/admin/").content.decode()
     assert "Access attempts" not in index and "Access logs" not in index
     assert editor.get("/admin/axes/accessattempt/").status_code == 403
