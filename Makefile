@@ -51,14 +51,14 @@ run: $(VENV)/.installed
 
 # Production serving: gunicorn, 2 x cores + 1 workers (WORKERS=n to change), persistent
 # database connections (settings.py), static files by whitenoise. Needs DJANGO_SECRET_KEY and
-# the production environment of README's "Deploying".
+# the production environment of docs/deploying.md.
 WORKERS ?= $(shell echo $$(( 2 * $$(nproc 2>/dev/null || echo 1) + 1 )))
 serve: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn innohub.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 30 --keep-alive 5
 
-# Django's deployment checks with the production settings README documents (as CI runs them).
+# Django's deployment checks with the production settings docs/deploying.md documents (as CI runs them).
 deploy-check: $(VENV)/.installed
 	DJANGO_DEBUG=0 DJANGO_HTTPS=1 DJANGO_ALLOWED_HOSTS=catalogue.example.org \
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \

@@ -2,7 +2,7 @@
 registered model x every role x view/add/change/delete x the state of the record (used by the
 contributor's institution's draft, by its published case, or by another institution's case).
 
-The expectations are written here from the rules as README states them, not read from
+The expectations are written here from the rules as docs/editors.md states them, not read from
 cases/rights.py, so that a change of the rule shows up as a failure. A model registered in
 the admin later fails the matrix until it is given a place in it.
 """
@@ -110,7 +110,7 @@ MAKERS = {
 
 
 def expected(role, model, action, state):
-    """The rules, as README's table of roles states them."""
+    """The rules, as the table of roles in docs/editors.md states them."""
     if model._meta.app_label == "axes" and action == "add":
         return False  # the record of sign-ins is written by django-axes alone
     if role == "superuser":
