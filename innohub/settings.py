@@ -5,7 +5,7 @@ DJANGO_DEBUG          "1"/"true" turns debug on (default: off)
 DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 DJANGO_HTTPS          "1": the site is served over HTTPS only: redirect, HSTS, secure cookies
-DJANGO_BEHIND_PROXY   N (or "1"/"true" for 1): the site is reached through N trusted proxies;
+DJANGO_BEHIND_PROXY   N: the site is reached through N trusted proxies (a load balancer: 1);
                       trust X-Forwarded-Proto, and X-Forwarded-For as far as N hops back
 DJANGO_HSTS_SECONDS   how long browsers must use HTTPS (default: a year when DJANGO_HTTPS)
 DJANGO_HSTS_PRELOAD   "0" leaves the site off browsers' preload lists (default: on with HTTPS)
@@ -23,45 +23,21 @@ DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS, DJANGO_DEFAULT_FROM_EMAIL
                       how e-mail is sent (default: printed to the console)
 """
 
-import os
 from email.utils import getaddresses
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
+# django-environ reads each variable as the type it is (bool, int, list, database and cache
+# URLs), with the default given where it is read.
+env = environ.Env()
 
-def env_flag(name, default=False):
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
-
-def env_count(name):
-    """A whole number of something, where "true"/"yes"/"on" mean one."""
-    value = os.environ.get(name, "").strip().lower()
-    if value in {"", "0", "false", "no", "off"}:
-        return 0
-    if value in {"true", "yes", "on"}:
-        return 1
-    try:
-        return int(value)
-    except ValueError:
-        raise ImproperlyConfigured(f"{name} must be a number of proxies, not {value!r}.") from None
-
-
-def env_list(name, default):
-    value = os.environ.get(name, "")
-    items = [item.strip() for item in value.split(",") if item.strip()]
-    return items or default
-
-
-DEBUG = env_flag("DJANGO_DEBUG")
-
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -69,19 +45,14 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "django-insecure-only-for-local-debugging"
 
-BENCHMARK_VIEW = env_flag("INNOHUB_BENCHMARK_VIEW")
+BENCHMARK_VIEW = env.bool("INNOHUB_BENCHMARK_VIEW", default=False)
 
-ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        # Persistent connections: opening a PostgreSQL connection per request costs more
-        # than the whole page. Health checks drop connections the server has closed.
-        conn_max_age=600,
-        conn_health_checks=True,
-    )
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# Persistent connections: opening a PostgreSQL connection per request costs more than the
+# whole page. Health checks drop connections the server has closed.
+DATABASES["default"].update(CONN_MAX_AGE=600, CONN_HEALTH_CHECKS=True)
 USING_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
 if USING_POSTGRES:
     # A database that does not answer is an error after 3 seconds (a 503 page, see
@@ -169,23 +140,15 @@ STORAGES = {
 # them, and they hold across workers: Redis when there is one, else a table in the database
 # (made by migration 0006). Redis shares both between servers; when it stops, pages are served
 # uncached (cases/cache.py).
-REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    redis_options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-    CACHES = {
-        "default": {
-            "BACKEND": "cases.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "pages",
-            "OPTIONS": redis_options,
-        },
-        "limits": {
-            "BACKEND": "cases.cache.ForgivingRedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "limits",
-            "OPTIONS": redis_options,
-        },
-    }
+if env.str("REDIS_URL", default=""):
+
+    def redis_cache(prefix):
+        cache = env.cache_url("REDIS_URL", backend="cases.cache.ForgivingRedisCache")
+        cache["KEY_PREFIX"] = prefix
+        cache.setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
+        return cache
+
+    CACHES = {"default": redis_cache("pages"), "limits": redis_cache("limits")}
 else:
     CACHES = {
         "default": {
@@ -212,7 +175,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_THROTTLE_CLASSES": ["cases.limits.VisitorRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": os.environ.get("INNOHUB_API_RATE", "120/minute")},
+    "DEFAULT_THROTTLE_RATES": {"anon": env.str("INNOHUB_API_RATE", default="120/minute")},
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -229,21 +192,21 @@ SPECTACULAR_SETTINGS = {
 }
 
 # E-mail: the editors hear of suggested cases. Printed to the console unless a backend is set.
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+EMAIL_BACKEND = env.str(
+    "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_flag("DJANGO_EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "catalogue@localhost")
+EMAIL_HOST = env.str("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="catalogue@localhost")
 # Also told of suggested cases, beside the members of the Editors group: "a@x.org,b@y.org".
-MANAGERS = [("", address) for address in env_list("INNOHUB_EDITORS_EMAIL", [])]
+MANAGERS = [("", address) for address in env.list("INNOHUB_EDITORS_EMAIL", default=[])]
 
 # Security ---------------------------------------------------------------------------------
 
-ADMIN_URL = os.environ.get("DJANGO_ADMIN_URL", "admin/").strip("/") + "/"
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
 
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -254,16 +217,16 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
 # HTTPS: on in production (DJANGO_HTTPS=1), off for `make run` and the tests on plain HTTP.
-HTTPS = env_flag("DJANGO_HTTPS")
+HTTPS = env.bool("DJANGO_HTTPS", default=False)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0))
+SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = HTTPS and env_flag("DJANGO_HSTS_PRELOAD", default=True)
+SECURE_HSTS_PRELOAD = HTTPS and env.bool("DJANGO_HSTS_PRELOAD", default=True)
 # How many proxies stand between the visitor and this server (cases/limits.py decides the
 # visitor's address from it). 0: none, and forwarded headers are ignored.
-TRUSTED_PROXIES = env_count("DJANGO_BEHIND_PROXY")
+TRUSTED_PROXIES = env.int("DJANGO_BEHIND_PROXY", default=0)
 if TRUSTED_PROXIES:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Load balancers probe these over plain HTTP.
@@ -296,7 +259,7 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("INNOHUB_LOGIN_FAILURES", "5"))
+AXES_FAILURE_LIMIT = env.int("INNOHUB_LOGIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -311,11 +274,11 @@ AXES_CLIENT_IP_CALLABLE = "cases.limits.client_address"
 # are also e-mailed to ADMINS, and sent to Sentry when SENTRY_DSN is set.
 ADMINS = [
     (name, address)
-    for name, address in getaddresses([os.environ.get("DJANGO_ADMINS", "")])
+    for name, address in getaddresses([env.str("DJANGO_ADMINS", default="")])
     if address
 ]
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
+LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO").upper()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -353,7 +316,7 @@ LOGGING = {
     },
 }
 
-SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:
     import sentry_sdk
 
