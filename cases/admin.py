@@ -16,7 +16,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
@@ -36,8 +35,6 @@ from .models import (
     institution_of,
 )
 from .views import render_case
-
-history.register_models()
 
 
 def sign_in_name(request, credentials):
@@ -224,11 +221,6 @@ class InnovationAdmin(HistoryAdmin):
 
     def has_publish_permission(self, request):
         return rights.is_editor(request.user)
-
-    def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data and obj.is_published:
-            obj.published_at = timezone.now()
-        super().save_model(request, obj, form, change)
 
     # The workflow ------------------------------------------------------------------------
 

@@ -1,6 +1,8 @@
 """App configuration for the catalogue: connects the receivers that keep derived data
-(search vectors, the catalogue version behind the page cache) in step with every write, and
-registers the records whose history is kept (history.py)."""
+(search vectors, the catalogue version behind the page cache) in step with every write
+(signals.py), and registers the records whose history is kept (history.py), once. The app
+comes before django.contrib.admin in INSTALLED_APPS, so that this runs before the admin's
+screens are built."""
 
 from django.apps import AppConfig
 
@@ -10,8 +12,6 @@ class CasesConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self):
-        from . import history, pagecache, search
+        from . import history, signals  # noqa: F401  (signals connects its receivers)
 
-        search.connect_receivers()
-        pagecache.connect_receivers()
         history.register_models()

@@ -16,36 +16,22 @@ row at a time.
 import reversion
 from reversion.models import Version
 
-from .models import (
-    Award,
-    Collaboration,
-    Impact,
-    Innovation,
-    Institution,
-    InstitutionFact,
-    Partner,
-    Source,
-    Suggestion,
-    Theme,
-)
+from .models import CATALOGUE_MODELS, Innovation, Institution, Suggestion
+
+# What goes with a record in each of its versions: a case's parts and links; an institution's
+# key facts. (A case's themes and sources are stored with it, as its many-to-many fields.)
+FOLLOW = {
+    Innovation: ["impacts", "awards", "collaborations", "suggestion"],
+    Institution: ["facts"],
+}
+# Derived, and rebuilt after every revert (signals.py): not kept.
+EXCLUDE = {Innovation: ["search_vector"]}
 
 
 def register_models():
-    """Called by the app's ready() and, before its screens are built, by admin.py (the admin
-    would otherwise register these models itself, without the choices made here)."""
-    if reversion.is_registered(Innovation):
-        return
-    # The search vector is derived (search.py rebuilds it after every revert): not kept.
-    reversion.register(
-        Innovation,
-        follow=["impacts", "awards", "collaborations", "suggestion"],
-        exclude=["search_vector"],
-    )
-    for model in (Impact, Award, Collaboration, InstitutionFact, Suggestion):
-        reversion.register(model)
-    reversion.register(Institution, follow=["facts"])
-    for model in (Theme, Source, Partner):
-        reversion.register(model)
+    """Called once, by the app's ready(), before the admin's screens are built."""
+    for model in (*CATALOGUE_MODELS, Suggestion):
+        reversion.register(model, follow=FOLLOW.get(model, ()), exclude=EXCLUDE.get(model, ()))
 
 
 def keep_first(objects, user=None):

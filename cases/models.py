@@ -284,7 +284,8 @@ class InnovationQuerySet(models.QuerySet):
         return self.filter(status=Innovation.Status.DRAFT)._move_to(Innovation.Status.REVIEW)
 
     def publish(self):
-        """Make cases public, recording when."""
+        """Make cases public, recording when: save()'s rule for published_at, for many cases
+        in one UPDATE."""
         now = timezone.now()
         return self.exclude(status=Innovation.Status.PUBLISHED)._move_to(
             Innovation.Status.PUBLISHED, published_at=now
@@ -432,15 +433,22 @@ class Innovation(models.Model):
     def save(self, *args, **kwargs):
         self.updated = timezone.now()
         self.institution_position = self.institution.position
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = self.updated
+        if self.is_published and getattr(self, "_status_as_loaded", None) != self.status:
+            self.published_at = self.updated  # the one rule: when it last became published
         super().save(*args, **kwargs)
+        self._status_as_loaded = self.status
 
     def get_absolute_url(self):
         return reverse("cases:innovation", args=[self.slug])
 
     def natural_key(self):
         return (self.slug,)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        case = super().from_db(db, field_names, values)
+        case._status_as_loaded = case.__dict__.get("status")  # for save()'s published_at
+        return case
 
     @property
     def is_published(self):
@@ -645,3 +653,19 @@ class CatalogueVersion(models.Model):
     def bump(cls):
         if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
             cls.objects.get_or_create(pk=1, defaults={"number": 1})
+
+
+# The public catalogue's tables: what the page cache's version and the history follow
+# (signals.py, history.py), what the seed fills and a backup of the catalogue holds. A new
+# catalogue table is added here, and nowhere else.
+CATALOGUE_MODELS = (
+    Theme,
+    Institution,
+    InstitutionFact,
+    Source,
+    Partner,
+    Innovation,
+    Impact,
+    Award,
+    Collaboration,
+)

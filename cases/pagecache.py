@@ -8,10 +8,10 @@ downloads) never carry what another visitor added. The host is part of the key b
 hold absolute addresses (citations, feeds).
 
 A cached page is stored under the CatalogueVersion number it was made at. Every save and
-delete of catalogue data moves the number on (the receivers below; QuerySet methods that write
-in bulk call CatalogueVersion.bump() themselves), so after an editor's change no visitor is
-served the old page, on any server, whatever cache each server has. Reading the version costs
-one small query per request.
+delete of catalogue data moves the number on (the receivers in signals.py; QuerySet methods
+that write in bulk call CatalogueVersion.bump() themselves), so after an editor's change no
+visitor is served the old page, on any server, whatever cache each server has. Reading the
+version costs one small query per request.
 """
 
 import hashlib
@@ -19,7 +19,6 @@ from functools import cache as cache_once
 from functools import wraps
 
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, QueryDict
 
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -70,42 +69,3 @@ def cached_page(view):
         return response
 
     return wrapper
-
-
-def _catalogue_changed(sender, **kwargs):
-    from .models import CatalogueVersion
-
-    if kwargs.get("action", "post_").startswith("post_"):
-        CatalogueVersion.bump()
-
-
-def connect_receivers():
-    from .models import (
-        Award,
-        Collaboration,
-        Impact,
-        Innovation,
-        Institution,
-        InstitutionFact,
-        Partner,
-        Source,
-        Theme,
-    )
-
-    public = (
-        Theme,
-        Institution,
-        InstitutionFact,
-        Source,
-        Innovation,
-        Impact,
-        Award,
-        Partner,
-        Collaboration,
-    )
-    for model in public:
-        uid = f"pagecache-{model._meta.model_name}"
-        post_save.connect(_catalogue_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(_catalogue_changed, sender=model, dispatch_uid=f"{uid}-delete")
-    for through in (Innovation.themes.through, Innovation.sources.through):
-        m2m_changed.connect(_catalogue_changed, sender=through, dispatch_uid=f"pagecache-{through}")

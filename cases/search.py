@@ -11,7 +11,7 @@ country is answered by the one GIN index. A GIN index on that
 column (migration 0002) serves `search_vector @@ websearch_to_tsquery('english', q)`. A stored
 vector, rather than an expression index, because the document spans four tables and an index
 expression can only read one row. `refresh_search_vectors` rebuilds it in one UPDATE, and the
-receivers at the bottom call it whenever a case, its impacts, themes, institution or a theme
+receivers in signals.py call it whenever a case, its impacts, themes, institution or a theme
 changes, whatever saved them (admin, shell, loaddata).
 """
 
@@ -20,7 +20,6 @@ import re
 from django.db import connection
 from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
 from django.db.models.functions import Concat, Lower
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
 SEARCH_CONFIG = "english"
 FACET_CONFIG = "simple"  # facet words are stored as they are, never stemmed
@@ -211,61 +210,3 @@ def refresh_search_vectors(queryset):
     """Rebuild the stored search document of these cases (PostgreSQL only)."""
     if using_postgres():
         queryset.update(search_vector=_document_vector())
-
-
-def _refresh_cases(**lookup):
-    from .models import Innovation
-
-    refresh_search_vectors(Innovation.objects.filter(**lookup))
-
-
-def _innovation_saved(sender, instance, **kwargs):
-    _refresh_cases(pk=instance.pk)
-
-
-def _impact_changed(sender, instance, **kwargs):
-    _refresh_cases(pk=instance.innovation_id)
-
-
-def _institution_saved(sender, instance, **kwargs):
-    _refresh_cases(institution=instance)
-
-
-def _theme_saved(sender, instance, **kwargs):
-    _refresh_cases(themes=instance)
-
-
-def _remember_theme_cases(sender, instance, **kwargs):
-    """Before a theme loses its links, note its cases: afterwards nothing records them."""
-    instance._cases_to_refresh = list(instance.innovations.values_list("pk", flat=True))
-
-
-def _refresh_remembered_cases(sender, instance, **kwargs):
-    _refresh_cases(pk__in=getattr(instance, "_cases_to_refresh", []))
-
-
-def _themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:
-        if action in {"post_add", "post_remove", "post_clear"}:
-            _refresh_cases(pk=instance.pk)
-    elif action == "pre_clear":
-        _remember_theme_cases(sender, instance)
-    elif action == "post_clear":
-        _refresh_remembered_cases(sender, instance)
-    elif action in {"post_add", "post_remove"}:
-        _refresh_cases(pk__in=pk_set)
-
-
-def connect_receivers():
-    from .models import Impact, Innovation, Institution, Theme
-
-    post_save.connect(_innovation_saved, sender=Innovation, dispatch_uid="search-innovation")
-    post_save.connect(_impact_changed, sender=Impact, dispatch_uid="search-impact-save")
-    post_delete.connect(_impact_changed, sender=Impact, dispatch_uid="search-impact-delete")
-    post_save.connect(_institution_saved, sender=Institution, dispatch_uid="search-institution")
-    post_save.connect(_theme_saved, sender=Theme, dispatch_uid="search-theme")
-    pre_delete.connect(_remember_theme_cases, sender=Theme, dispatch_uid="search-theme-pre")
-    post_delete.connect(_refresh_remembered_cases, sender=Theme, dispatch_uid="search-theme-del")
-    m2m_changed.connect(
-        _themes_changed, sender=Innovation.themes.through, dispatch_uid="search-themes"
-    )

@@ -60,7 +60,6 @@ if USING_POSTGRES:
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -76,6 +75,9 @@ INSTALLED_APPS = [
     "reversion",
     "axes",
     "cases",
+    # After cases: its ready() registers the history's models before the admin's screens are
+    # built; and after axes, whose admin screens cases/admin.py restricts.
+    "django.contrib.admin",
 ]
 if USING_POSTGRES:
     INSTALLED_APPS.append("django.contrib.postgres")

@@ -442,3 +442,24 @@ def test_a_suggested_case_shows_who_suggested_it_to_editors(client, editor):
     page = editor.get(f"/admin/cases/innovation/{case.pk}/change/").content.decode()
     assert "Suggested by" in page and "aino@example.org" in page
     assert 'name="suggestion-MAX_NUM_FORMS" value="1"' in page  # the one there is: no more
+
+
+def test_published_at_records_when_a_case_last_became_published():
+    case = Innovation.objects.get(slug="design-thinking")
+    first = case.published_at
+    case.title = "Edited while published"
+    case.save()
+    assert Innovation.objects.get(pk=case.pk).published_at == first  # an edit is no publication
+    Innovation.objects.filter(pk=case.pk).withdraw()
+    case = Innovation.objects.get(pk=case.pk)
+    case.status = Innovation.Status.PUBLISHED
+    case.save()
+    assert case.published_at > first
+    new = Innovation.objects.create(
+        slug="born-published",
+        title="Born published",
+        summary="S.",
+        status="published",
+        institution=Institution.objects.get(slug="kela"),
+    )
+    assert new.published_at is not None

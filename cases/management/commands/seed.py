@@ -6,7 +6,7 @@ from django.db import transaction
 from django.db.models import F
 
 from cases import history
-from cases.models import Innovation, Institution, Partner, Source, Theme
+from cases.models import CATALOGUE_MODELS, Innovation, Institution, Theme
 
 
 class Command(BaseCommand):
@@ -17,8 +17,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        tables = (Institution, Theme, Innovation, Source, Partner)
-        if any(model.objects.exists() for model in tables):
+        if any(model.objects.exists() for model in CATALOGUE_MODELS):
             self.stdout.write(
                 "The catalogue already has data, so the seed was not loaded. Nothing was changed."
             )
@@ -30,7 +29,7 @@ class Command(BaseCommand):
             Innovation.objects.published().update(published_at=F("created"))
             # A first version of every record, so that undo works from the first change.
             history.keep(
-                [record for model in tables for record in model.objects.all()],
+                [record for model in CATALOGUE_MODELS for record in model.objects.all()],
                 "Loaded from the article (the seed).",
             )
         self.stdout.write(

@@ -1,0 +1,87 @@
+"""The receivers that keep derived data in step with every write, whatever made it (the
+admin, an import, the suggestion form, the shell, loaddata), as djangopackages' grid/signals.py
+does. One module, driven by one list of the catalogue's tables (models.CATALOGUE_MODELS):
+
+- the catalogue version, behind the page cache (pagecache.py), moves on after any save or
+  delete of a catalogue record and any change of a case's themes or sources;
+- a case's stored search vector (PostgreSQL) is rebuilt when the case, its impacts, its themes
+  or its institution change, or a theme is renamed or deleted.
+
+Bulk writes (QuerySet.update, bulk_create) send no signals: the QuerySet methods that write in
+bulk (the workflow steps, sync and refresh methods) move the version on themselves.
+Imported by CasesConfig.ready(), once.
+"""
+
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from .models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Institution, Theme
+
+CASE_LINKS = [field.remote_field.through for field in Innovation._meta.many_to_many]
+
+
+# The catalogue version -------------------------------------------------------------------
+
+
+def catalogue_changed(sender, **kwargs):
+    if kwargs.get("action", "post_").startswith("post_"):
+        CatalogueVersion.bump()
+
+
+for model in CATALOGUE_MODELS:
+    label = model._meta.label_lower
+    post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"version-save-{label}")
+    post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"version-delete-{label}")
+for through in CASE_LINKS:
+    m2m_changed.connect(catalogue_changed, sender=through, dispatch_uid=f"version-{through}")
+
+
+# Search vectors --------------------------------------------------------------------------
+
+
+def refresh_cases(**lookup):
+    Innovation.objects.filter(**lookup).refresh_search_vectors()
+
+
+@receiver(post_save, sender=Innovation, dispatch_uid="search-innovation")
+def innovation_saved(sender, instance, **kwargs):
+    refresh_cases(pk=instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Impact, dispatch_uid="search-impact")
+def impact_changed(sender, instance, **kwargs):
+    refresh_cases(pk=instance.innovation_id)
+
+
+@receiver(post_save, sender=Institution, dispatch_uid="search-institution")
+def institution_saved(sender, instance, **kwargs):
+    refresh_cases(institution=instance)
+
+
+@receiver(post_save, sender=Theme, dispatch_uid="search-theme")
+def theme_saved(sender, instance, **kwargs):
+    refresh_cases(themes=instance)
+
+
+@receiver(pre_delete, sender=Theme, dispatch_uid="search-theme-pre-delete")
+def remember_theme_cases(sender, instance, **kwargs):
+    """Before a theme loses its links, note its cases: afterwards nothing records them."""
+    instance._cases_to_refresh = list(instance.innovations.values_list("pk", flat=True))
+
+
+@receiver(post_delete, sender=Theme, dispatch_uid="search-theme-delete")
+def refresh_remembered_cases(sender, instance, **kwargs):
+    refresh_cases(pk__in=getattr(instance, "_cases_to_refresh", []))
+
+
+@receiver(m2m_changed, sender=Innovation.themes.through, dispatch_uid="search-themes")
+def themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action in {"post_add", "post_remove", "post_clear"}:
+            refresh_cases(pk=instance.pk)
+    elif action == "pre_clear":
+        remember_theme_cases(sender, instance)
+    elif action == "post_clear":
+        refresh_remembered_cases(sender, instance)
+    elif action in {"post_add", "post_remove"}:
+        refresh_cases(pk__in=pk_set)
