@@ -1,8 +1,10 @@
-"""Search for `q`: ranked full-text search on PostgreSQL, a plain word match on SQLite.
+"""The pieces of search that do not depend on the catalogue's tables: which words can be
+searched for, how a search and the stored document are built, and how found words are marked.
+It imports no model: the queries that use these pieces are the QuerySet's
+(`Innovation.objects.search(text)` and `.refresh_search_vectors()` in querysets.py), so
+imports run one way, models -> querysets -> search.
 
-Both sit behind one interface, `Innovation.objects.search(text)`, which keeps the cases that
-match, annotates `rank` (higher is better) and `headline` (the summary with matched words
-between MARK_START and MARK_END), and leaves ordering to the caller.
+Ranked full-text search on PostgreSQL, a plain word match on SQLite.
 
 On PostgreSQL each innovation stores its weighted document in `search_vector`: title (A),
 summary and impacts (B), narrative (C), institution and theme names (D), and one "facet word"
@@ -10,19 +12,21 @@ for each of its themes and its country (facet_token), so that a search narrowed 
 country is answered by the one GIN index. A GIN index on that
 column (migration 0002) serves `search_vector @@ websearch_to_tsquery('english', q)`. A stored
 vector, rather than an expression index, because the document spans four tables and an index
-expression can only read one row. `refresh_search_vectors` rebuilds it in one UPDATE, and the
-receivers in signals.py call it whenever a case, its impacts, themes, institution or a theme
+expression can only read one row. `refresh_search_vectors()` rebuilds it in one UPDATE, and
+the receivers in signals.py call it whenever a case, its impacts, themes, institution or a theme
 changes, whatever saved them (admin, shell, loaddata).
 """
 
 import re
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, OuterRef, Q, Subquery, TextField, Value
+from django.db.models import F, Func, Subquery, TextField, Value
 from django.db.models.functions import Concat, Lower
 
 SEARCH_CONFIG = "english"
 FACET_CONFIG = "simple"  # facet words are stored as they are, never stemmed
+FACET_PREFIX = "facet"  # then the kind ("theme", "country") and the value's letters and digits
+FACET_DROPPED = "[^a-z0-9]"  # what a facet word leaves out of the (lower-cased) value
 # Private-use characters: they never occur in typed text, so they can be turned into <mark>
 # after the text around them has been escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
@@ -52,46 +56,49 @@ def using_postgres():
 
 def facet_token(kind, value):
     """The word that marks a case's theme or country inside its search vector, so that on
-    PostgreSQL a search narrowed by theme and country is one lookup in one GIN index."""
-    return f"facet{kind}" + re.sub(r"[^a-z0-9]", "", str(value).lower())
+    PostgreSQL a search narrowed by theme and country is one lookup in one GIN index.
+    facet_word() spells the same word in SQL, from the same two pieces."""
+    return FACET_PREFIX + kind + re.sub(FACET_DROPPED, "", str(value).lower())
 
 
-def search(queryset, text, themes=(), countries=(), ranked=True):
-    """Cases matching `text`, and any of `themes` (slugs) and of `countries` when given;
-    with `rank` and `headline` when `ranked` (counting needs neither)."""
-    if using_postgres():
-        return _postgres_search(queryset, text, themes, countries, ranked)
-    if themes:
-        queryset = queryset.with_any_theme(themes)
-    if countries:
-        queryset = queryset.filter(institution__country__in=countries)
-    return _plain_search(queryset, text, ranked)
+def facet_word(kind, field):
+    """facet_token(kind, <the field's value>), as an SQL expression, for the stored vector."""
+    return Concat(
+        Value(FACET_PREFIX + kind),
+        Func(Lower(field), Value(FACET_DROPPED), Value(""), Value("g"), function="REGEXP_REPLACE"),
+        output_field=TextField(),
+    )
 
 
-def _any_of(kind, values):
-    """One raw tsquery `a | b | …` (the facet words are plain letters and digits, so they
-    need no quoting), however many values are asked for."""
+# Building a search (PostgreSQL) --------------------------------------------------------------
+
+
+def text_query(text):
     from django.contrib.postgres.search import SearchQuery
 
-    words = dict.fromkeys(facet_token(kind, value) for value in values)
-    return SearchQuery(" | ".join(words), search_type="raw", config=FACET_CONFIG)
+    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
 
 
-def _postgres_search(queryset, text, themes, countries, ranked):
-    from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+def narrowed(query, themes=(), countries=()):
+    """`query`, and any of the themes (slugs) and any of the countries (codes) given: one
+    raw tsquery `a | b | …` of facet words each (plain letters and digits: no quoting)."""
+    from django.contrib.postgres.search import SearchQuery
 
-    query = SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
-    narrowed = query
     for kind, values in (("theme", themes), ("country", countries)):
         if values:
-            narrowed = narrowed & _any_of(kind, values)
-    found = queryset.filter(search_vector=narrowed)
-    if not ranked:
-        return found
-    # Rank and highlight by the words searched for only; the facet words only narrow.
-    return found.annotate(
-        rank=SearchRank(F("search_vector"), query),
-        headline=SearchHeadline(
+            words = dict.fromkeys(facet_token(kind, value) for value in values)
+            query = query & SearchQuery(" | ".join(words), search_type="raw", config=FACET_CONFIG)
+    return query
+
+
+def rank_and_headline(query):
+    """The annotations of a ranked search: `rank`, and `headline` (the summary with the
+    matched words between MARK_START and MARK_END)."""
+    from django.contrib.postgres.search import SearchHeadline, SearchRank
+
+    return {
+        "rank": SearchRank(F("search_vector"), query),
+        "headline": SearchHeadline(
             "summary",
             query,
             config=SEARCH_CONFIG,
@@ -99,32 +106,43 @@ def _postgres_search(queryset, text, themes, countries, ranked):
             stop_sel=MARK_END,
             highlight_all=True,
         ),
-    )
+    }
 
 
-def _plain_search(queryset, text, ranked=True):
-    """Every searchable word must occur, in any of the fields, in any case."""
-    from .models import Impact, Innovation, Institution, Theme
+# Building the stored document (PostgreSQL) ---------------------------------------------------
 
-    for word in search_terms(text):
-        impacts = Impact.objects.filter(statement__icontains=word).values("innovation_id")
-        themes = Innovation.themes.through.objects.filter(
-            theme__in=Theme.objects.filter(name__icontains=word)
-        ).values("innovation_id")
-        institutions = Institution.objects.filter(
-            Q(name__icontains=word) | Q(acronym__icontains=word)
-        )
-        queryset = queryset.filter(
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(body__icontains=word)
-            | Q(pk__in=impacts)
-            | Q(pk__in=themes)
-            | Q(institution__in=institutions)
-        )
-    if not ranked:
-        return queryset
-    return queryset.annotate(rank=Value(1.0, output_field=FloatField()), headline=F("summary"))
+
+def joined(expression):
+    """Several rows' text as one, for a part of the document that spans rows (impacts)."""
+    from django.contrib.postgres.aggregates import StringAgg
+
+    return StringAgg(expression, delimiter=" ")
+
+
+def words(*fields):
+    """Several fields' text as one."""
+    parts = []
+    for field in fields:
+        parts += [field, Value(" ")]
+    return Concat(*parts[:-1], output_field=TextField())
+
+
+def document(weighted_parts, facet_words):
+    """The search vector: each (field name or subquery of `text`, weight) in the search
+    configuration, then the facet words (weight D) as they are, never stemmed."""
+    from django.contrib.postgres.search import SearchVector
+
+    def vector(expression, weight, config):
+        if not isinstance(expression, str):
+            expression = Subquery(expression, output_field=TextField())
+        return SearchVector(expression, weight=weight, config=config)
+
+    parts = [vector(expression, weight, SEARCH_CONFIG) for expression, weight in weighted_parts]
+    parts += [vector(expression, "D", FACET_CONFIG) for expression in facet_words]
+    result = parts[0]
+    for part in parts[1:]:
+        result = result + part
+    return result
 
 
 def mark_words(text, terms):
@@ -133,80 +151,3 @@ def mark_words(text, terms):
         return text
     pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in terms) + r")\w*", re.I)
     return pattern.sub(lambda m: MARK_START + m.group(0) + MARK_END, text)
-
-
-# Keeping the stored vectors in step -------------------------------------------------------
-
-
-def _document_vector():
-    from django.contrib.postgres.aggregates import StringAgg
-    from django.contrib.postgres.search import SearchVector
-
-    from .models import Impact, Innovation, Institution
-
-    impacts = (
-        Impact.objects.filter(innovation=OuterRef("pk"))
-        .values("innovation")
-        .annotate(text=StringAgg("statement", delimiter=" "))
-        .values("text")
-    )
-    themes = (
-        Innovation.themes.through.objects.filter(innovation=OuterRef("pk"))
-        .values("innovation")
-        .annotate(text=StringAgg("theme__name", delimiter=" "))
-        .values("text")
-    )
-    institution = (
-        Institution.objects.filter(pk=OuterRef("institution_id"))
-        .annotate(text=Concat("name", Value(" "), "acronym", output_field=TextField()))
-        .values("text")
-    )
-    # The facet words, as facet_token() spells them.
-    theme_words = (
-        Innovation.themes.through.objects.filter(innovation=OuterRef("pk"))
-        .values("innovation")
-        .annotate(
-            text=StringAgg(
-                Concat(
-                    Value("facettheme"),
-                    Func(
-                        Lower("theme__slug"),
-                        Value("[^a-z0-9]"),
-                        Value(""),
-                        Value("g"),
-                        function="REGEXP_REPLACE",
-                    ),
-                    output_field=TextField(),
-                ),
-                delimiter=" ",
-            )
-        )
-        .values("text")
-    )
-    country_word = (
-        Institution.objects.filter(pk=OuterRef("institution_id"))
-        .annotate(text=Concat(Value("facetcountry"), Lower("country"), output_field=TextField()))
-        .values("text")
-    )
-
-    def weighted(expression, weight, config=SEARCH_CONFIG):
-        if not isinstance(expression, str):
-            expression = Subquery(expression, output_field=TextField())
-        return SearchVector(expression, weight=weight, config=config)
-
-    return (
-        weighted("title", "A")
-        + weighted("summary", "B")
-        + weighted(impacts, "B")
-        + weighted("body", "C")
-        + weighted(institution, "D")
-        + weighted(themes, "D")
-        + weighted(theme_words, "D", FACET_CONFIG)
-        + weighted(country_word, "D", FACET_CONFIG)
-    )
-
-
-def refresh_search_vectors(queryset):
-    """Rebuild the stored search document of these cases (PostgreSQL only)."""
-    if using_postgres():
-        queryset.update(search_vector=_document_vector())

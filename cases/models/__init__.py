@@ -1,0 +1,47 @@
+"""The catalogue's tables and their rules, by concern; the QuerySets they are read through are
+in querysets.py.
+
+- records.py: what cases point to and share: Theme, Institution (with InstitutionFact),
+  Source, Partner;
+- case.py: Innovation (a case) and its parts: Impact, Award, Collaboration;
+- people.py: Contributor (a contributor's institution) and Suggestion (who suggested a case);
+- version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py).
+"""
+
+from .case import Award, Collaboration, Impact, Innovation, figure_text
+from .people import Contributor, Suggestion, institution_of
+from .records import Institution, InstitutionFact, Partner, Source, Theme
+from .version import CatalogueVersion
+
+# The public catalogue's tables: what the page cache's version and the history follow
+# (signals.py, history.py), what the seed fills and a backup of the catalogue holds. A new
+# catalogue table is added here, and nowhere else.
+CATALOGUE_MODELS = (
+    Theme,
+    Institution,
+    InstitutionFact,
+    Source,
+    Partner,
+    Innovation,
+    Impact,
+    Award,
+    Collaboration,
+)
+
+__all__ = [
+    "CATALOGUE_MODELS",
+    "Award",
+    "CatalogueVersion",
+    "Collaboration",
+    "Contributor",
+    "Impact",
+    "Innovation",
+    "Institution",
+    "InstitutionFact",
+    "Partner",
+    "Source",
+    "Suggestion",
+    "Theme",
+    "figure_text",
+    "institution_of",
+]

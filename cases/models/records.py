@@ -1,0 +1,160 @@
+"""The records that cases point to and share: success-factor themes, member institutions
+(with their key facts), sources, and partners. Each has a slug, its natural key, so fixtures
+and URLs stay readable."""
+
+from django.db import models, transaction
+from django.urls import reverse
+from django_countries.fields import CountryField
+
+from ..querysets import CaseListManager, SlugManager
+
+
+class Theme(models.Model):
+    """A success-factor theme: one of the article's five "critical factors of success"."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CaseListManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("cases:theme", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Institution(models.Model):
+    """A member institution that contributes cases."""
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    acronym = models.CharField(max_length=30, blank=True)
+    country = CountryField()
+    description = models.TextField(blank=True)
+    website = models.URLField(blank=True)
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the summary table; lower comes first."
+    )
+
+    objects = CaseListManager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.short_name
+
+    def save(self, *args, **kwargs):
+        # Cases carry their institution's position, so Table 1's order can use an index.
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self.innovations.exclude(institution_position=self.position).update(
+                institution_position=self.position
+            )
+
+    def get_absolute_url(self):
+        return reverse("cases:institution", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def short_name(self):
+        return self.acronym or self.name
+
+
+class InstitutionFact(models.Model):
+    """A key fact about an institution as its source states it, e.g. "Staff: 45,000"."""
+
+    institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="facts")
+    label = models.CharField(max_length=100)
+    value = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.label}: {self.value}"
+
+
+class Source(models.Model):
+    """A publication that a case or fact comes from."""
+
+    slug = models.SlugField(unique=True)
+    authors = models.CharField(max_length=300, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    published_in = models.CharField(
+        max_length=200, blank=True, help_text="Journal, magazine or site, with the date if known."
+    )
+    publisher = models.CharField(max_length=200, blank=True)
+    url = models.URLField("address", blank=True)
+    note = models.TextField(blank=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["authors", "year", "title"]
+
+    def __str__(self):
+        return self.citation
+
+    def natural_key(self):
+        return (self.slug,)
+
+    @property
+    def citation(self):
+        """The reference in the article's own style: Authors. Year. "Title", in Venue."""
+        parts = []
+        if self.authors:
+            parts.append(self.authors.rstrip(".") + ".")
+        if self.year:
+            parts.append(f"{self.year}.")
+        title = f"“{self.title}”" if self.published_in else self.title
+        if self.published_in:
+            title += f", in {self.published_in}"
+        elif self.publisher:
+            title += f". {self.publisher}"
+        parts.append(title.rstrip(".") + ".")
+        return " ".join(parts)
+
+
+class Partner(models.Model):
+    """Someone an institution worked with on an innovation: another organisation, or a unit
+    of its own staff."""
+
+    class Kind(models.TextChoices):
+        INTERNAL = "internal", "Internal unit"
+        GOVERNMENT = "government", "Government agency"
+        COMPANY = "company", "Private company"
+        NONPROFIT = "nonprofit", "Non-profit"
+        INTERNATIONAL = "international", "International organisation"
+        NETWORK = "network", "Network of organisations"
+
+    slug = models.SlugField(unique=True)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    country = CountryField(
+        blank=True, help_text="Leave empty for a network or an international body."
+    )
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)

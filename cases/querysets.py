@@ -1,0 +1,325 @@
+"""The QuerySets the catalogue is read and written through: every query of the catalogue,
+search included, so that views, filters and exports read as sentences
+(`Innovation.objects.published().for_summary_table()`).
+
+The models import this module to build their managers, so it cannot import them: a model is
+looked up by name when a query runs (`model("Impact")`). search.py gives the pieces of a
+search that do not depend on the tables; the queries that use them are here.
+"""
+
+from django.apps import apps
+from django.db import connection, models, transaction
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
+from django.utils import timezone
+from django.utils.text import slugify
+
+from . import search
+
+
+def model(name):
+    return apps.get_model("cases", name)
+
+
+class SlugManager(models.Manager):
+    """Finds rows by slug, the natural key that fixtures and URLs use."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class CaseListQuerySet(models.QuerySet):
+    """For tables that innovations point to: institutions and themes."""
+
+    def with_case_counts(self):
+        """Each row with `case_count`, its number of published innovations."""
+        return self.counting(case_count=model("Innovation").objects.published())
+
+    def counting(self, **cases):
+        """Every row, in the model's order, with one count per keyword: how many of those
+        cases (an Innovation queryset) point to it. Each count is a grouped subquery over the
+        cases, joined once, so the database counts only the cases that match, through their
+        own indexes, instead of testing every case against every row. Identical subqueries
+        are joined once. Returns a RawQuerySet; filters on `self` are not applied."""
+        sql, params = self._counting_sql("*", cases)
+        return self.model.objects.raw(sql, params)
+
+    def counted_values(self, fields, **cases):
+        """As counting(), but only `fields` and the counts, as tuples: no model objects, for
+        the facets, which list every institution on every page."""
+        quote = connection.ops.quote_name
+        columns = ", ".join(
+            f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.get_field(f).column)}"
+            for f in fields
+        )
+        sql, params = self._counting_sql(columns, cases)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def _counting_sql(self, selected, cases):
+        model = self.model
+        quote = connection.ops.quote_name
+        table = quote(model._meta.db_table)
+        if selected == "*":
+            selected = f"{table}.*"
+        path = "institution" if model._meta.model_name == "institution" else "themes"
+        columns, joins, params, aliases = [], [], [], {}
+        for name, queryset in cases.items():
+            if queryset.query.is_empty():
+                columns.append(f"0 AS {quote(name)}")
+                continue
+            grouped = (
+                queryset.order_by()
+                .values(counted_key=F(path))
+                .annotate(counted=Count("*"))
+                .values("counted_key", "counted")
+            )
+            sql, sql_params = grouped.query.sql_with_params()
+            alias = aliases.get((sql, tuple(sql_params)))
+            if alias is None:
+                alias = aliases[(sql, tuple(sql_params))] = f"counts_{len(aliases)}"
+                joins.append(
+                    f"LEFT JOIN ({sql}) {alias} ON {alias}.{quote('counted_key')} = {table}.id"
+                )
+                params.extend(sql_params)
+            columns.append(f"COALESCE({alias}.{quote('counted')}, 0) AS {quote(name)}")
+        order = ", ".join(
+            f"{table}.{quote(model._meta.get_field(field).column)}"
+            for field in model._meta.ordering
+        )
+        sql = (
+            f"SELECT {selected}, {', '.join(columns)} FROM {table} {' '.join(joins)} "
+            f"ORDER BY {order}"
+        )
+        return sql, params
+
+
+CaseListManager = SlugManager.from_queryset(CaseListQuerySet)
+
+
+class InnovationQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=self.model.Status.PUBLISHED)
+
+    def in_table_order(self):
+        """Table 1's order: institutions in their order, then each institution's cases.
+        Uses the copy of the institution's position on each case, which an index covers."""
+        return self.order_by("institution_position", "institution_id", "position", "title")
+
+    def sync_institution_positions(self):
+        """Copy each institution's position onto its cases, after writes that skip save()
+        (fixtures load raw)."""
+        position = model("Institution").objects.filter(pk=models.OuterRef("institution_id"))
+        return self.update(institution_position=models.Subquery(position.values("position")[:1]))
+
+    def for_summary_table(self):
+        """Everything the summary table shows, in a fixed number of queries whatever the size:
+        the rows with their institution, then one query each for impacts and themes."""
+        return (
+            self.in_table_order()
+            .defer("body", "search_vector")  # not shown in the table, and the largest columns
+            .select_related("institution")
+            .prefetch_related(
+                Prefetch("impacts", queryset=model("Impact").objects.order_by("position", "pk")),
+                Prefetch(
+                    "themes", queryset=model("Theme").objects.only("slug", "name", "position")
+                ),
+            )
+        )
+
+    def for_detail(self):
+        return (
+            self.defer("search_vector")
+            .select_related("institution")
+            .prefetch_related(
+                "themes",
+                Prefetch("impacts", queryset=model("Impact").objects.order_by("position", "pk")),
+                "sources",
+                "awards",
+                Prefetch(
+                    "collaborations",
+                    queryset=model("Collaboration").objects.select_related("partner"),
+                ),
+            )
+        )
+
+    def with_any_theme(self, slugs):
+        """Cases that have at least one of the themes (OR), without duplicate rows."""
+        through = self.model.themes.through.objects.filter(theme__slug__in=slugs)
+        return self.filter(pk__in=through.values("innovation_id"))
+
+    def search(self, text, themes=(), countries=(), ranked=True):
+        """Cases matching `text` (and any of the theme slugs and country codes given),
+        annotated with `rank` (higher is better) and `headline` (the summary with the matched
+        words between search.MARK_START and MARK_END) unless `ranked` is False, as counting
+        needs neither. Ordering is left to the caller.
+
+        PostgreSQL: ranked full text over the stored `search_vector`; the themes and countries
+        narrow the same lookup through their facet words, so it is one scan of the GIN index.
+        SQLite: every searchable word must occur, in any case, in any of the fields."""
+        if search.using_postgres():
+            query = search.text_query(text)
+            found = self.filter(search_vector=search.narrowed(query, themes, countries))
+            # Rank and highlight by the words searched for only; the facet words only narrow.
+            return found.annotate(**search.rank_and_headline(query)) if ranked else found
+        cases = self.with_any_theme(themes) if themes else self
+        if countries:
+            cases = cases.filter(institution__country__in=countries)
+        for word in search.search_terms(text):
+            cases = cases.filter(self._mentioning(word))
+        if not ranked:
+            return cases
+        return cases.annotate(rank=Value(1.0, output_field=FloatField()), headline=F("summary"))
+
+    def _mentioning(self, word):
+        """Cases with `word` in a field of their own, an impact, a theme or their institution."""
+        impacts = model("Impact").objects.filter(statement__icontains=word)
+        themes = self.model.themes.through.objects.filter(theme__name__icontains=word)
+        institutions = model("Institution").objects.filter(
+            Q(name__icontains=word) | Q(acronym__icontains=word)
+        )
+        return (
+            Q(title__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(body__icontains=word)
+            | Q(pk__in=impacts.values("innovation_id"))
+            | Q(pk__in=themes.values("innovation_id"))
+            | Q(institution__in=institutions)
+        )
+
+    def newest_first(self):
+        return self.order_by("-created", "-pk")
+
+    def by_relevance(self):
+        """Best match first (after search()); ties keep Table 1's order."""
+        return self.order_by("-rank", "institution_position", "institution_id", "position", "title")
+
+    # The review workflow: draft -> in review -> published, and back to draft. Bulk updates
+    # send no signals, so each step moves the catalogue version on itself: no visitor may see
+    # a cached page from before. Each returns the number of cases it changed.
+
+    def submit_for_review(self):
+        """Drafts go to the editors for review."""
+        return self.filter(status=self.model.Status.DRAFT)._move_to(self.model.Status.REVIEW)
+
+    def publish(self):
+        """Make cases public, recording when: save()'s rule for published_at, for many cases
+        in one UPDATE."""
+        now = timezone.now()
+        return self.exclude(status=self.model.Status.PUBLISHED)._move_to(
+            self.model.Status.PUBLISHED, published_at=now
+        )
+
+    def withdraw(self):
+        """Take cases in review or published back to draft, out of public view."""
+        return self.exclude(status=self.model.Status.DRAFT)._move_to(self.model.Status.DRAFT)
+
+    def _move_to(self, status, **fields):
+        count = self.update(status=status, updated=timezone.now(), **fields)
+        if count:
+            model("CatalogueVersion").bump()
+        return count
+
+    def create_suggested(self, *, institution, title, summary, impact, name, email):
+        """A case a member suggested: a draft in review with its impact and who sent it,
+        under a slug of its own."""
+        with transaction.atomic():
+            case = self.create(
+                institution=institution,
+                title=title,
+                summary=summary,
+                status=self.model.Status.REVIEW,
+                slug=self.free_slug(title),
+            )
+            case.impacts.create(statement=impact, position=1)
+            model("Suggestion").objects.create(innovation=case, name=name, email=email)
+        return case
+
+    def free_slug(self, title):
+        """A slug made from the title that no case has yet."""
+        base = slugify(title)[:40].strip("-") or "case"
+        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    def recognised(self):
+        """Cases that received an award."""
+        return self.filter(pk__in=model("Award").objects.values("innovation_id"))
+
+    def with_partner_kinds(self, kinds):
+        """Cases that worked with at least one partner of these kinds (OR)."""
+        links = model("Collaboration").objects.filter(partner__kind__in=kinds)
+        return self.filter(pk__in=links.values("innovation_id"))
+
+    def refresh_search_vectors(self):
+        """Rebuild the stored search document of these cases, in one UPDATE (PostgreSQL only;
+        SQLite searches the fields themselves). signals.py calls it after every write."""
+        if search.using_postgres():
+            self.update(search_vector=self._document_vector())
+
+    def _document_vector(self):
+        """Title (A), summary and impacts (B), narrative (C), institution and theme names (D),
+        and the facet words of the case's themes and country."""
+        links = self.model.themes.through.objects.filter(innovation=OuterRef("pk"))
+        institution = model("Institution").objects.filter(pk=OuterRef("institution_id"))
+
+        def joined(rows, expression):
+            return rows.values("innovation").annotate(text=search.joined(expression)).values("text")
+
+        impacts = model("Impact").objects.filter(innovation=OuterRef("pk"))
+        return search.document(
+            [
+                ("title", "A"),
+                ("summary", "B"),
+                (joined(impacts, "statement"), "B"),
+                ("body", "C"),
+                (institution.annotate(text=search.words("name", "acronym")).values("text"), "D"),
+                (joined(links, "theme__name"), "D"),
+            ],
+            facet_words=[
+                joined(links, search.facet_word("theme", "theme__slug")),
+                institution.annotate(text=search.facet_word("country", "country")).values("text"),
+            ],
+        )
+
+    def sharing_themes_with(self, innovation):
+        """Other cases with a theme in common: most themes shared first, then the same
+        country, then Table 1's order. Sharing a theme is symmetric, so the relation is too."""
+        # The page has the case's themes already (prefetched): a list, not another subquery.
+        theme_ids = [theme.pk for theme in innovation.themes.all()]
+        return (
+            self.exclude(pk=innovation.pk)
+            .filter(themes__in=theme_ids)
+            .annotate(
+                shared_themes=Count("themes"),
+                same_country=Case(
+                    When(institution__country=innovation.institution.country, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                ),
+            )
+            .select_related("institution")
+            .defer("body", "search_vector")
+            .order_by(
+                "-shared_themes",
+                "-same_country",
+                "institution_position",
+                "institution_id",
+                "position",
+                "title",
+            )
+        )
