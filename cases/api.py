@@ -163,7 +163,7 @@ class InnovationViewSet(viewsets.ReadOnlyModelViewSet):
         filterset = InnovationFilter(self.request.query_params or None, queryset=queryset)
         if not filterset.is_valid():
             raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
-        return filterset.rows
+        return filterset.qs
 
     @extend_schema(parameters=FILTER_PARAMETERS)
     def list(self, request, *args, **kwargs):

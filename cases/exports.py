@@ -14,7 +14,7 @@ from itertools import islice
 from django.db.models import F
 from django.utils import translation
 
-from .filters import country_name
+from .facets import country_name
 from .models import Award, Collaboration, Impact, Innovation, Partner, Source, figure_text
 from .spreadsheets import safe_row
 

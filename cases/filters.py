@@ -1,55 +1,29 @@
-"""What the catalogue can be filtered by, and how: the FilterSet behind `/`, with its facets.
+"""What the catalogue can be filtered by, and how: the FilterSet behind `/`, the API, the
+downloads and /matrix/. Its `qs` is the final result, filtered and in the chosen order.
 
 Repeated parameters combine as OR within a parameter and AND across parameters:
-`?theme=a&theme=b&institution=kela` means (theme a OR theme b) AND institution kela.
+`?theme=a&theme=b&institution=kela` means (theme a OR theme b) AND institution kela. Filters
+meet search in one method, filter_queryset(), which hands the chosen themes and countries to
+the search so that on PostgreSQL they narrow the same index lookup.
 
-Each theme, institution and country option shows how many cases choosing it would give,
-given the other active filters. Two grouped queries give all of them: one over themes, one
-over institutions (which also gives the countries). The options come from those same queries,
-so an unknown value is found there too, and the total number of results is their sum.
+The counts beside each option are facets.py's. An unknown value of the right shape is found
+there too (it has no option), and becomes a form error in is_valid().
 """
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
-from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import Count
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import Truncator
-from django_countries import countries
 from django_filters.constants import EMPTY_VALUES
 
-from . import search
-from .models import Innovation, Institution, Partner, Theme
+from . import facets, search
+from .models import Innovation, Partner
 
 SEARCH_MAX_LENGTH = 200
 SLUG = re.compile(r"^[-\w]{1,50}$", re.ASCII)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
-
-
-@dataclass
-class Option:
-    name: str
-    value: str
-    label: str
-    count: int | None  # None: the option shows no count
-    checked: bool
-
-    @property
-    def input_id(self):
-        return f"id_{self.name}_{self.value}"
-
-
-@lru_cache(maxsize=1024)
-def country_name(code, language):
-    """A country's name in a language; looked up once, as django-countries' lookup is slow
-    enough to show when a page lists dozens of countries."""
-    with translation.override(language):
-        return str(countries.name(code))
 
 
 def unknown_value_message(noun, value):
@@ -151,7 +125,7 @@ class InnovationFilter(django_filters.FilterSet):
         return queryset.search(value, themes, countries, ranked=ranked)
 
     def filter_sort(self, queryset, name, value):
-        return queryset  # ordering is applied last, in `rows`, once we know if q is searched
+        return queryset  # ordering is applied last, in `qs`, once we know if q is searched
 
     def filter_queryset(self, queryset, leave_out=(), ranked=True):
         """The cases matching every active filter but `leave_out`; `ranked=False` when only
@@ -214,18 +188,20 @@ class InnovationFilter(django_filters.FilterSet):
             return "table"
         return chosen or ("relevance" if self.search_text else "table")
 
-    @cached_property
-    def rows(self):
-        """The filtered cases in the chosen order; none when a value is not valid, so the form
-        can explain why."""
-        if not self.is_valid() or self.unsearchable:
-            return self.queryset.none()
-        rows = self.qs
-        if self.chosen_sort == "newest":
-            return rows.newest_first()
-        if self.chosen_sort == "relevance":
-            return rows.by_relevance()
-        return rows.in_table_order()
+    @property
+    def qs(self):
+        """The filtered cases in the chosen order: the final result. None when a value is not
+        valid or the search has no word to look for, so the form can explain why."""
+        if not hasattr(self, "_ordered_qs"):
+            if not self.is_valid() or self.unsearchable:
+                self._ordered_qs = self.queryset.none()
+            elif self.chosen_sort == "newest":
+                self._ordered_qs = super().qs.newest_first()
+            elif self.chosen_sort == "relevance":
+                self._ordered_qs = super().qs.by_relevance()
+            else:
+                self._ordered_qs = super().qs.in_table_order()
+        return self._ordered_qs
 
     @property
     def is_active(self):
@@ -233,12 +209,12 @@ class InnovationFilter(django_filters.FilterSet):
 
     # Facets -----------------------------------------------------------------------------
 
-    def _selected(self, name):
+    def selected(self, name):
         if not self.is_bound or not self.form.is_valid():
             return set(self.form.data.getlist(name) if self.is_bound else [])
         return set(self.form.cleaned_data.get(name) or [])
 
-    def _cases_without(self, *names):
+    def cases_without(self, *names):
         """Published cases matching every active filter except `names`, for their counts."""
         cases = Innovation.objects.published()
         if self.unsearchable:
@@ -249,109 +225,17 @@ class InnovationFilter(django_filters.FilterSet):
 
     @cached_property
     def facets(self):
-        """{facet name: [Option, ...]} for theme, institution and country, in two queries.
-
-        Institutions and countries come from one count: cases matching every filter but
-        those two, per institution. An institution's own count is that number when its
-        country is chosen (or none is); a country's is the sum over its chosen institutions
-        (or all of them). Each case has one institution, so nothing is counted twice."""
-        themes = Theme.objects.counted_values(
-            ["slug", "name"], case_count=self._cases_without("theme")
-        )
-        institutions = Institution.objects.counted_values(
-            ["slug", "name", "acronym", "country"],
-            case_count=self._cases_without("institution", "country"),
-        )
-        chosen_institutions = self._selected("institution")
-        chosen_countries = self._selected("country")
-
-        institution_items, by_country, language = [], {}, translation.get_language()
-        for slug, name, acronym, code, case_count in institutions:
-            in_countries = not chosen_countries or code in chosen_countries
-            # The label is the institution's short name (Institution.short_name).
-            institution_items.append((slug, acronym or name, case_count * in_countries))
-            label, count = by_country.get(code, (country_name(code, language), 0))
-            if not chosen_institutions or slug in chosen_institutions:
-                count += case_count
-            by_country[code] = (label, count)
-
-        def options(name, items):
-            chosen = self._selected(name)
-            return [
-                Option(name, value, label, count, value in chosen) for value, label, count in items
-            ]
-
-        return {
-            "theme": options("theme", themes),
-            "institution": options("institution", institution_items),
-            "country": options(
-                "country",
-                sorted(
-                    ((code, name, count) for code, (name, count) in by_country.items()),
-                    key=lambda item: item[1],
-                ),
-            ),
-        }
+        """{facet name: [Option, ...]} for theme, institution and country (facets.py)."""
+        return facets.options(self)
 
     @property
     def facet_groups(self):
-        """(form field, options) per facet, for the template; partner kinds come last, without
-        counts (they would cost a query more on every page)."""
-        chosen = self._selected("partner_kind")
-        kinds = [
-            Option("partner_kind", value, label, None, value in chosen)
-            for value, label in Partner.Kind.choices
-        ]
-        groups = [(self.form[name], self.facets[name]) for name in self.FACETS]
-        return groups + [(self.form["partner_kind"], kinds)]
+        return facets.groups(self)
+
+    @property
+    def total(self):
+        return facets.total(self)
 
     @property
     def recognised_only(self):
         return bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data["recognised"])
-
-    @property
-    def total(self):
-        """The number of rows, from the institution facet: every case has one institution."""
-        if not self.is_valid() or self.unsearchable:
-            return 0
-        chosen = self._selected("institution")
-        return sum(
-            option.count
-            for option in self.facets["institution"]
-            if not chosen or option.value in chosen
-        )
-
-    # The success-factor matrix ------------------------------------------------------------
-
-    def theme_institution_grid(self):
-        """Themes (rows) by institutions (columns): how many cases have both, given the other
-        active filters (country, search). Chosen themes or institutions narrow the grid."""
-        pairs = (
-            self._cases_without("theme", "institution")
-            .order_by()
-            .values_list("themes__slug", "institution__slug")
-            .annotate(count=Count("*"))
-        )
-        counts = {(theme, institution): count for theme, institution, count in pairs}
-
-        def shown(name):
-            options = self.facets[name]
-            chosen = self._selected(name)
-            return [option for option in options if not chosen or option.value in chosen]
-
-        cleaned = self.form.cleaned_data if self.is_bound else {}
-        kept = {
-            name: cleaned[name] for name in ("country", "partner_kind", "q") if cleaned.get(name)
-        }
-        if cleaned.get("recognised"):
-            kept["recognised"] = "1"
-        columns = shown("institution")
-        rows = []
-        for theme in shown("theme"):
-            cells = []
-            for institution in columns:
-                count = counts.get((theme.value, institution.value), 0)
-                query = {"theme": theme.value, "institution": institution.value, **kept}
-                cells.append((institution, count, "?" + urlencode(query, doseq=True)))
-            rows.append((theme, cells))
-        return {"columns": columns, "rows": rows}

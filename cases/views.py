@@ -9,7 +9,7 @@ from django.utils.text import Truncator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import citations, exports, history, mail
+from . import citations, exports, facets, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import over_limit
@@ -52,7 +52,7 @@ def published_cases():
 @cached_page
 def catalogue(request):
     filterset = InnovationFilter(request.GET or None, queryset=published_cases())
-    page, page_problem = paginate(request, filterset.rows, count=filterset.total)
+    page, page_problem = paginate(request, filterset.qs, count=filterset.total)
     return render(
         request,
         "cases/catalogue.html",
@@ -64,7 +64,7 @@ def catalogue(request):
 @cached_page
 def matrix(request):
     filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
-    grid = filterset.theme_institution_grid() if filterset.is_valid() else None
+    grid = facets.theme_institution_grid(filterset) if filterset.is_valid() else None
     return render(request, "cases/matrix.html", {"filter": filterset, "grid": grid})
 
 
@@ -220,14 +220,14 @@ def _export(request, kind):
         return address.replace(placeholder, slug)
 
     if kind == "csv":
-        stream = exports.csv_stream(filterset.rows, url_of)
+        stream = exports.csv_stream(filterset.qs, url_of)
         content_type = "text/csv; charset=utf-8"
     else:
         about = {
             "title": "ISSA Innovation Hub case catalogue",
             "filters": request.build_absolute_uri("/?" + request.GET.urlencode()),
         }
-        stream = exports.json_stream(filterset.rows, url_of, about)
+        stream = exports.json_stream(filterset.qs, url_of, about)
         content_type = "application/json"
     response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="innohub-cases.{kind}"'

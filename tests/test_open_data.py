@@ -27,7 +27,7 @@ SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 def table_slugs(client, params):
     """Every row of the table for these filters, all pages, in order."""
-    rows = fresh_get(client, "/", params).context["filter"].rows
+    rows = fresh_get(client, "/", params).context["filter"].qs
     return list(rows.values_list("slug", flat=True))
 
 

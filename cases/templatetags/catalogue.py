@@ -29,7 +29,7 @@ COUNT = ' <span class="count">({}<span class="visually-hidden"> {}</span>)</span
 
 @register.simple_tag
 def checkbox_options(options):
-    """One <li> per option (filters.Option): its checkbox, and its label holding the count
+    """One <li> per option (facets.Option): its checkbox, and its label holding the count
     when the option has one. Built here rather than in a template loop, and escaped with the
     standard library's html.escape (what Django's escape calls, without its lazy-string
     wrapper), because `/` lists well over a hundred options at 100,000 cases, and the loop

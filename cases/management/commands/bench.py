@@ -329,5 +329,5 @@ class Command(BaseCommand):
             QueryDict(path.split("?", 1)[1]),
             queryset=Innovation.objects.published().for_summary_table(),
         )
-        plan = filterset.rows[:50].explain()
+        plan = filterset.qs[:50].explain()
         return sorted(set(INDEX_IN_PLAN.findall(plan)))
