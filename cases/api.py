@@ -8,16 +8,17 @@ accurate schema from the serializers, with the documentation's files in a packag
 (drf-spectacular-sidecar) instead of a CDN.
 """
 
-from django.db.models import Prefetch
 from django.urls import include, path
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
+from . import exports
 from .filters import InnovationFilter
-from .models import Award, Collaboration, Impact, Innovation, Institution, Partner, Theme
+from .models import Award, Impact, Innovation, Institution, Partner, Theme
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -46,28 +47,41 @@ class InstitutionSerializer(serializers.ModelSerializer):
         return self.context["request"].build_absolute_uri(institution.get_absolute_url())
 
 
-class ImpactSerializer(serializers.ModelSerializer):
-    figure_text = serializers.CharField(help_text="The figure as a reader says it.")
-
-    class Meta:
-        model = Impact
-        fields = ["statement", "qualifier", "figure", "out_of", "unit", "figure_text"]
-
-
-class PartnerSerializer(serializers.ModelSerializer):
-    name = serializers.CharField(source="partner.name")
-    kind = serializers.ChoiceField(source="partner.kind", choices=Partner.Kind.choices)
-    country = serializers.CharField(source="partner.country.code", allow_blank=True)
-
-    class Meta:
-        model = Collaboration
-        fields = ["name", "kind", "country", "role"]
+class CaseInstitutionSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    name = serializers.CharField()
+    acronym = serializers.CharField(allow_blank=True)
+    country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
+    country_name = serializers.CharField()
+    website = serializers.CharField(allow_blank=True)
+    url = serializers.URLField(help_text="The institution's page in the catalogue.")
 
 
-class AwardSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Award
-        fields = ["name", "level", "year", "practice_title"]
+class ImpactSerializer(serializers.Serializer):
+    statement = serializers.CharField()
+    qualifier = serializers.ChoiceField(choices=Impact.Qualifier.choices, allow_blank=True)
+    figure = serializers.IntegerField(allow_null=True)
+    out_of = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField(allow_blank=True)
+    figure_text = serializers.CharField(
+        allow_blank=True, help_text="The figure as a reader says it."
+    )
+
+
+class PartnerSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    kind = serializers.ChoiceField(choices=Partner.Kind.choices)
+    kind_label = serializers.CharField()
+    country = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2, if any")
+    role = serializers.CharField()
+
+
+class AwardSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    year = serializers.IntegerField()
+    level = serializers.ChoiceField(choices=Award.Level.choices)
+    level_label = serializers.CharField()
+    practice = serializers.CharField(allow_blank=True)
 
 
 class SourceSerializer(serializers.Serializer):
@@ -75,100 +89,64 @@ class SourceSerializer(serializers.Serializer):
     url = serializers.CharField(allow_blank=True)
 
 
-class InnovationSerializer(serializers.ModelSerializer):
-    url = serializers.SerializerMethodField(help_text="The case's page in the catalogue.")
-    institution = InstitutionSerializer()
+class CaseRecordSerializer(serializers.Serializer):
+    """A case's record, as exports.records() makes it for the JSON download too: declared here
+    for the schema, given as it is (schemathesis checks that the two agree)."""
+
+    slug = serializers.SlugField()
+    url = serializers.URLField(help_text="The case's page in the catalogue.")
+    title = serializers.CharField()
+    institution = CaseInstitutionSerializer()
     themes = ThemeBriefSerializer(many=True)
+    summary = serializers.CharField()
+    body = serializers.CharField(allow_blank=True, help_text="The whole story of the case.")
     impacts = ImpactSerializer(many=True)
-    partners = PartnerSerializer(source="collaborations", many=True)
+    partners = PartnerSerializer(many=True)
     awards = AwardSerializer(many=True)
     sources = SourceSerializer(many=True)
-    published = serializers.DateTimeField(source="published_at", allow_null=True)
+    published = serializers.DateField(allow_null=True)
 
-    class Meta:
-        model = Innovation
-        fields = [
-            "slug",
-            "url",
-            "title",
-            "institution",
-            "themes",
-            "summary",
-            "impacts",
-            "partners",
-            "awards",
-            "sources",
-            "published",
-        ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_url(self, innovation):
-        return self.context["request"].build_absolute_uri(innovation.get_absolute_url())
+    def to_representation(self, record):
+        return record
 
 
-class InnovationDetailSerializer(InnovationSerializer):
-    class Meta(InnovationSerializer.Meta):
-        fields = [*InnovationSerializer.Meta.fields, "body"]
+class CatalogueFilterBackend(DjangoFilterBackend):
+    """The catalogue's FilterSet, as `/` uses it: a request without parameters leaves it
+    unbound, so nothing is checked against the catalogue (no facet queries)."""
 
-
-def listed(name, description, enum=None):
-    return OpenApiParameter(name, str, many=True, enum=enum, description=description)
-
-
-FILTER_PARAMETERS = [
-    OpenApiParameter("q", str, description="Search text, as on the catalogue's page."),
-    listed("theme", "Theme slugs (any of them)."),
-    listed("institution", "Institution slugs (any of them)."),
-    listed("country", "ISO 3166-1 alpha-2 country codes (any of them)."),
-    listed("partner_kind", "Kinds of partner (any of them).", Partner.Kind.values),
-    OpenApiParameter("recognised", bool, description="Only cases that received an award."),
-    OpenApiParameter(
-        "sort",
-        str,
-        enum=[value for value, _ in InnovationFilter.SORTS],
-        description="Order: Table 1's (default), newest first, or best match when searching.",
-    ),
-]
+    def get_filterset_kwargs(self, request, queryset, view):
+        kwargs = super().get_filterset_kwargs(request, queryset, view)
+        kwargs["data"] = kwargs["data"] or None
+        return kwargs
 
 
 class InnovationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published innovation cases."""
+    """Published innovation cases, each as the same record the JSON download gives."""
 
     lookup_field = "slug"
-    serializer_class = InnovationSerializer
+    serializer_class = CaseRecordSerializer
+    filter_backends = [CatalogueFilterBackend]
+    filterset_class = InnovationFilter
 
     def get_queryset(self):
-        cases = (
-            Innovation.objects.published()
-            .for_summary_table()
-            .prefetch_related(
-                Prefetch(
-                    "collaborations", queryset=Collaboration.objects.select_related("partner")
-                ),
-                "awards",
-                "sources",
-            )
-        )
-        # The summary table leaves out the narrative; a case's own answer shows it.
-        if self.action == "retrieve":
-            return cases.defer(None).defer("search_vector")
-        return cases
-
-    def get_serializer_class(self):
-        return InnovationDetailSerializer if self.action == "retrieve" else InnovationSerializer
+        return Innovation.objects.published()
 
     def filter_queryset(self, queryset):
-        if self.action != "list":
-            return queryset
-        filterset = InnovationFilter(self.request.query_params or None, queryset=queryset)
-        if not filterset.is_valid():
-            raise ValidationError({name: list(errors) for name, errors in filterset.errors.items()})
-        return filterset.qs
+        # A case's own address takes no filters.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
 
-    @extend_schema(parameters=FILTER_PARAMETERS)
     def list(self, request, *args, **kwargs):
-        """Cases, with the filters and search of the catalogue's page; 20 a page."""
-        return super().list(request, *args, **kwargs)
+        """Cases, with the filters and search of the catalogue's page, in its order; 20 a
+        page."""
+        cases = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(cases.values_list("pk", flat=True))
+        records = exports.records_of(page, exports.Links(request))
+        return self.get_paginated_response(self.get_serializer(records, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        case = self.get_object()
+        [record] = exports.records_of([case.pk], exports.Links(request))
+        return Response(self.get_serializer(record).data)
 
 
 class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):

@@ -12,6 +12,7 @@ from collections import defaultdict
 from itertools import islice
 
 from django.db.models import F
+from django.urls import reverse
 from django.utils import translation
 
 from .facets import country_name
@@ -33,7 +34,12 @@ CODEBOOK = [
         "https://…/innovations/design-thinking/",
     ),
     ("title", "The case's name.", "Design thinking to clear the passport backlog"),
-    ("institution", "The member institution's name.", "Employment and Social Development Canada"),
+    (
+        "institution",
+        "The member institution's name (JSON: an object with its slug, name, acronym, country, "
+        "country_name, website and url).",
+        "Employment and Social Development Canada",
+    ),
     ("institution_acronym", "Its acronym, where it has one.", "ESDC"),
     ("institution_slug", "Its identifier in the catalogue.", "esdc"),
     ("country", "Its country, as an ISO 3166-1 alpha-2 code.", "CA"),
@@ -43,7 +49,12 @@ CODEBOOK = [
         "The success-factor themes the case illustrates (JSON: slug and name).",
         "Agile teamwork and staff capabilities",
     ),
-    ("summary", "What the institution did, in a sentence or two.", "ESDC examined …"),
+    (
+        "summary",
+        "What the institution did, in a sentence or two (JSON also gives `body`, the whole "
+        "story of the case).",
+        "ESDC examined …",
+    ),
     (
         "impacts",
         "What it achieved; each with its figure in brackets where there is one (JSON: "
@@ -52,13 +63,14 @@ CODEBOOK = [
     ),
     (
         "partners",
-        "Who the institution worked with: name (kind, country): their part (JSON: name, kind, "
-        "country, role).",
+        "Who the institution worked with: name (kind, country): their part (JSON: name, kind "
+        "as a code, kind_label, country, role).",
         "Immigration, Refugees and Citizenship Canada (government agency, CA): …",
     ),
     (
         "awards",
-        "Recognition the case received: name, year, level, practice (JSON: the same parts).",
+        "Recognition the case received: name, year, level, practice (JSON: name, year, level as "
+        "a code, level_label, practice).",
         "ISSA Good Practice Award 2020 (award)",
     ),
     ("sources", "Where the case is told, as a reference.", "Innovation through collaboration …"),
@@ -67,16 +79,44 @@ CODEBOOK = [
 COLUMNS = [name for name, _, _ in CODEBOOK]
 
 
-def records(rows, url_of):
-    """Each case of `rows`, in their order, as a dict (the JSON export's records).
+class Links:
+    """Absolute addresses of cases and institutions for one request, made by filling a slug
+    into an address reversed once: reverse() for each of 100,000 rows costs seconds."""
+
+    PLACEHOLDER = "--slug--"
+
+    def __init__(self, request):
+        self.case_address = request.build_absolute_uri(
+            reverse("cases:innovation", args=[self.PLACEHOLDER])
+        )
+        self.institution_address = request.build_absolute_uri(
+            reverse("cases:institution", args=[self.PLACEHOLDER])
+        )
+
+    def case(self, slug):
+        return self.case_address.replace(self.PLACEHOLDER, slug)
+
+    def institution(self, slug):
+        return self.institution_address.replace(self.PLACEHOLDER, slug)
+
+
+def records(rows, links):
+    """Each case of `rows` (a queryset), in their order, as its record: the one description of
+    a case that the JSON download, the API and (flattened) the CSV give.
 
     A chunk of cases at a time: their ids in order, then one plain query per kind of detail
     (`values()`, no model instances), since the ORM's prefetching cost a millisecond a case
-    and made 100,000 cases take minutes. `url_of(slug)` gives a case's address."""
+    and made 100,000 cases take minutes."""
     ids = rows.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
     sources = {source.pk: source for source in Source.objects.all()}
     while chunk := list(islice(ids, CHUNK)):
-        yield from _chunk_records(chunk, url_of, sources)
+        yield from _chunk_records(chunk, links, sources)
+
+
+def records_of(ids, links):
+    """The records of these cases (a few ids: a page of the API), in the order given."""
+    sources = {source.pk: source for source in Source.objects.all()}
+    return list(_chunk_records(list(ids), links, sources))
 
 
 def _grouped(queryset):
@@ -86,16 +126,18 @@ def _grouped(queryset):
     return groups
 
 
-def _chunk_records(ids, url_of, sources):
+def _chunk_records(ids, links, sources):
     cases = Innovation.objects.filter(pk__in=ids).values(
         "pk",
         "slug",
         "title",
         "summary",
+        "body",
         "published_at",
+        institution_slug=F("institution__slug"),
         institution_name=F("institution__name"),
         institution_acronym=F("institution__acronym"),
-        institution_slug=F("institution__slug"),
+        institution_website=F("institution__website"),
         country=F("institution__country"),
     )
     cases = {case["pk"]: case for case in cases}
@@ -138,15 +180,20 @@ def _chunk_records(ids, url_of, sources):
             continue
         yield {
             "slug": case["slug"],
-            "url": url_of(case["slug"]),
+            "url": links.case(case["slug"]),
             "title": case["title"],
-            "institution": case["institution_name"],
-            "institution_acronym": case["institution_acronym"],
-            "institution_slug": case["institution_slug"],
-            "country": case["country"],
-            "country_name": country_name(case["country"], language),
+            "institution": {
+                "slug": case["institution_slug"],
+                "name": case["institution_name"],
+                "acronym": case["institution_acronym"],
+                "country": case["country"],
+                "country_name": country_name(case["country"], language),
+                "website": case["institution_website"],
+                "url": links.institution(case["institution_slug"]),
+            },
             "themes": themes[pk],
             "summary": case["summary"],
+            "body": case["body"],
             "impacts": [
                 {
                     **impact,
@@ -157,14 +204,21 @@ def _chunk_records(ids, url_of, sources):
                 for impact in impacts[pk]
             ],
             "partners": [
-                {**partner, "kind": kinds[partner["kind"]], "country": partner["country"] or None}
+                {
+                    "name": partner["name"],
+                    "kind": partner["kind"],
+                    "kind_label": kinds[partner["kind"]],
+                    "country": partner["country"] or None,
+                    "role": partner["role"],
+                }
                 for partner in partners[pk]
             ],
             "awards": [
                 {
                     "name": award["name"],
                     "year": award["year"],
-                    "level": levels[award["level"]],
+                    "level": award["level"],
+                    "level_label": levels[award["level"]],
                     "practice": award["practice_title"],
                 }
                 for award in awards[pk]
@@ -186,15 +240,16 @@ def csv_cells(data):
     def joined(items):
         return LIST_SEPARATOR.join(item for item in items if item)
 
+    institution = data["institution"]
     return [
         data["slug"],
         data["url"],
         data["title"],
-        data["institution"],
-        data["institution_acronym"],
-        data["institution_slug"],
-        data["country"],
-        data["country_name"],
+        institution["name"],
+        institution["acronym"],
+        institution["slug"],
+        institution["country"],
+        institution["country_name"],
         joined(t["name"] for t in data["themes"]),
         data["summary"],
         joined(
@@ -202,12 +257,12 @@ def csv_cells(data):
             for i in data["impacts"]
         ),
         joined(
-            f"{p['name']} ({p['kind'].lower()}{', ' + p['country'] if p['country'] else ''}): "
-            f"{p['role']}"
+            f"{p['name']} ({p['kind_label'].lower()}{', ' + p['country'] if p['country'] else ''})"
+            f": {p['role']}"
             for p in data["partners"]
         ),
         joined(
-            f"{a['name']} {a['year']} ({a['level'].lower()})"
+            f"{a['name']} {a['year']} ({a['level_label'].lower()})"
             + (f": {a['practice']}" if a["practice"] else "")
             for a in data["awards"]
         ),
@@ -223,18 +278,18 @@ class _Line:
         return value
 
 
-def csv_stream(rows, url_of):
+def csv_stream(rows, links):
     writer = csv.writer(_Line())
     yield "\ufeff" + writer.writerow(COLUMNS)  # the byte-order mark: spreadsheets read UTF-8
-    for data in records(rows, url_of):
+    for data in records(rows, links):
         yield writer.writerow(safe_row(csv_cells(data)))
 
 
-def json_stream(rows, url_of, about):
+def json_stream(rows, links, about):
     head = json.dumps({**about, "licence": LICENCE, "licence_url": LICENCE_URL})
     yield head[:-1] + ', "innovations": ['
     separator = ""
-    for data in records(rows, url_of):
+    for data in records(rows, links):
         yield separator + json.dumps(data, ensure_ascii=False)
         separator = ","
     yield "]}"

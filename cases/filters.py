@@ -26,9 +26,15 @@ SLUG = re.compile(r"^[-\w]{1,50}$", re.ASCII)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
-def unknown_value_message(noun, value):
-    shown = Truncator(value).chars(40)
-    return f"There is no {noun} “{shown}” in the catalogue. Choose from the list instead."
+def unknown_value(noun, value):
+    """The error for a value the catalogue does not have. What the visitor typed goes in as a
+    parameter, never into the message itself: whoever shows the message fills it in, and a %
+    in the value cannot break the formatting (django-filter's API errors format with %)."""
+    return forms.ValidationError(
+        "There is no %(noun)s “%(value)s” in the catalogue. Choose from the list instead.",
+        code="invalid_choice",
+        params={"noun": noun, "value": Truncator(value).chars(40)},
+    )
 
 
 class OptionsField(forms.MultipleChoiceField):
@@ -44,9 +50,7 @@ class OptionsField(forms.MultipleChoiceField):
     def validate(self, value):
         for item in value:
             if not self.pattern.match(item) or (self.known is not None and item not in self.known):
-                raise forms.ValidationError(
-                    unknown_value_message(self.noun, item), code="invalid_choice"
-                )
+                raise unknown_value(self.noun, item)
 
 
 class OptionsFilter(django_filters.MultipleChoiceFilter):
@@ -86,7 +90,11 @@ class InnovationFilter(django_filters.FilterSet):
         "Country", "country", field_name="institution__country", pattern=COUNTRY_CODE
     )
     partner_kind = checkboxes(
-        "Worked with", "kind of partner", method="filter_partner_kind", known=Partner.Kind.values
+        "Worked with",
+        "kind of partner",
+        method="filter_partner_kind",
+        known=Partner.Kind.values,
+        choices=Partner.Kind.choices,  # for the API's schema; `known` checks the values
     )
     recognised = django_filters.BooleanFilter(
         label="Recognition",
@@ -110,7 +118,7 @@ class InnovationFilter(django_filters.FilterSet):
 
     # Filtering --------------------------------------------------------------------------
 
-    def filter_theme(self, queryset, name, value):
+    def filter_theme(self, queryset, name, value: str):  # the hint: the API schema's type
         return queryset.with_any_theme(value)
 
     def filter_partner_kind(self, queryset, name, value):
@@ -164,7 +172,7 @@ class InnovationFilter(django_filters.FilterSet):
             known = {option.value for option in self.facets[name]}
             for value in self.form.cleaned_data.get(name) or []:
                 if value not in known:
-                    self.form.add_error(name, unknown_value_message(name, value))
+                    self.form.add_error(name, unknown_value(name, value))
                     valid = False
         return valid
 

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from .filters import SLUG, unknown_value_message
+from .filters import SLUG, unknown_value
 from .models import Innovation, Institution
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
@@ -14,7 +14,7 @@ class SlugList(forms.MultipleChoiceField):
     def validate(self, value):
         for slug in value:
             if not SLUG.match(slug):
-                raise forms.ValidationError(unknown_value_message("case", slug))
+                raise unknown_value("case", slug)
 
 
 class CompareForm(forms.Form):

@@ -213,21 +213,16 @@ def _export(request, kind):
             content_type="text/plain; charset=utf-8",
         )
 
-    placeholder = "--slug--"
-    address = request.build_absolute_uri(reverse("cases:innovation", args=[placeholder]))
-
-    def url_of(slug):
-        return address.replace(placeholder, slug)
-
+    links = exports.Links(request)
     if kind == "csv":
-        stream = exports.csv_stream(filterset.qs, url_of)
+        stream = exports.csv_stream(filterset.qs, links)
         content_type = "text/csv; charset=utf-8"
     else:
         about = {
             "title": "ISSA Innovation Hub case catalogue",
             "filters": request.build_absolute_uri("/?" + request.GET.urlencode()),
         }
-        stream = exports.json_stream(filterset.qs, url_of, about)
+        stream = exports.json_stream(filterset.qs, links, about)
         content_type = "application/json"
     response = StreamingHttpResponse(stream, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="innohub-cases.{kind}"'

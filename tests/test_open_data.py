@@ -101,7 +101,8 @@ def test_json_has_structure_and_licence(client):
         {
             "name": "ISSA Good Practice Award",
             "year": 2020,
-            "level": "Award",
+            "level": "award",
+            "level_label": "Award",
             "practice": "Service Transformation: Design-thinking and the Acceleration Hub",
         }
     ]
@@ -280,3 +281,12 @@ def test_formulas_in_a_case_are_text_in_the_csv_and_as_they_are_in_json(client):
     assert row["impacts"] == "'@SUM(1)"
     [record] = [r for r in json_records(client)["innovations"] if r["slug"] == "design-thinking"]
     assert record["title"] == case.title and record["summary"] == "-2+3"
+
+
+def test_the_api_and_the_json_download_give_one_record_of_a_case(client):
+    download = {case["slug"]: case for case in json_records(client)["innovations"]}
+    assert len(download) == 12
+    for slug, record in download.items():
+        assert client.get(f"/api/innovations/{slug}/").json() == record, slug
+    listed = client.get("/api/innovations/", {"country": "SG"}).json()["results"]
+    assert listed == [case for case in download.values() if case["institution"]["country"] == "SG"]
