@@ -127,7 +127,19 @@ def _grouped(queryset):
 
 
 def _chunk_records(ids, links, sources):
-    cases = Innovation.objects.filter(pk__in=ids).values(
+    cases = {case["pk"]: case for case in _case_rows(ids)}
+    details = _details(ids)
+    language = translation.get_language()
+    for pk in ids:
+        case = cases.get(pk)
+        if case is not None:  # None: deleted since the export began
+            yield _record(
+                case, {name: rows[pk] for name, rows in details.items()}, links, sources, language
+            )
+
+
+def _case_rows(ids):
+    return Innovation.objects.filter(pk__in=ids).values(
         "pk",
         "slug",
         "title",
@@ -140,98 +152,101 @@ def _chunk_records(ids, links, sources):
         institution_website=F("institution__website"),
         country=F("institution__country"),
     )
-    cases = {case["pk"]: case for case in cases}
-    themes = _grouped(
-        Innovation.themes.through.objects.filter(innovation__in=ids)
-        .order_by("theme__position", "theme__name")
-        .values(case=F("innovation"), slug=F("theme__slug"), name=F("theme__name"))
-    )
-    impacts = _grouped(
-        Impact.objects.filter(innovation__in=ids)
-        .order_by("position", "pk")
-        .values("statement", "qualifier", "figure", "out_of", "unit", case=F("innovation"))
-    )
-    partners = _grouped(
-        Collaboration.objects.filter(innovation__in=ids)
-        .order_by("position", "pk")
-        .values(
-            "role",
-            case=F("innovation"),
-            name=F("partner__name"),
-            kind=F("partner__kind"),
-            country=F("partner__country"),
-        )
-    )
-    awards = _grouped(
-        Award.objects.filter(innovation__in=ids)
-        .order_by("-year", "name")
-        .values("name", "year", "level", "practice_title", case=F("innovation"))
-    )
-    cited = _grouped(
-        Innovation.sources.through.objects.filter(innovation__in=ids)
-        .order_by("source__authors", "source__year", "source__title")
-        .values(case=F("innovation"), source_pk=F("source"))
-    )
-    kinds, levels = dict(Partner.Kind.choices), dict(Award.Level.choices)
-    language = translation.get_language()
-    for pk in ids:
-        case = cases.get(pk)
-        if case is None:  # deleted since the export began
-            continue
-        yield {
-            "slug": case["slug"],
-            "url": links.case(case["slug"]),
-            "title": case["title"],
-            "institution": {
-                "slug": case["institution_slug"],
-                "name": case["institution_name"],
-                "acronym": case["institution_acronym"],
-                "country": case["country"],
-                "country_name": country_name(case["country"], language),
-                "website": case["institution_website"],
-                "url": links.institution(case["institution_slug"]),
-            },
-            "themes": themes[pk],
-            "summary": case["summary"],
-            "body": case["body"],
-            "impacts": [
-                {
-                    **impact,
-                    "figure_text": figure_text(
-                        impact["figure"], impact["qualifier"], impact["out_of"], impact["unit"]
-                    ),
-                }
-                for impact in impacts[pk]
-            ],
-            "partners": [
-                {
-                    "name": partner["name"],
-                    "kind": partner["kind"],
-                    "kind_label": kinds[partner["kind"]],
-                    "country": partner["country"] or None,
-                    "role": partner["role"],
-                }
-                for partner in partners[pk]
-            ],
-            "awards": [
-                {
-                    "name": award["name"],
-                    "year": award["year"],
-                    "level": award["level"],
-                    "level_label": levels[award["level"]],
-                    "practice": award["practice_title"],
-                }
-                for award in awards[pk]
-            ],
-            "sources": [
-                {
-                    "citation": sources[row["source_pk"]].citation,
-                    "url": sources[row["source_pk"]].url,
-                }
-                for row in cited[pk]
-            ],
-            "published": case["published_at"].date().isoformat() if case["published_at"] else None,
-        }
+
+
+def _details(ids):
+    """{kind of detail: {case id: [rows]}}: one plain query per kind."""
+    return {
+        "themes": _grouped(
+            Innovation.themes.through.objects.filter(innovation__in=ids)
+            .order_by("theme__position", "theme__name")
+            .values(case=F("innovation"), slug=F("theme__slug"), name=F("theme__name"))
+        ),
+        "impacts": _grouped(
+            Impact.objects.filter(innovation__in=ids)
+            .order_by("position", "pk")
+            .values("statement", "qualifier", "figure", "out_of", "unit", case=F("innovation"))
+        ),
+        "partners": _grouped(
+            Collaboration.objects.filter(innovation__in=ids)
+            .order_by("position", "pk")
+            .values(
+                "role",
+                case=F("innovation"),
+                name=F("partner__name"),
+                kind=F("partner__kind"),
+                country=F("partner__country"),
+            )
+        ),
+        "awards": _grouped(
+            Award.objects.filter(innovation__in=ids)
+            .order_by("-year", "name")
+            .values("name", "year", "level", "practice_title", case=F("innovation"))
+        ),
+        "sources": _grouped(
+            Innovation.sources.through.objects.filter(innovation__in=ids)
+            .order_by("source__authors", "source__year", "source__title")
+            .values(case=F("innovation"), source_pk=F("source"))
+        ),
+    }
+
+
+KINDS, LEVELS = dict(Partner.Kind.choices), dict(Award.Level.choices)
+
+
+def _record(case, details, links, sources, language):
+    """A case's record, from its row and its details."""
+    return {
+        "slug": case["slug"],
+        "url": links.case(case["slug"]),
+        "title": case["title"],
+        "institution": {
+            "slug": case["institution_slug"],
+            "name": case["institution_name"],
+            "acronym": case["institution_acronym"],
+            "country": case["country"],
+            "country_name": country_name(case["country"], language),
+            "website": case["institution_website"],
+            "url": links.institution(case["institution_slug"]),
+        },
+        "themes": details["themes"],
+        "summary": case["summary"],
+        "body": case["body"],
+        "impacts": [
+            {
+                **impact,
+                "figure_text": figure_text(
+                    impact["figure"], impact["qualifier"], impact["out_of"], impact["unit"]
+                ),
+            }
+            for impact in details["impacts"]
+        ],
+        "partners": [
+            {
+                "name": partner["name"],
+                "kind": partner["kind"],
+                "kind_label": KINDS[partner["kind"]],
+                "country": partner["country"] or None,
+                "role": partner["role"],
+            }
+            for partner in details["partners"]
+        ],
+        "awards": [
+            {
+                "name": award["name"],
+                "year": award["year"],
+                "level": award["level"],
+                "level_label": LEVELS[award["level"]],
+                "practice": award["practice_title"],
+            }
+            for award in details["awards"]
+        ],
+        "sources": [
+            {"citation": sources[row["source_pk"]].citation, "url": sources[row["source_pk"]].url}
+            for row in details["sources"]
+        ],
+        "published": case["published_at"].date().isoformat() if case["published_at"] else None,
+    }
 
 
 def csv_cells(data):
