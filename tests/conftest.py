@@ -23,6 +23,18 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing():
+    """Argon2 is slow on purpose; the tests make dozens of accounts, so they hash with MD5
+    (the production setting is tested on its own, in test_editors.py)."""
+    from django.conf import settings
+
+    production = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    yield
+    settings.PASSWORD_HASHERS = production
+
+
+@pytest.fixture(scope="session", autouse=True)
 def collected_static(tmp_path_factory):
     """Pages use the production static storage (hashed names), which needs collectstatic."""
     from django.conf import settings

@@ -7,6 +7,7 @@ from django.db.models import ProtectedError
 from reversion.models import Version
 
 from cases.models import Contributor, Innovation, Institution, Partner, Theme
+from innohub import settings as production_settings
 
 from .conftest import form_data, post_form, row_slugs, user_in
 
@@ -312,7 +313,8 @@ def test_partners_and_institutions_in_use_cannot_be_deleted(editor):
         ).institution.delete()
 
 
-def test_repeated_failed_sign_ins_lock_the_account_for_an_hour(client):
+def test_repeated_failed_sign_ins_lock_the_account_for_an_hour(client, settings):
+    settings.PASSWORD_HASHERS = production_settings.PASSWORD_HASHERS
     user = User.objects.create_user("signer", password="a long editor password", is_staff=True)
     assert user.password.startswith("argon2")  # Argon2 hashes the passwords
     for _ in range(5):
