@@ -19,7 +19,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from reversion.admin import VersionAdmin
 
-from . import history, imports, rights
+from . import admin_csv, history, rights
 from .models import (
     Award,
     Collaboration,
@@ -291,11 +291,11 @@ class InnovationAdmin(HistoryAdmin):
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        return imports.import_view(self, request)
+        return admin_csv.import_view(self, request)
 
     @admin.action(description="Export the selected cases as CSV (the import format)")
     def export_csv(self, request, queryset):
-        return imports.csv_response(queryset, "innohub-cases.csv")
+        return admin_csv.csv_response(queryset, "innohub-cases.csv")
 
 
 class InstitutionFactInline(admin.TabularInline):

@@ -17,12 +17,11 @@ from django.utils import translation
 
 from .facets import country_name
 from .models import Award, Collaboration, Impact, Innovation, Partner, Source, figure_text
-from .spreadsheets import safe_row
+from .spreadsheets import joined, safe_row
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CHUNK = 1000
-LIST_SEPARATOR = " | "
 
 # (column, what it holds, an example). In CSV, lists are joined with " | "; in JSON they are
 # lists of objects with the same parts.
@@ -251,9 +250,6 @@ def _record(case, details, links, sources, language):
 
 def csv_cells(data):
     """A record as the CSV's cells, lists joined."""
-
-    def joined(items):
-        return LIST_SEPARATOR.join(item for item in items if item)
 
     institution = data["institution"]
     return [

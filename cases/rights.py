@@ -1,5 +1,5 @@
 """Who may do what in the catalogue: one rule, used by every admin screen (admin.py) and by
-the CSV import (imports.py).
+the CSV import (admin_csv.py).
 
 The roles: **editors** (the Editors group: every catalogue permission, publishing included)
 and superusers may do whatever their permissions allow. **Contributors** (the Contributors

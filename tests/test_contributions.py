@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from cases import imports
+from cases import admin_csv
 from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
 
 from .conftest import row_slugs
@@ -18,7 +18,7 @@ from .conftest import row_slugs
 pytestmark = pytest.mark.django_db
 
 IMPORT = "/admin/cases/innovation/import/"
-HEADER = imports.BASE_COLUMNS + imports.impact_columns(1) + imports.impact_columns(2)
+HEADER = admin_csv.BASE_COLUMNS + admin_csv.impact_columns(1) + admin_csv.impact_columns(2)
 
 
 @pytest.fixture

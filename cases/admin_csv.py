@@ -1,7 +1,8 @@
 """Cases as CSV for editors: export from the admin, and import all or nothing after a dry run.
 
 One row per case; its impacts in numbered column groups (impact_1, impact_1_figure, ...), as
-many as the case with the most impacts needs. Themes and sources are slugs separated by ";".
+many as the case with the most impacts needs. Themes and sources are slugs separated by
+" | " (spreadsheets.LIST_SEPARATOR; ";" is read too).
 The file an export gives can be edited in a spreadsheet and imported back: a row whose slug
 exists changes that case (its impacts become the row's), any other row adds a case.
 
@@ -25,7 +26,7 @@ from django.template.response import TemplateResponse
 
 from . import history, rights
 from .models import Impact, Innovation, Institution, Source, Theme
-from .spreadsheets import read_cell, safe_row
+from .spreadsheets import joined, read_cell, safe_row, split_list
 
 BASE_COLUMNS = [
     "slug",
@@ -41,7 +42,6 @@ BASE_COLUMNS = [
 IMPACT_FIELDS = ["statement", "qualifier", "figure", "out_of", "unit"]
 IMPACT_COLUMN = re.compile(r"^impact_(\d+)(?:_(qualifier|figure|out_of|unit))?$")
 MAX_BYTES = 2 * 1024 * 1024
-LIST_SEPARATOR = ";"
 
 
 def impact_columns(number):
@@ -78,8 +78,8 @@ def base_cells(case):
         case.institution.slug,
         case.status,
         str(case.position),
-        f"{LIST_SEPARATOR} ".join(theme.slug for theme in case.themes.all()),
-        f"{LIST_SEPARATOR} ".join(source.slug for source in case.sources.all()),
+        joined(theme.slug for theme in case.themes.all()),
+        joined(source.slug for source in case.sources.all()),
         case.summary,
         case.body,
     ]
@@ -102,7 +102,7 @@ def comparable(name, value):
     """A cell as the import reads it, so that a file exported and read back compares equal."""
     value = value.strip()
     if name in ("themes", "sources"):
-        return sorted(item.strip() for item in value.split(LIST_SEPARATOR) if item.strip())
+        return sorted(split_list(value))
     return value
 
 
@@ -126,12 +126,12 @@ class UnreadableFile(Exception):
     """The file as a whole cannot be read."""
 
 
-class SlugList(forms.ModelMultipleChoiceField):
-    """ "a; b" -> the records with those slugs."""
+class SeparatedSlugs(forms.ModelMultipleChoiceField):
+    """ "a | b" (or "a; b") -> the records with those slugs."""
 
     def clean(self, value):
         if isinstance(value, str):
-            value = [item.strip() for item in value.split(LIST_SEPARATOR) if item.strip()]
+            value = split_list(value)
         return super().clean(value)
 
 
@@ -141,12 +141,12 @@ class CaseRowForm(forms.ModelForm):
         to_field_name="slug",
         error_messages={"invalid_choice": "There is no institution with this slug."},
     )
-    themes = SlugList(
+    themes = SeparatedSlugs(
         queryset=Theme.objects.all(),
         to_field_name="slug",
         error_messages={"invalid_choice": "There is no theme “%(value)s”."},
     )
-    sources = SlugList(
+    sources = SeparatedSlugs(
         queryset=Source.objects.all(),
         to_field_name="slug",
         required=False,
