@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-import dj_database_url
+import environ
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -40,7 +40,7 @@ INDEX_IN_PLAN = re.compile(r"Index (?:Only )?Scan (?:Backward )?(?:using|on) (\S
 
 
 def bench_database_url(url):
-    config = dj_database_url.parse(url)
+    config = environ.Env.db_url_config(url)
     if config["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{settings.BASE_DIR / 'bench.sqlite3'}", config
     name = config["NAME"] + "_bench"
@@ -201,11 +201,11 @@ class Command(BaseCommand):
 
     def fresh_database(self, url, config):
         if config["ENGINE"].endswith("sqlite3"):
-            Path(dj_database_url.parse(url)["NAME"]).unlink(missing_ok=True)
+            Path(environ.Env.db_url_config(url)["NAME"]).unlink(missing_ok=True)
             return
         import psycopg
 
-        name = dj_database_url.parse(url)["NAME"]
+        name = environ.Env.db_url_config(url)["NAME"]
         admin = dict(
             host=config.get("HOST") or "127.0.0.1",
             port=config.get("PORT") or 5432,
