@@ -117,17 +117,9 @@ def institution_detail(request, slug):
     awards = Award.objects.filter(
         innovation__institution=institution, innovation__status=Innovation.Status.PUBLISHED
     ).select_related("innovation")
-    page, page_problem = paginate(request, published_cases().filter(institution=institution))
-    return render(
-        request,
-        "cases/institution_detail.html",
-        {
-            "institution": institution,
-            "awards": awards,
-            "page": page,
-            "page_problem": page_problem,
-        },
-    )
+    cases = published_cases().filter(institution=institution)
+    context = {"institution": institution, "awards": awards}
+    return render_cases_page(request, "cases/institution_detail.html", context, cases)
 
 
 @require_safe
@@ -141,12 +133,14 @@ def theme_list(request):
 @cached_page
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
-    page, page_problem = paginate(request, published_cases().with_any_theme([slug]))
-    return render(
-        request,
-        "cases/theme_detail.html",
-        {"theme": theme, "page": page, "page_problem": page_problem},
-    )
+    cases = published_cases().with_any_theme([slug])
+    return render_cases_page(request, "cases/theme_detail.html", {"theme": theme}, cases)
+
+
+def render_cases_page(request, template, context, cases):
+    """A page of something with its cases, a page of them at a time."""
+    page, page_problem = paginate(request, cases)
+    return render(request, template, {**context, "page": page, "page_problem": page_problem})
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
