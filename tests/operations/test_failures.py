@@ -27,7 +27,7 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
 
-from .test_contributions import suggestion
+from tests.helpers import suggestion
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLICATION = "innohub-failure-test"

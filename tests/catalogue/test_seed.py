@@ -14,21 +14,9 @@ from cases.models import (
     Source,
     Theme,
 )
+from tests.seed_facts import TABLE_1
 
 pytestmark = pytest.mark.django_db
-
-TABLE_1 = {
-    "esdc": ["agile-benefit-design", "staff-capabilities-for-innovation", "design-thinking"],
-    "kela": ["plain-language-website", "multi-disciplinary-project-teams", "user-profile-analyses"],
-    "cpf": [
-        "delegating-authority",
-        "solutions-without-borders",
-        "bold-experimentation",
-        "experimentation-fund",
-        "automation-and-play-labs",
-        "leadership-engagement",
-    ],
-}
 
 
 def empty_catalogue():

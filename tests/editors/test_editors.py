@@ -8,8 +8,8 @@ from reversion.models import Version
 
 from cases.models import Contributor, Innovation, Institution, Partner, Theme
 from innohub import settings as production_settings
-
-from .conftest import form_data, post_form, row_slugs, user_in
+from tests.factories import user_in
+from tests.helpers import form_data, post_form, row_slugs, suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -437,8 +437,6 @@ def test_a_case_form_offers_no_empty_suggestion_block(editor):
 
 
 def test_a_suggested_case_shows_who_suggested_it_to_editors(client, editor):
-    from .test_contributions import suggestion
-
     client.post("/suggest/", suggestion())
     case = Innovation.objects.get(title="Chatbot for student benefits")
     page = editor.get(f"/admin/cases/innovation/{case.pk}/change/").content.decode()

@@ -12,8 +12,7 @@ from django.test import Client
 
 from cases import admin_csv
 from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
-
-from .conftest import row_slugs
+from tests.helpers import row_slugs, suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -212,19 +211,6 @@ def test_a_contributor_cannot_import_published_cases_or_other_institutions(clien
 
 
 # Suggest a case ----------------------------------------------------------------------------
-
-
-def suggestion(**changes):
-    return {
-        "name": "Aino Virtanen",
-        "institution": str(Institution.objects.get(slug="kela").pk),
-        "email": "aino@example.org",
-        "title": "Chatbot for student benefits",
-        "summary": "Students ask a chatbot about their benefits at any hour.",
-        "impact": "A third of questions answered without waiting.",
-        "website": "",
-        **changes,
-    }
 
 
 @pytest.fixture

@@ -6,27 +6,10 @@ import pytest
 
 from cases.models import Award, Innovation
 from cases.views import PAGE_SIZE
-
-from .conftest import row_slugs, summary_rows
-from .test_seed import TABLE_1
+from tests.helpers import row_slugs, summary_rows
+from tests.seed_facts import TABLE_1, THEME_ROWS
 
 pytestmark = pytest.mark.django_db
-
-THEME_ROWS = {
-    "agile-teamwork": TABLE_1["esdc"],
-    "customer-centricity": TABLE_1["kela"],
-    "organizational-design": [
-        "delegating-authority",
-        "solutions-without-borders",
-        "bold-experimentation",
-    ],
-    "innovation-system": [
-        "experimentation-fund",
-        "automation-and-play-labs",
-        "leadership-engagement",
-    ],
-    "leadership": ["leadership-engagement"],
-}
 
 
 def test_home_shows_table_1_grouped_by_institution_in_order(client):

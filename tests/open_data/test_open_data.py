@@ -15,9 +15,8 @@ from rest_framework.throttling import AnonRateThrottle
 
 from cases import exports
 from cases.models import Innovation
-
-from .conftest import fresh_get
-from .test_seed import TABLE_1
+from tests.helpers import fresh_get
+from tests.seed_facts import TABLE_1
 
 pytestmark = pytest.mark.django_db
 

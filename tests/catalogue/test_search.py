@@ -4,9 +4,8 @@ import pytest
 from django.db import connection
 
 from cases.models import Impact, Innovation, Institution, Theme
-
-from .conftest import row_slugs
-from .test_seed import TABLE_1
+from tests.helpers import row_slugs
+from tests.seed_facts import TABLE_1
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.contrib.auth.models import Permission, User
 from django.db.models import ProtectedError
 
 from cases.models import Innovation, Institution, Theme
-
-from .conftest import post_form, row_slugs
+from tests.helpers import post_form, row_slugs
 
 pytestmark = pytest.mark.django_db
 

@@ -20,9 +20,8 @@ from django.test import Client, override_settings
 
 from cases.models import CatalogueVersion, Innovation
 from cases.observability import OneLineFormatter
-
-from .conftest import user_in
-from .test_contributions import suggestion
+from tests.factories import user_in
+from tests.helpers import suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -156,7 +155,7 @@ class FailingBackend:
         raise ConnectionRefusedError("the mail server is down")
 
 
-@override_settings(EMAIL_BACKEND="tests.test_operations.FailingBackend")
+@override_settings(EMAIL_BACKEND="tests.operations.test_operations.FailingBackend")
 def test_a_suggestion_is_kept_and_thanked_when_the_mail_fails(
     client, editors_with_email, log_output
 ):

@@ -8,8 +8,7 @@ from django.core.cache import cache, caches
 from django.test import RequestFactory, override_settings
 
 from cases.limits import VisitorRateThrottle, client_address
-
-from .test_contributions import suggestion
+from tests.helpers import suggestion
 
 pytestmark = pytest.mark.django_db
 

@@ -11,9 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cases.models import Impact, Innovation, Theme
-
-from .conftest import form_data, fresh_get, row_slugs
-from .test_seed import TABLE_1
+from tests.helpers import form_data, fresh_get, row_slugs
+from tests.seed_facts import TABLE_1
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,7 @@
 import pytest
 
 from cases.views import PAGE_SIZE
-
-from .conftest import row_slugs
+from tests.helpers import row_slugs
 
 pytestmark = pytest.mark.django_db
 

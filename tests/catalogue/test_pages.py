@@ -3,10 +3,8 @@
 import pytest
 
 from cases.models import Innovation
-
-from .conftest import row_slugs, summary_rows
-from .test_catalogue import THEME_ROWS
-from .test_seed import TABLE_1
+from tests.helpers import row_slugs, summary_rows
+from tests.seed_facts import TABLE_1, THEME_ROWS
 
 pytestmark = pytest.mark.django_db
 

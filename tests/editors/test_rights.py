@@ -14,7 +14,6 @@ from django.contrib.auth.models import AnonymousUser, Group, User
 from django.test import RequestFactory
 
 from cases.models import (
-    Collaboration,
     Contributor,
     Innovation,
     Institution,
@@ -22,8 +21,8 @@ from cases.models import (
     Source,
     Theme,
 )
-
-from .conftest import post_form, user_in
+from tests.factories import CaseFactory, partner_of, source_of, theme_of, user_in
+from tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
 
@@ -56,36 +55,7 @@ def case_in(state):
     draft of another institution's (CPF)."""
     institution = "cpf" if state == "other institution's" else "kela"
     status = "published" if state == "own published" else "draft"
-    number = Innovation.objects.count()
-    return Innovation.objects.create(
-        slug=f"matrix-case-{number}",
-        title=f"Matrix case {number}",
-        summary="For the rights matrix.",
-        institution=Institution.objects.get(slug=institution),
-        status=status,
-    )
-
-
-def partner_of(case):
-    partner = Partner.objects.create(
-        slug=f"partner-of-{case.slug}", name=f"Partner of {case.slug}", kind="company"
-    )
-    Collaboration.objects.create(innovation=case, partner=partner, role="Helped.")
-    return partner
-
-
-def theme_of(case):
-    theme = Theme.objects.create(
-        slug=f"theme-of-{case.slug}", name=f"Theme of {case.slug}", description="For tests."
-    )
-    case.themes.add(theme)
-    return theme
-
-
-def source_of(case):
-    source = Source.objects.create(slug=f"source-of-{case.slug}", title=f"About {case.slug}")
-    case.sources.add(source)
-    return source
+    return CaseFactory(institution=Institution.objects.get(slug=institution), status=status)
 
 
 # For each registered model: the record to try in each state.

@@ -6,8 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cases.models import Impact, Innovation, Institution
-
-from .conftest import row_slugs
+from tests.helpers import row_slugs
 
 pytestmark = pytest.mark.django_db
 

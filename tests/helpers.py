@@ -1,0 +1,113 @@
+"""Helpers that read pages and fill in forms as a person would: the summary table's rows,
+a form's fields as the page fills them, a post of a form with some changes, the suggestion
+form's data. Used by tests in every folder; no test module imports another."""
+
+import re
+from html import unescape
+from html.parser import HTMLParser
+
+from django.core.cache import cache
+
+from cases.models import Institution
+
+
+def suggestion(**changes):
+    """What a member types into /suggest/, with `changes`."""
+    return {
+        "name": "Aino Virtanen",
+        "institution": str(Institution.objects.get(slug="kela").pk),
+        "email": "aino@example.org",
+        "title": "Chatbot for student benefits",
+        "summary": "Students ask a chatbot about their benefits at any hour.",
+        "impact": "A third of questions answered without waiting.",
+        "website": "",
+        **changes,
+    }
+
+
+def fresh_get(client, url, params=None):
+    """A request rendered now, not served from the page cache, so its context can be read."""
+    cache.clear()
+    return client.get(url, params)
+
+
+def summary_rows(response):
+    """The summary table as a reader sees it: [(institution heading, [case slugs]), ...]."""
+    html = response.content.decode()
+    table = re.search(r'<table id="summary".*?</table>', html, re.S)
+    if not table:
+        return []
+    groups = []
+    for body in re.findall(r"<tbody>(.*?)</tbody>", table.group(0), re.S):
+        heading = re.search(r'<th scope="rowgroup"[^>]*>(.*?)</th>', body, re.S).group(1)
+        heading = " ".join(unescape(re.sub(r"<[^>]+>", "", heading)).split())
+        slugs = re.findall(r'class="case-link" href="/innovations/([^/]+)/"', body)
+        assert body.count("<tr>") == len(slugs), "one row per innovation"
+        groups.append((heading, slugs))
+    return groups
+
+
+def row_slugs(response):
+    return [slug for _, slugs in summary_rows(response) for slug in slugs]
+
+
+class _FormReader(HTMLParser):
+    """Collects what a browser would submit from the page's main form, as the page fills it."""
+
+    def __init__(self):
+        super().__init__()
+        self.data = {}
+        self._select = None
+        self._textarea = None
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "input" and name:
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "image", "file"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self._add(name, attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select" and name:
+            self._select = name
+            self.data.setdefault(name, [])
+        elif tag == "option" and self._select and "selected" in attrs:
+            self._add(self._select, attrs.get("value", ""))
+        elif tag == "textarea" and name:
+            self._textarea = name
+            self._add(name, "")
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.data[self._textarea][-1] += data
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def post_form(client, url, changes):
+    """Post the form at `url` as the page fills it, with `changes` made, as an editor would."""
+    data = form_data(client.get(url))
+    data.pop("csrfmiddlewaretoken", None)
+    data.update(changes)
+    return client.post(url, data)
+
+
+def form_data(response):
+    """The fields of a page's forms with their current values, ready to change and post."""
+    reader = _FormReader()
+    reader.feed(response.content.decode())
+    # A list with nothing selected sends nothing, as in a browser.
+    return {
+        name: values if len(values) > 1 else values[0]
+        for name, values in reader.data.items()
+        if values
+    }
