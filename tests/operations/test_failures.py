@@ -29,7 +29,7 @@ from django.test import override_settings
 
 from tests.helpers import suggestion
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project
 APPLICATION = "innohub-failure-test"
 on_postgres = pytest.mark.skipif(
     not settings.USING_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://…)"

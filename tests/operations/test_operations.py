@@ -25,7 +25,7 @@ from tests.helpers import suggestion
 
 pytestmark = pytest.mark.django_db
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the project
 
 
 @pytest.fixture
