@@ -4,9 +4,10 @@ of the filter form, the total number of results, and the theme-by-institution gr
 two grouped queries (CaseListQuerySet.counted_values), and the total is their sum, so no
 separate count query runs.
 
-The grouped counts are written in SQL (querysets.py): each is a grouped subquery over the
-matching cases, joined once to the themes or institutions, so the database counts only the
-cases that match, through their own indexes.
+The grouped counts are written in SQL (CaseListQuerySet.counting in querysets.py): each is a
+grouped subquery over the matching cases, joined once to the themes or institutions, so the
+database counts only the cases that match, through their own indexes. The ORM's form (a
+correlated subquery per row) was 2 to 15 times slower at 100,000 cases; the figures are there.
 """
 
 from dataclasses import dataclass
