@@ -169,7 +169,7 @@ class InnovationAdmin(HistoryAdmin):
     list_display = ["title", "institution", "status", "published_at", "updated", "preview_link"]
     list_filter = ["status", "institution", "themes"]
     list_select_related = ["institution"]
-    search_fields = ["title", "summary", "body", "slug", "institution__name"]
+    search_fields = ["title", "summary", "story", "slug", "institution__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["institution"]
     filter_horizontal = ["themes", "sources"]
@@ -177,7 +177,7 @@ class InnovationAdmin(HistoryAdmin):
     inlines = [ImpactInline, CollaborationInline, AwardInline, SuggestionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "institution", "status", "position"]}),
-        ("What the case is", {"fields": ["summary", "body", "themes", "sources"]}),
+        ("What the case is", {"fields": ["summary", "story", "themes", "sources"]}),
         ("Record", {"fields": ["created", "updated", "published_at"], "classes": ["collapse"]}),
     ]
     actions = ["submit_for_review", "publish", "withdraw", "export_csv"]

@@ -37,8 +37,10 @@ BASE_COLUMNS = [
     "themes",
     "sources",
     "summary",
-    "body",
+    "story",
 ]
+# Columns of files exported before a rename, read under their new names.
+OLD_COLUMNS = {"body": "story"}
 IMPACT_FIELDS = ["statement", "qualifier", "figure", "out_of", "unit"]
 IMPACT_COLUMN = re.compile(r"^impact_(\d+)(?:_(qualifier|figure|out_of|unit))?$")
 MAX_BYTES = 2 * 1024 * 1024
@@ -81,7 +83,7 @@ def base_cells(case):
         joined(theme.slug for theme in case.themes.all()),
         joined(source.slug for source in case.sources.all()),
         case.summary,
-        case.body,
+        case.story,
     ]
 
 
@@ -216,7 +218,7 @@ def read(text, user_may):
     the person importing may write such a case (`case`: the case as it is, or None)."""
     reader = csv.reader(io.StringIO(text))
     try:
-        header = [name.strip() for name in next(reader)]
+        header = [OLD_COLUMNS.get(name.strip(), name.strip()) for name in next(reader)]
     except StopIteration:
         raise UnreadableFile("The file is empty.") from None
     except csv.Error as error:

@@ -99,7 +99,7 @@ class CaseRecordSerializer(serializers.Serializer):
     institution = CaseInstitutionSerializer()
     themes = ThemeBriefSerializer(many=True)
     summary = serializers.CharField()
-    body = serializers.CharField(allow_blank=True, help_text="The whole story of the case.")
+    story = serializers.CharField(allow_blank=True, help_text="The whole story of the case.")
     impacts = ImpactSerializer(many=True)
     partners = PartnerSerializer(many=True)
     awards = AwardSerializer(many=True)

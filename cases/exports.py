@@ -50,7 +50,7 @@ CODEBOOK = [
     ),
     (
         "summary",
-        "What the institution did, in a sentence or two (JSON also gives `body`, the whole "
+        "What the institution did, in a sentence or two (JSON also gives `story`, the whole "
         "story of the case).",
         "ESDC examined …",
     ),
@@ -143,7 +143,7 @@ def _case_rows(ids):
         "slug",
         "title",
         "summary",
-        "body",
+        "story",
         "published_at",
         institution_slug=F("institution__slug"),
         institution_name=F("institution__name"),
@@ -210,7 +210,7 @@ def _record(case, details, links, sources, language):
         },
         "themes": details["themes"],
         "summary": case["summary"],
-        "body": case["body"],
+        "story": case["story"],
         "impacts": [
             {
                 **impact,

@@ -24,7 +24,7 @@ class NewCasesFeed(Feed):
         return (
             cases.select_related("institution")
             .prefetch_related("themes")
-            .defer("body", "search_vector")
+            .defer("story", "search_vector")
             .order_by("-published_at", "-pk")[:FEED_SIZE]
         )
 

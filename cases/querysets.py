@@ -134,7 +134,7 @@ class InnovationQuerySet(models.QuerySet):
         the rows with their institution, then one query each for impacts and themes."""
         return (
             self.in_table_order()
-            .defer("body", "search_vector")  # not shown in the table, and the largest columns
+            .defer("story", "search_vector")  # not shown in the table, and the largest columns
             .select_related("institution")
             .prefetch_related(
                 Prefetch("impacts", queryset=model("Impact").objects.order_by("position", "pk")),
@@ -198,7 +198,7 @@ class InnovationQuerySet(models.QuerySet):
         return (
             Q(title__icontains=word)
             | Q(summary__icontains=word)
-            | Q(body__icontains=word)
+            | Q(story__icontains=word)
             | Q(pk__in=impacts.values("innovation_id"))
             | Q(pk__in=themes.values("innovation_id"))
             | Q(institution__in=institutions)
@@ -278,7 +278,7 @@ class InnovationQuerySet(models.QuerySet):
             self.update(search_vector=self._document_vector())
 
     def _document_vector(self):
-        """Title (A), summary and impacts (B), narrative (C), institution and theme names (D),
+        """Title (A), summary and impacts (B), story (C), institution and theme names (D),
         and the facet words of the case's themes and country."""
         links = self.model.themes.through.objects.filter(innovation=OuterRef("pk"))
         institution = model("Institution").objects.filter(pk=OuterRef("institution_id"))
@@ -292,7 +292,7 @@ class InnovationQuerySet(models.QuerySet):
                 ("title", "A"),
                 ("summary", "B"),
                 (joined(impacts, "statement"), "B"),
-                ("body", "C"),
+                ("story", "C"),
                 (institution.annotate(text=search.words("name", "acronym")).values("text"), "D"),
                 (joined(links, "theme__name"), "D"),
             ],
@@ -319,7 +319,7 @@ class InnovationQuerySet(models.QuerySet):
                 ),
             )
             .select_related("institution")
-            .defer("body", "search_vector")
+            .defer("story", "search_vector")
             .order_by(
                 "-shared_themes",
                 "-same_country",

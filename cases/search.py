@@ -7,7 +7,7 @@ imports run one way, models -> querysets -> search.
 Ranked full-text search on PostgreSQL, a plain word match on SQLite.
 
 On PostgreSQL each innovation stores its weighted document in `search_vector`: title (A),
-summary and impacts (B), narrative (C), institution and theme names (D), and one "facet word"
+summary and impacts (B), story (C), institution and theme names (D), and one "facet word"
 for each of its themes and its country (facet_token), so that a search narrowed by theme and
 country is answered by the one GIN index. A GIN index on that
 column (migration 0002) serves `search_vector @@ websearch_to_tsquery('english', q)`. A stored

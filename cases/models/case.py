@@ -25,7 +25,10 @@ class Innovation(models.Model):
     )
     title = models.CharField(max_length=200)
     summary = models.TextField(help_text="One or two sentences, as in the summary table.")
-    body = models.TextField("narrative", blank=True, help_text="The full story of the case.")
+    story = models.TextField(
+        blank=True,
+        help_text="The whole story of the case: what the institution did, how and with whom.",
+    )
     themes = models.ManyToManyField(Theme, related_name="innovations")
     sources = models.ManyToManyField(Source, related_name="innovations", blank=True)
     status = models.CharField(
@@ -53,6 +56,7 @@ class Innovation(models.Model):
     objects = SlugManager.from_queryset(InnovationQuerySet)()
 
     class Meta:
+        verbose_name = "case"  # what every screen calls it
         ordering = ["position", "title"]
         indexes = [
             models.Index(

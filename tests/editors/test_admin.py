@@ -42,7 +42,7 @@ def test_editor_adds_a_case_with_impacts_and_themes_and_publishes_it(editor):
         "status": "draft",
         "position": "1",
         "summary": "Letters rewritten with customers.",
-        "body": "The board rewrote its letters.",
+        "story": "The board rewrote its letters.",
         "themes": [str(theme.pk) for theme in themes],
         "impacts-TOTAL_FORMS": "2",
         "impacts-0-statement": "Fewer calls about letters.",

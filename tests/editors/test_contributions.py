@@ -134,7 +134,7 @@ def catalogue_state():
         case.slug: (
             case.title,
             case.summary,
-            case.body,
+            case.story,
             case.status,
             case.position,
             sorted(case.themes.values_list("slug", flat=True)),
@@ -336,3 +336,13 @@ def test_a_suggestion_with_formulas_is_exported_as_text_and_imports_back_unchang
     assert confirm(editor, response).status_code == 302
     assert catalogue_state() == before
     assert Innovation.objects.get(pk=case.pk).title == HOSTILE["title"]
+
+
+def test_a_file_exported_before_the_story_was_named_so_still_imports(editor):
+    header = [("body" if name == "story" else name) for name in HEADER]
+    row = a_row("from-an-old-file", story="The board rewrote its letters.")
+    row["body"] = row.pop("story")
+    response = upload(editor, csv_file(row, header=header))
+    assert "adds this case" in response.content.decode()
+    assert confirm(editor, response).status_code == 302
+    assert Innovation.objects.get(slug="from-an-old-file").story == "The board rewrote its letters."

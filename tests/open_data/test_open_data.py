@@ -145,7 +145,7 @@ def test_api_lists_with_the_filters_of_the_catalogue(client):
 
 def test_api_detail_institutions_and_themes(client):
     case = client.get("/api/innovations/design-thinking/").json()
-    assert case["institution"]["slug"] == "esdc" and case["body"]
+    assert case["institution"]["slug"] == "esdc" and case["story"]
     assert case["partners"][0]["kind"] == "government"
     assert [i["slug"] for i in client.get("/api/institutions/").json()["results"]] == [
         "esdc",

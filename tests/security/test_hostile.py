@@ -231,7 +231,7 @@ def test_html_that_editors_type_is_escaped_everywhere(client):
         institution=institution,
         title=f"Case {SCRIPT}",
         summary=f"Summary {SCRIPT}",
-        body=f"Body {SCRIPT}",
+        story=f"Story {SCRIPT}",
         status=Innovation.Status.PUBLISHED,
     )
     case.themes.add(theme)

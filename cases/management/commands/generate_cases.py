@@ -176,7 +176,7 @@ class Command(BaseCommand):
                     institution_position=institution.position,
                     title=f"Synthetic case {n + 1}: {subject} with {method}",
                     summary=f"A generated case: {method} applied to {subject}.",
-                    body=(
+                    story=(
                         f"Synthetic narrative. The institution improved {subject} by "
                         f"using {method}, together with {rng.choice(METHODS)}. "
                         f"It also reviewed {rng.choice(SUBJECTS)}."
