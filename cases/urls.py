@@ -8,19 +8,23 @@ from . import feeds, views
 app_name = "cases"
 
 urlpatterns = [
+    # Finding cases
     path("", views.catalogue, name="catalogue"),
     path("innovations/<slug:slug>/", views.innovation_detail, name="innovation"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("compare/", views.compare, name="compare"),
+    # Who and what: institutions and success-factor themes
     path("institutions/", views.institution_list, name="institutions"),
     path("institutions/<slug:slug>/", views.institution_detail, name="institution"),
     path("themes/", views.theme_list, name="themes"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme"),
-    path("themes/<slug:slug>/feed/", require_safe(feeds.ThemeCasesFeed()), name="theme_feed"),
-    path("feed/", require_safe(feeds.NewCasesFeed()), name="feed"),
-    path("matrix/", views.matrix, name="matrix"),
-    path("compare/", views.compare, name="compare"),
+    # Open data: the codebook, downloads and feeds
     path("data/", views.data, name="data"),
     path("data/cases.csv", views.export_csv, name="export_csv"),
     path("data/cases.json", views.export_json, name="export_json"),
+    path("feed/", require_safe(feeds.NewCasesFeed()), name="feed"),
+    path("themes/<slug:slug>/feed/", require_safe(feeds.ThemeCasesFeed()), name="theme_feed"),
+    # Members suggest a case
     path("suggest/", views.suggest, name="suggest"),
     path("suggest/thanks/", views.suggest_thanks, name="suggest_thanks"),
 ]

@@ -112,6 +112,12 @@ def institution_list(request):
 
 @require_safe
 @cached_page
+def theme_list(request):
+    return render(request, "cases/theme_list.html", {"themes": Theme.objects.with_case_counts()})
+
+
+@require_safe
+@cached_page
 def institution_detail(request, slug):
     institution = get_object_or_404(Institution.objects.prefetch_related("facts"), slug=slug)
     awards = Award.objects.filter(
@@ -120,13 +126,6 @@ def institution_detail(request, slug):
     cases = published_cases().filter(institution=institution)
     context = {"institution": institution, "awards": awards}
     return render_cases_page(request, "cases/institution_detail.html", context, cases)
-
-
-@require_safe
-@cached_page
-def theme_list(request):
-    themes = Theme.objects.with_case_counts()
-    return render(request, "cases/theme_list.html", {"themes": themes})
 
 
 @require_safe

@@ -5,16 +5,7 @@ once come from `bulk_cases`, which writes in bulk as generate_cases does."""
 import factory
 from django.contrib.auth.models import Group, User
 
-from cases.models import (
-    CatalogueVersion,
-    Collaboration,
-    Impact,
-    Innovation,
-    Institution,
-    Partner,
-    Source,
-    Theme,
-)
+from cases import models
 
 PASSWORD = "a long password"
 
@@ -51,45 +42,51 @@ class CaseFactory(factory.django.DjangoModelFactory):
     """A case of the seed's Kela, a draft unless told otherwise."""
 
     class Meta:
-        model = Innovation
+        model = models.Innovation
 
     slug = factory.Sequence(lambda n: f"test-case-{n}")
     title = factory.Sequence(lambda n: f"Test case {n}")
     summary = "A case made for a test."
-    institution = seeded(Institution, "kela")
-    status = Innovation.Status.DRAFT
+    institution = seeded(models.Institution, "kela")
+    status = models.Innovation.Status.DRAFT
 
 
-class PartnerFactory(factory.django.DjangoModelFactory):
+class NamedFactory(factory.django.DjangoModelFactory):
+    """Records with a slug and a name, numbered: test-record-1, "Test record 1"."""
+
     class Meta:
-        model = Partner
+        abstract = True
 
-    slug = factory.Sequence(lambda n: f"test-partner-{n}")
-    name = factory.Sequence(lambda n: f"Test partner {n}")
-    kind = Partner.Kind.COMPANY
+    slug = factory.Sequence(lambda n: f"test-record-{n}")
+    name = factory.Sequence(lambda n: f"Test record {n}")
 
 
-class ThemeFactory(factory.django.DjangoModelFactory):
+class PartnerFactory(NamedFactory):
     class Meta:
-        model = Theme
+        model = models.Partner
 
-    slug = factory.Sequence(lambda n: f"test-theme-{n}")
-    name = factory.Sequence(lambda n: f"Test theme {n}")
+    kind = models.Partner.Kind.COMPANY
+
+
+class ThemeFactory(NamedFactory):
+    class Meta:
+        model = models.Theme
+
     description = "A theme made for a test."
 
 
-class SourceFactory(factory.django.DjangoModelFactory):
+class SourceFactory(NamedFactory):
     class Meta:
-        model = Source
+        model = models.Source
+        exclude = ["name"]  # a source has a title
 
-    slug = factory.Sequence(lambda n: f"test-source-{n}")
-    title = factory.Sequence(lambda n: f"Test source {n}")
+    title = factory.SelfAttribute("name")
 
 
 def partner_of(case, **fields):
     """A new partner that worked on `case`."""
     partner = PartnerFactory(**fields)
-    Collaboration.objects.create(innovation=case, partner=partner, role="Helped.")
+    models.Collaboration.objects.create(innovation=case, partner=partner, role="Helped.")
     return partner
 
 
@@ -105,14 +102,14 @@ def source_of(case, **fields):
     return source
 
 
-def bulk_cases(count, institution="cpf", theme="leadership", status=Innovation.Status.PUBLISHED):
+def bulk_cases(count, institution="cpf", theme="leadership", status="published"):
     """`count` published cases of an institution, each with two impacts and a theme, written
     in bulk (no signals: the search vectors and the catalogue version are kept here)."""
-    owner = Institution.objects.get(slug=institution)
-    chosen = Theme.objects.get(slug=theme)
-    start = Innovation.objects.count()
-    cases = Innovation.objects.bulk_create(
-        Innovation(
+    owner = models.Institution.objects.get(slug=institution)
+    chosen = models.Theme.objects.get(slug=theme)
+    start = models.Innovation.objects.count()
+    cases = models.Innovation.objects.bulk_create(
+        models.Innovation(
             slug=f"generated-case-{start + n}",
             institution=owner,
             institution_position=owner.position,
@@ -123,14 +120,14 @@ def bulk_cases(count, institution="cpf", theme="leadership", status=Innovation.S
         )
         for n in range(count)
     )
-    Innovation.themes.through.objects.bulk_create(
-        Innovation.themes.through(innovation=case, theme=chosen) for case in cases
+    models.Innovation.themes.through.objects.bulk_create(
+        models.Innovation.themes.through(innovation=case, theme=chosen) for case in cases
     )
-    Impact.objects.bulk_create(
-        Impact(innovation=case, statement=f"Generated impact {n}.", position=n)
+    models.Impact.objects.bulk_create(
+        models.Impact(innovation=case, statement=f"Generated impact {n}.", position=n)
         for case in cases
         for n in (1, 2)
     )
-    Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
-    CatalogueVersion.bump()
+    models.Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
+    models.CatalogueVersion.bump()
     return cases

@@ -13,14 +13,7 @@ from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Group, User
 from django.test import RequestFactory
 
-from cases.models import (
-    Contributor,
-    Innovation,
-    Institution,
-    Partner,
-    Source,
-    Theme,
-)
+from cases.models import Contributor, Innovation, Institution, Partner, Source, Theme
 from tests.factories import CaseFactory, partner_of, source_of, theme_of, user_in
 from tests.helpers import post_form
 

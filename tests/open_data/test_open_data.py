@@ -110,9 +110,12 @@ def test_json_has_structure_and_licence(client):
     ]
 
 
-def test_bad_filters_are_explained_not_exported(client):
-    response = client.get("/data/cases.csv", {"theme": "nothing"})
-    assert response.status_code == 400
+@pytest.mark.parametrize("kind", ["csv", "json"])
+def test_bad_filters_are_explained_not_exported(client, kind):
+    response = client.get(f"/data/cases.{kind}", {"theme": "nothing"})
+    assert (response.status_code, response["Content-Type"]) == (400, "text/plain; charset=utf-8")
+    assert "Content-Disposition" not in response  # no file is offered
+    assert response.content.decode().startswith("These filters cannot be used")
     assert "There is no theme “nothing” in the catalogue." in response.content.decode()
 
 
