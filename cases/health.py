@@ -44,14 +44,20 @@ class HealthMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
+    PATHS = {"/healthz", "/readyz"}
+
     def __call__(self, request):
+        if request.path not in self.PATHS:
+            return self.get_response(request)
+        if request.method not in {"GET", "HEAD"}:
+            response = _plain("Only GET and HEAD", 405)
+            response["Allow"] = "GET, HEAD"
+            return response
         if request.path == "/healthz":
             return _plain("ok", 200)
-        if request.path == "/readyz":
-            if database_answers():
-                return _plain("ready", 200)
-            return _plain("not ready: the database does not answer", 503)
-        return self.get_response(request)
+        if database_answers():
+            return _plain("ready", 200)
+        return _plain("not ready: the database does not answer", 503)
 
 
 @requires_csrf_token

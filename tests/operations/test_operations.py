@@ -112,6 +112,7 @@ def test_health_endpoints(client, django_assert_num_queries):
     ready = client.get("/readyz")
     assert (ready.status_code, ready.content) == (200, b"ready\n")
     assert live["Cache-Control"] == ready["Cache-Control"] == "no-store"
+    assert client.post("/healthz").status_code == client.delete("/readyz").status_code == 405
 
 
 def test_readiness_fails_while_the_database_does_not_answer(client, monkeypatch):

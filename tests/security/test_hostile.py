@@ -50,6 +50,8 @@ PUBLIC = [
     "/api/themes/",
     "/api/schema/",
     "/api/docs/",
+    "/healthz",
+    "/readyz",
     ADMIN_LOGIN,
 ]
 BIG = "a" * 100_000
