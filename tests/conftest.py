@@ -7,7 +7,7 @@ import pytest
 from django.core.cache import cache
 from django.core.management import call_command
 
-from tests.factories import bulk_cases
+from tests.factories import bulk_cases, user_in
 
 
 @pytest.hookimpl(trylast=True)
@@ -59,3 +59,9 @@ def add_cases(db):
     """Add `count` published cases to an institution, each with two impacts and a theme
     (factories.bulk_cases)."""
     return bulk_cases
+
+
+@pytest.fixture
+def editors_with_email(db):
+    """An editor with an address (ed@example.org), who is told of suggested cases."""
+    return user_in("Editors", "ed")

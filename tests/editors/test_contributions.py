@@ -5,13 +5,13 @@ import csv
 import io
 
 import pytest
-from django.contrib.auth.models import Group, User
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from cases import admin_csv
 from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
+from tests.factories import user_in
 from tests.helpers import row_slugs, suggestion
 
 pytestmark = pytest.mark.django_db
@@ -22,11 +22,7 @@ HEADER = admin_csv.BASE_COLUMNS + admin_csv.impact_columns(1) + admin_csv.impact
 
 @pytest.fixture
 def editor(client):
-    user = User.objects.create_user(
-        "editor", email="editor@example.org", password="a long password", is_staff=True
-    )
-    user.groups.add(Group.objects.get(name="Editors"))
-    client.force_login(user)
+    client.force_login(user_in("Editors", "editor"))
     return client
 
 
@@ -186,8 +182,7 @@ def test_an_import_changes_an_existing_case_and_replaces_its_impacts(client, edi
 
 
 def test_a_contributor_cannot_import_published_cases_or_other_institutions(client):
-    user = User.objects.create_user("contrib", password="a long password", is_staff=True)
-    user.groups.add(Group.objects.get(name="Contributors"))
+    user = user_in("Contributors", "contrib")
     Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
     client.force_login(user)
     Innovation.objects.filter(slug="experimentation-fund").withdraw()  # a CPF draft
@@ -211,13 +206,6 @@ def test_a_contributor_cannot_import_published_cases_or_other_institutions(clien
 
 
 # Suggest a case ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def editors_with_email():
-    user = User.objects.create_user("ed", email="ed@example.org", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
 
 
 def test_suggesting_a_case_makes_a_draft_in_review_and_tells_the_editors(

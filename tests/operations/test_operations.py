@@ -20,7 +20,6 @@ from django.test import Client, override_settings
 
 from cases.models import CatalogueVersion, Innovation
 from cases.observability import OneLineFormatter
-from tests.factories import user_in
 from tests.helpers import suggestion
 
 pytestmark = pytest.mark.django_db
@@ -167,11 +166,6 @@ def test_a_suggestion_is_kept_and_thanked_when_the_mail_fails(
     lines = log_lines(log_output)
     assert any(" ERROR " in line and "could not be told" in line for line in lines)
     assert any("ConnectionRefusedError: the mail server is down" in line for line in lines)
-
-
-@pytest.fixture
-def editors_with_email():
-    return user_in("Editors", "ed")  # ed@example.org
 
 
 # Settings from the environment -------------------------------------------------------------
