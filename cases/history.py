@@ -3,7 +3,7 @@
 Each save through the admin stores a revision: the record as it was saved, with what follows
 it (an innovation's impacts, awards and partners; its themes and sources are stored with it).
 Reverting a revision brings all of that back as it was, and restoring a deleted innovation
-brings back its impacts and themes too. The admin (admin.py, HistoryAdmin) also stores a
+brings back its impacts and themes too. The admin (admin/base.py, HistoryAdmin) also stores a
 revision just before a record is first changed or deleted, so records that came from the seed,
 an import or the suggestion form can be brought back as well.
 

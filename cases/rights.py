@@ -1,4 +1,4 @@
-"""Who may do what in the catalogue: one rule, used by every admin screen (admin.py) and by
+"""Who may do what in the catalogue: one rule, used by every admin screen (admin/) and by
 the CSV import (admin_csv.py).
 
 The roles: **editors** (the Editors group: every catalogue permission, publishing included)
@@ -71,6 +71,18 @@ def may_save_case(user, case, status, institution):
     is (None for a new one), `status` and `institution` what it would become."""
     allowed = may(user, "add", model=Innovation) if case is None else may(user, "change", case)
     return allowed and may_place_case(user, status, institution)
+
+
+def visible(user, records):
+    """Of these cases or institutions (a queryset), those a tied contributor sees: their
+    institution's. Everyone else sees them all. (Also what they may choose a case's
+    institution from.)"""
+    tied = institution_of(user)
+    if tied is None:
+        return records
+    if records.model is Institution:
+        return records.filter(pk=tied.pk)
+    return records.filter(theirs(user))
 
 
 def theirs(user):

@@ -76,7 +76,7 @@ INSTALLED_APPS = [
     "axes",
     "cases",
     # After cases: its ready() registers the history's models before the admin's screens are
-    # built; and after axes, whose admin screens cases/admin.py restricts.
+    # built; and after axes, whose admin screens cases/admin/accounts.py restricts.
     "django.contrib.admin",
 ]
 if USING_POSTGRES:
@@ -265,7 +265,7 @@ AXES_FAILURE_LIMIT = env.int("INNOHUB_LOGIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "cases.admin.sign_in_name"
+AXES_USERNAME_CALLABLE = "cases.admin.accounts.sign_in_name"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "cases.limits.client_address"
 

@@ -1,0 +1,86 @@
+"""The base of every catalogue screen: history with undo and restore (history.py), rights
+from rights.py, and deletes refused while cases use a record."""
+
+from django.contrib import admin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from reversion.admin import VersionAdmin
+
+from .. import history, rights
+
+
+class HistoryAdmin(VersionAdmin):
+    """Screens whose every save is kept (history.py), with undo and restore of deleted records,
+    and whose rights are rights.py's.
+
+    Undo and restore are for those who may delete: going back can remove what was added since.
+    A record that cases use cannot be deleted: the page says which cases use it.
+    """
+
+    history_latest_first = True
+    change_list_template = "admin/history_change_list.html"
+    SHOWN_IN_USE = 50  # cases named when a delete is refused; the rest are counted
+
+    def has_view_permission(self, request, obj=None):
+        return rights.may(request.user, "view", obj, self.model)
+
+    def has_add_permission(self, request):
+        return rights.may(request.user, "add", model=self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return rights.may(request.user, "change", obj, self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return rights.may(request.user, "delete", obj, self.model)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        if not protected:  # Django names what a PROTECT relation keeps; themes, sources: here
+            for obj in objs:
+                cases = rights.shared_by(obj)
+                in_use = cases.count()
+                protected += [
+                    f"Case: {case.title} (uses {obj})" for case in cases[: self.SHOWN_IN_USE]
+                ]
+                if in_use > self.SHOWN_IN_USE:
+                    protected.append(f"… and {in_use - self.SHOWN_IN_USE} more cases")
+        return deleted, counts, perms_needed, protected
+
+    def changelist_view(self, request, extra_context=None):
+        # Not inside one revision for the whole list, as VersionAdmin would: a revision is
+        # saved at its end, and by then records deleted from the list would be gone and their
+        # last state dropped. Actions here keep what they change themselves.
+        context = {"may_go_back": self.has_delete_permission(request), **(extra_context or {})}
+        return admin.ModelAdmin.changelist_view(self, request, context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "POST":
+            obj = self.get_object(request, unquote(object_id))
+            # Only for a change that will be made: a refused post writes nothing.
+            if obj is not None and self.has_change_permission(request, obj):
+                history.keep_first([obj], request.user)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def delete_model(self, request, obj):
+        history.keep([obj], "Just before it was deleted.", request.user)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        history.keep(list(queryset), "Just before it was deleted.", request.user)
+        super().delete_queryset(request, queryset)
+
+    def _may_go_back(self, request):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        self._may_go_back(request)
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        self._may_go_back(request)
+        return super().recover_view(request, version_id, extra_context)
+
+    def recoverlist_view(self, request, extra_context=None):
+        self._may_go_back(request)
+        return super().recoverlist_view(request, extra_context)
