@@ -107,15 +107,19 @@ def records(rows, links):
     (`values()`, no model instances), since the ORM's prefetching cost a millisecond a case
     and made 100,000 cases take minutes."""
     ids = rows.values_list("pk", flat=True).iterator(chunk_size=CHUNK)
-    sources = {source.pk: source for source in Source.objects.all()}
+    sources = _sources()
     while chunk := list(islice(ids, CHUNK)):
         yield from _chunk_records(chunk, links, sources)
 
 
 def records_of(ids, links):
     """The records of these cases (a few ids: a page of the API), in the order given."""
-    sources = {source.pk: source for source in Source.objects.all()}
-    return list(_chunk_records(list(ids), links, sources))
+    return list(_chunk_records(list(ids), links, _sources()))
+
+
+def _sources():
+    """Every source by id: a handful, read once and cited by many cases."""
+    return {source.pk: source for source in Source.objects.all()}
 
 
 def _grouped(queryset):

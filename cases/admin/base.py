@@ -39,9 +39,8 @@ class HistoryAdmin(VersionAdmin):
             for obj in objs:
                 cases = rights.shared_by(obj)
                 in_use = cases.count()
-                protected += [
-                    f"Case: {case.title} (uses {obj})" for case in cases[: self.SHOWN_IN_USE]
-                ]
+                shown = cases.values_list("pk", "title")[: self.SHOWN_IN_USE]  # not the story
+                protected += [f"Case: {title} (uses {obj})" for _, title in shown]
                 if in_use > self.SHOWN_IN_USE:
                     protected.append(f"… and {in_use - self.SHOWN_IN_USE} more cases")
         return deleted, counts, perms_needed, protected
