@@ -77,7 +77,7 @@ def base_cells(case):
     return [
         case.slug,
         case.title,
-        case.institution.slug,
+        case.institution.slug if case.institution else "",  # empty: a suggestion's new one
         case.status,
         str(case.position),
         joined(theme.slug for theme in case.themes.all()),

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 from . import exports
 from .filters import InnovationFilter
 from .models import Award, Impact, Innovation, Institution, Partner, Theme
+from .regions import REGIONS
 
 
 class ThemeSerializer(serializers.ModelSerializer):
@@ -36,11 +37,25 @@ class ThemeBriefSerializer(serializers.ModelSerializer):
 class InstitutionSerializer(serializers.ModelSerializer):
     country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2")
     country_name = serializers.CharField(source="country.name")
+    region = serializers.ChoiceField(choices=REGIONS, help_text="The ISSA region of its country.")
+    region_name = serializers.CharField()
     url = serializers.SerializerMethodField(help_text="The institution's page in the catalogue.")
 
     class Meta:
         model = Institution
-        fields = ["slug", "name", "acronym", "country", "country_name", "website", "url"]
+        fields = [
+            "slug",
+            "name",
+            "acronym",
+            "country",
+            "country_name",
+            "region",
+            "region_name",
+            "website",
+            "description",
+            "collaboration_view",
+            "url",
+        ]
 
     @extend_schema_field(OpenApiTypes.URI)
     def get_url(self, institution):
@@ -53,6 +68,8 @@ class CaseInstitutionSerializer(serializers.Serializer):
     acronym = serializers.CharField(allow_blank=True)
     country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
     country_name = serializers.CharField()
+    region = serializers.ChoiceField(choices=REGIONS, help_text="The ISSA region of its country.")
+    region_name = serializers.CharField()
     website = serializers.CharField(allow_blank=True)
     url = serializers.URLField(help_text="The institution's page in the catalogue.")
 
@@ -70,7 +87,9 @@ class ImpactSerializer(serializers.Serializer):
 
 class PartnerSerializer(serializers.Serializer):
     name = serializers.CharField()
-    kind = serializers.ChoiceField(choices=Partner.Kind.choices)
+    kind = serializers.ChoiceField(
+        choices=Partner.Kind.choices, allow_blank=True, help_text="Empty when not stated."
+    )
     kind_label = serializers.CharField()
     country = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2, if any")
     role = serializers.CharField()
@@ -82,6 +101,16 @@ class AwardSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=Award.Level.choices)
     level_label = serializers.CharField()
     practice = serializers.CharField(allow_blank=True)
+
+
+class ContactSerializer(serializers.Serializer):
+    role = serializers.CharField(allow_blank=True, help_text="A role or unit.")
+    email = serializers.EmailField(allow_blank=True)
+
+
+class LinkSerializer(serializers.Serializer):
+    title = serializers.CharField()
+    url = serializers.URLField()
 
 
 class SourceSerializer(serializers.Serializer):
@@ -103,6 +132,20 @@ class CaseRecordSerializer(serializers.Serializer):
     impacts = ImpactSerializer(many=True)
     partners = PartnerSerializer(many=True)
     awards = AwardSerializer(many=True)
+    year_started = serializers.IntegerField(allow_null=True)
+    year_ended = serializers.IntegerField(allow_null=True)
+    stage = serializers.ChoiceField(choices=Innovation.Stage.choices, allow_blank=True)
+    stage_label = serializers.CharField(allow_blank=True)
+    branch = serializers.ChoiceField(choices=Innovation.Branch.choices, allow_blank=True)
+    branch_label = serializers.CharField(allow_blank=True)
+    lessons = serializers.CharField(allow_blank=True, help_text="What was learned.")
+    reuse_needs = serializers.CharField(
+        allow_blank=True, help_text="What another institution needs to reuse it."
+    )
+    contact = ContactSerializer(
+        allow_null=True, help_text="Only when the institution agreed to show it."
+    )
+    links = LinkSerializer(many=True)
     sources = SourceSerializer(many=True)
     published = serializers.DateField(allow_null=True)
 
@@ -150,11 +193,11 @@ class InnovationViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
-    """Member institutions."""
+    """Member institutions with at least one published case."""
 
     lookup_field = "slug"
     serializer_class = InstitutionSerializer
-    queryset = Institution.objects.all()
+    queryset = Institution.objects.public()
 
 
 class ThemeViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,20 +1,36 @@
-"""How to cite a case: plain text and BibTeX, naming the institution, the title, the
-catalogue's address for the case, and where the case is told (its sources)."""
+"""How to cite a case: plain text and BibTeX. A case is cited by its title, as a case of its
+institution (not written by it: the catalogue does not know who wrote it), with the date it
+was published in the catalogue, labelled as such, its address, and where the case is told
+(its sources, such as the article and the forum where its cases were presented)."""
+
+from django.utils.dateformat import format as format_date
+from django.utils.text import capfirst
 
 CATALOGUE = "ISSA Innovation Hub case catalogue"
-
-
-def _year(case):
-    return (case.published_at or case.created).year
 
 
 def _sources(case):
     return " ".join(source.citation for source in case.sources.all())
 
 
+def _of(case):
+    institution = case.institution
+    if institution is None:
+        return ""
+    acronym = f" ({institution.acronym})" if institution.acronym else ""
+    return f"a case of {institution.name}{acronym}"
+
+
+def _published(case, style):
+    if case.published_at is None:
+        return "not yet published in the catalogue"
+    return "published in the catalogue on " + format_date(case.published_at, style)
+
+
 def plain(case, url):
     title = case.title.replace("“", "‘").replace("”", "’")  # quotes within quotes
-    text = f"{case.institution.name}. {_year(case)}. “{title}”. {CATALOGUE}. {url}."
+    of = f", {_of(case)}" if _of(case) else ""
+    text = f"“{title}”{of}. {CATALOGUE}, {_published(case, 'j F Y')}. {url}."
     if sources := _sources(case):
         text += " Source: " + sources
     return text
@@ -30,15 +46,23 @@ def _braced(text):
 
 
 def bibtex(case, url):
+    """A @misc entry without author or year: neither is known. The note says whose case it is
+    and when the catalogue published it."""
+    note = " ".join(
+        part
+        for part in [
+            capfirst(_of(case)) + "." if _of(case) else "",
+            capfirst(_published(case, "Y-m-d")) + ".",
+            f"Source: {_sources(case)}" if _sources(case) else "",
+        ]
+        if part
+    )
     fields = [
-        ("author", "{" + _braced(case.institution.name) + "}"),  # a body, not a person
         ("title", _braced(case.title)),
         ("howpublished", f"\\url{{{url}}}"),
-        ("year", str(_year(case))),
         ("organization", CATALOGUE),
+        ("note", _braced(note)),
     ]
-    if sources := _sources(case):
-        fields.append(("note", _braced("Source: " + sources)))
     key = "innohub-" + case.slug
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@misc{{{key},\n{body}\n}}"

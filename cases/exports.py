@@ -16,7 +16,17 @@ from django.urls import reverse
 from django.utils import translation
 
 from .facets import country_name
-from .models import Award, Collaboration, Impact, Innovation, Partner, Source, figure_text
+from .models import (
+    Award,
+    CaseLink,
+    Collaboration,
+    Impact,
+    Innovation,
+    Partner,
+    Source,
+    figure_text,
+)
+from .regions import REGION_NAMES, region_of
 from .spreadsheets import joined, safe_row
 
 LICENCE = "CC BY 4.0"
@@ -26,52 +36,84 @@ CHUNK = 1000
 # (column, what it holds, an example). In CSV, lists are joined with " | "; in JSON they are
 # lists of objects with the same parts.
 CODEBOOK = [
-    ("slug", "The case's identifier in the catalogue; stable.", "design-thinking"),
+    ("slug", "The case's identifier in the catalogue; stable.", "bold-experimentation"),
     (
         "url",
         "The case's page in the catalogue.",
-        "https://…/innovations/design-thinking/",
+        "https://…/innovations/bold-experimentation/",
     ),
-    ("title", "The case's name.", "Design thinking to clear the passport backlog"),
+    ("title", "The case's name.", "Bold experimentation: GovCash payments at cash machines"),
     (
         "institution",
         "The member institution's name (JSON: an object with its slug, name, acronym, country, "
-        "country_name, website and url).",
-        "Employment and Social Development Canada",
+        "country_name, region, region_name, website and url).",
+        "Central Provident Fund Board",
     ),
-    ("institution_acronym", "Its acronym, where it has one.", "ESDC"),
-    ("institution_slug", "Its identifier in the catalogue.", "esdc"),
-    ("country", "Its country, as an ISO 3166-1 alpha-2 code.", "CA"),
-    ("country_name", "Its country's name in English.", "Canada"),
+    ("institution_acronym", "Its acronym, where it has one.", "CPF"),
+    ("institution_slug", "Its identifier in the catalogue.", "cpf"),
+    ("country", "Its country, as an ISO 3166-1 alpha-2 code.", "SG"),
+    ("country_name", "Its country's name in English.", "Singapore"),
+    (
+        "region",
+        "The ISSA region of its country: africa, americas, asia-pacific or europe (JSON also "
+        "gives region_name).",
+        "asia-pacific",
+    ),
     (
         "themes",
         "The success-factor themes the case illustrates (JSON: slug and name).",
-        "Agile teamwork and staff capabilities",
+        "Organizational design and practices",
     ),
     (
         "summary",
         "What the institution did, in a sentence or two (JSON also gives `story`, the whole "
         "story of the case).",
-        "ESDC examined …",
+        "Challenging traditional practices through bold experimentation. …",
     ),
     (
         "impacts",
         "What it achieved; each with its figure in brackets where there is one (JSON: "
         "statement, qualifier, figure, out_of, unit, figure_text).",
-        "More efficient and rapid handling … [less than 8 weeks]",
+        "Over 40,000 people are able to receive payments through the GovCash system, … "
+        "[over 40,000 people]",
     ),
     (
         "partners",
         "Who the institution worked with: name (kind, country): their part (JSON: name, kind "
-        "as a code, kind_label, country, role).",
-        "Immigration, Refugees and Citizenship Canada (government agency, CA): …",
+        "as a code, kind_label, country, role; kind is empty when the source does not say).",
+        "Oversea-Chinese Banking Corporation (OCBC) (private company, SG): Thanks to the "
+        "collaboration, …",
     ),
     (
         "awards",
         "Recognition the case received: name, year, level, practice (JSON: name, year, level as "
-        "a code, level_label, practice).",
-        "ISSA Good Practice Award 2020 (award)",
+        "a code, level_label, practice). Empty when none, as for this case.",
+        "",
     ),
+    ("year_started", "The year the case started, where known. Empty for this case.", ""),
+    ("year_ended", "The year it ended, if it has.", ""),
+    (
+        "stage",
+        "How far along it is: idea, pilot, operating, scaled-up or evaluated (JSON also gives "
+        "stage_label). Empty when not given.",
+        "",
+    ),
+    (
+        "branch",
+        "The branch of social security it serves: old-age, disability, survivors, "
+        "sickness-health, employment-injury, unemployment, family-maternity, "
+        "social-assistance or across-branches (JSON also gives branch_label).",
+        "",
+    ),
+    ("lessons", "What was learned.", ""),
+    ("reuse_needs", "What another institution needs to reuse it.", ""),
+    (
+        "contact",
+        "Who to ask: a role or unit and an e-mail address, only when the institution agreed "
+        "to show them (JSON: role and email, or null).",
+        "",
+    ),
+    ("links", "Documents and web pages about the case: title <address> (JSON: title, url).", ""),
     ("sources", "Where the case is told, as a reference.", "Innovation through collaboration …"),
     ("published", "When the case was published in the catalogue (ISO 8601).", "2026-11-27"),
 ]
@@ -149,6 +191,15 @@ def _case_rows(ids):
         "summary",
         "story",
         "published_at",
+        "year_started",
+        "year_ended",
+        "stage",
+        "branch",
+        "lessons",
+        "reuse_needs",
+        "contact_role",
+        "contact_email",
+        "contact_public",
         institution_slug=F("institution__slug"),
         institution_name=F("institution__name"),
         institution_acronym=F("institution__acronym"),
@@ -186,6 +237,11 @@ def _details(ids):
             .order_by("-year", "name")
             .values("name", "year", "level", "practice_title", case=F("innovation"))
         ),
+        "links": _grouped(
+            CaseLink.objects.filter(innovation__in=ids)
+            .order_by("position", "pk")
+            .values("title", "url", case=F("innovation"))
+        ),
         "sources": _grouped(
             Innovation.sources.through.objects.filter(innovation__in=ids)
             .order_by("source__authors", "source__year", "source__title")
@@ -195,6 +251,7 @@ def _details(ids):
 
 
 KINDS, LEVELS = dict(Partner.Kind.choices), dict(Award.Level.choices)
+STAGES, BRANCHES = dict(Innovation.Stage.choices), dict(Innovation.Branch.choices)
 
 
 def _record(case, details, links, sources, language):
@@ -209,6 +266,8 @@ def _record(case, details, links, sources, language):
             "acronym": case["institution_acronym"],
             "country": case["country"],
             "country_name": country_name(case["country"], language),
+            "region": region_of(case["country"]),
+            "region_name": REGION_NAMES[region_of(case["country"])],
             "website": case["institution_website"],
             "url": links.institution(case["institution_slug"]),
         },
@@ -228,7 +287,7 @@ def _record(case, details, links, sources, language):
             {
                 "name": partner["name"],
                 "kind": partner["kind"],
-                "kind_label": KINDS[partner["kind"]],
+                "kind_label": KINDS.get(partner["kind"], ""),
                 "country": partner["country"] or None,
                 "role": partner["role"],
             }
@@ -244,12 +303,40 @@ def _record(case, details, links, sources, language):
             }
             for award in details["awards"]
         ],
+        "year_started": case["year_started"],
+        "year_ended": case["year_ended"],
+        "stage": case["stage"],
+        "stage_label": STAGES.get(case["stage"], ""),
+        "branch": case["branch"],
+        "branch_label": BRANCHES.get(case["branch"], ""),
+        "lessons": case["lessons"],
+        "reuse_needs": case["reuse_needs"],
+        "contact": _contact(case),
+        "links": details["links"],
         "sources": [
             {"citation": sources[row["source_pk"]].citation, "url": sources[row["source_pk"]].url}
             for row in details["sources"]
         ],
         "published": case["published_at"].date().isoformat() if case["published_at"] else None,
     }
+
+
+def _contact(case):
+    """The contact, only when the institution agreed to show it."""
+    if not case["contact_public"] or not (case["contact_role"] or case["contact_email"]):
+        return None
+    return {"role": case["contact_role"], "email": case["contact_email"]}
+
+
+def _contact_text(contact):
+    if contact is None:
+        return ""
+    return " ".join(filter(None, [contact["role"], contact["email"] and f"<{contact['email']}>"]))
+
+
+def _partner_text(partner):
+    about = ", ".join(part for part in (partner["kind_label"].lower(), partner["country"]) if part)
+    return f"{partner['name']}{f' ({about})' if about else ''}: {partner['role']}"
 
 
 def csv_cells(data):
@@ -265,22 +352,27 @@ def csv_cells(data):
         institution["slug"],
         institution["country"],
         institution["country_name"],
+        institution["region"],
         joined(t["name"] for t in data["themes"]),
         data["summary"],
         joined(
             i["statement"] + (f" [{i['figure_text']}]" if i["figure_text"] else "")
             for i in data["impacts"]
         ),
-        joined(
-            f"{p['name']} ({p['kind_label'].lower()}{', ' + p['country'] if p['country'] else ''})"
-            f": {p['role']}"
-            for p in data["partners"]
-        ),
+        joined(_partner_text(p) for p in data["partners"]),
         joined(
             f"{a['name']} {a['year']} ({a['level_label'].lower()})"
             + (f": {a['practice']}" if a["practice"] else "")
             for a in data["awards"]
         ),
+        data["year_started"] or "",
+        data["year_ended"] or "",
+        data["stage"],
+        data["branch"],
+        data["lessons"],
+        data["reuse_needs"],
+        _contact_text(data["contact"]),
+        joined(f"{link['title']} <{link['url']}>" for link in data["links"]),
         joined(s["citation"] for s in data["sources"]),
         data["published"] or "",
     ]

@@ -1,8 +1,8 @@
-"""What each choice would give: the count beside every theme, institution and country option
-of the filter form, the total number of results, and the theme-by-institution grid of
-/matrix/. Read from a FilterSet (filters.py), which says what is chosen; the counts come from
-two grouped queries (CaseListQuerySet.counted_values), and the total is their sum, so no
-separate count query runs.
+"""What each choice would give: the count beside every option of the filter form (theme,
+region, country, institution, stage, branch, and each year started), the total number of
+results, and the theme-by-institution grid of /matrix/. Read from a FilterSet (filters.py),
+which says what is chosen; the counts come from three grouped queries (themes, places,
+stages), and the total is a sum of one of them, so no separate count query runs.
 
 The grouped counts are written in SQL (CaseListQuerySet.counting in querysets.py): each is a
 grouped subquery over the matching cases, joined once to the themes or institutions, so the
@@ -10,6 +10,7 @@ database counts only the cases that match, through their own indexes. The ORM's 
 correlated subquery per row) was 2 to 15 times slower at 100,000 cases; the figures are there.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlencode
@@ -18,7 +19,8 @@ from django.db.models import Count
 from django.utils import translation
 from django_countries import countries
 
-from .models import Institution, Partner, Theme
+from .models import Innovation, Institution, Partner, Theme
+from .regions import REGION_NAMES, region_of
 
 
 @dataclass
@@ -28,6 +30,7 @@ class Option:
     label: str
     count: int | None  # None: the option shows no count
     checked: bool
+    title: str = ""  # the name in full, when the label is an acronym
 
     @property
     def input_id(self):
@@ -42,47 +45,115 @@ def country_name(code, language):
         return str(countries.name(code))
 
 
-def options(filterset):
-    """{facet name: [Option, ...]} for theme, institution and country, in two queries.
+class Facets(dict):
+    """{facet name: [Option, ...]} for every facet of the form, and "year" (the years
+    started), each group of counts queried when one of its facets is first asked for: one
+    query for themes, one for the places (institution, country, region), one for how far
+    along and what (stage, branch, year started). /matrix/ needs only the first two."""
 
-    Institutions and countries come from one count: cases matching every filter but
-    those two, per institution. An institution's own count is that number when its
-    country is chosen (or none is); a country's is the sum over its chosen institutions
-    (or all of them). Each case has one institution, so nothing is counted twice."""
-    themes = Theme.objects.counted_values(
+    def __init__(self, filterset):
+        super().__init__()
+        self.filterset = filterset
+
+    def __missing__(self, name):
+        group = {"theme": _themes, "stage": _stages, "branch": _stages, "year": _stages}
+        self.update(group.get(name, _places)(self.filterset))
+        return self[name]
+
+
+def _themes(filterset):
+    counts = Theme.objects.counted_values(
         ["slug", "name"], case_count=filterset.cases_without("theme")
     )
+    return {"theme": _listed(filterset, "theme", counts)}
+
+
+def _listed(filterset, name, items):
+    """Options from (value, label, count) or (value, label, count, title) items."""
+    chosen = filterset.selected(name)
+    return [Option(name, item[0], item[1], item[2], item[0] in chosen, *item[3:]) for item in items]
+
+
+def _places(filterset):
+    """Institutions, countries and regions come from one count: cases matching every filter
+    but those three, per public institution. An institution's own count is that number when
+    its country and region are chosen (or none is); a country's or a region's is the sum over
+    its institutions that the other two place filters keep. Each case has one institution, so
+    nothing is counted twice."""
     institutions = Institution.objects.counted_values(
         ["slug", "name", "acronym", "country"],
-        case_count=filterset.cases_without("institution", "country"),
+        public_only=True,
+        case_count=filterset.cases_without("institution", "country", "region"),
     )
-    chosen_institutions = filterset.selected("institution")
-    chosen_countries = filterset.selected("country")
+    chosen = {name: filterset.selected(name) for name in ("institution", "country", "region")}
 
-    institution_items, by_country, language = [], {}, translation.get_language()
+    def kept(name, value):
+        return not chosen[name] or value in chosen[name]
+
+    items, by_country, by_region = [], {}, dict.fromkeys(REGION_NAMES, 0)
+    language = translation.get_language()
     for slug, name, acronym, code, case_count in institutions:
-        in_countries = not chosen_countries or code in chosen_countries
-        # The label is the institution's short name (Institution.short_name).
-        institution_items.append((slug, acronym or name, case_count * in_countries))
+        region = region_of(code)
+        in_place = kept("country", code) and kept("region", region)
+        # The label is the institution's short name (Institution.short_name), the title its
+        # name in full.
+        items.append((slug, acronym or name, case_count * in_place, name if acronym else ""))
         label, count = by_country.get(code, (country_name(code, language), 0))
-        if not chosen_institutions or slug in chosen_institutions:
+        if kept("institution", slug) and kept("region", region):
             count += case_count
         by_country[code] = (label, count)
+        if kept("institution", slug) and kept("country", code):
+            by_region[region] += case_count
 
-    def listed(name, items):
-        chosen = filterset.selected(name)
-        return [Option(name, value, label, count, value in chosen) for value, label, count in items]
-
+    countries_by_name = sorted(
+        ((code, name, count) for code, (name, count) in by_country.items()),
+        key=lambda item: item[1],
+    )
+    regions = [(slug, REGION_NAMES[slug], count) for slug, count in by_region.items()]
     return {
-        "theme": listed("theme", themes),
-        "institution": listed("institution", institution_items),
-        "country": listed(
-            "country",
-            sorted(
-                ((code, name, count) for code, (name, count) in by_country.items()),
-                key=lambda item: item[1],
-            ),
+        "region": _listed(filterset, "region", regions),
+        "country": _listed(filterset, "country", countries_by_name),
+        "institution": _listed(filterset, "institution", items),
+    }
+
+
+def _stages(filterset):
+    """Stages, branches and years started from one count: cases matching every filter but
+    those, per stage, branch and year. A stage's count is the sum over the branches and years
+    the other two keep, and so on; a year's count is what `started_min` and `started_max` at
+    that year would give (its option is checked when both are that year)."""
+    rows = (
+        filterset.cases_without("stage", "branch", *filterset.YEARS)
+        .order_by()
+        .values_list("stage", "branch", "year_started")
+        .annotate(count=Count("*"))
+    )
+    chosen_stages, chosen_branches = filterset.selected("stage"), filterset.selected("branch")
+    start, end = filterset.year_range
+    stages, branches, years = Counter(), Counter(), Counter()
+    for stage, branch, year, count in rows:
+        stage_kept = not chosen_stages or stage in chosen_stages
+        branch_kept = not chosen_branches or branch in chosen_branches
+        year_kept = (start is None or (year or 0) >= start) and (
+            end is None or (year is not None and year <= end)
+        )
+        if branch_kept and year_kept:
+            stages[stage] += count
+        if stage_kept and year_kept:
+            branches[branch] += count
+        if stage_kept and branch_kept and year is not None:
+            years[year] += count
+    return {
+        "stage": _listed(
+            filterset, "stage", [(v, label, stages[v]) for v, label in Innovation.Stage.choices]
         ),
+        "branch": _listed(
+            filterset, "branch", [(v, label, branches[v]) for v, label in Innovation.Branch.choices]
+        ),
+        "year": [
+            Option("year", year, str(year), count, start == end == year)
+            for year, count in sorted(years.items())
+        ],
     }
 
 
@@ -127,9 +198,11 @@ def theme_institution_grid(filterset):
         return [option for option in options if not chosen or option.value in chosen]
 
     cleaned = filterset.form.cleaned_data if filterset.is_bound else {}
-    kept = {name: cleaned[name] for name in ("country", "partner_kind", "q") if cleaned.get(name)}
-    if cleaned.get("recognised"):
-        kept["recognised"] = "1"
+    kept = {
+        name: filterset.form.data.getlist(name)
+        for name in filterset.CHOICES + ("q",)
+        if name not in ("theme", "institution") and cleaned.get(name) not in (None, "", [], False)
+    }
     columns = shown("institution")
     rows = []
     for theme in shown("theme"):

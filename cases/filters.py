@@ -18,10 +18,11 @@ from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django_filters.constants import EMPTY_VALUES
 
-from . import facets, search
+from . import facets, regions, search
 from .models import Innovation, Partner
 
 SEARCH_MAX_LENGTH = 200
+YEAR_MIN, YEAR_MAX = 1, 9999  # any year a person types; beyond, the database's column ends
 SLUG = re.compile(r"^[-\w]{1,50}$", re.ASCII)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
@@ -64,6 +65,46 @@ def checkboxes(label, noun, **kwargs):
     )
 
 
+def fixed_checkboxes(label, noun, choices, **kwargs):
+    """Checkboxes for a fixed list of options (`choices`): anything else is refused."""
+    known = [value for value, _ in choices]
+    return checkboxes(label, noun, known=known, choices=choices, **kwargs)
+
+
+class YearFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def year_filter(label, lookup_expr):
+    message = "Give the year as a number, for example 2019."
+    return YearFilter(
+        label=label,
+        field_name="year_started",
+        lookup_expr=lookup_expr,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
+        error_messages={"invalid": message, "min_value": message, "max_value": message},
+    )
+
+
+class CatalogueForm(forms.Form):
+    """The filter form's rules across fields."""
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("started_min"), cleaned.get("started_max")
+        if start is not None and end is not None and start > end:
+            self.add_error(
+                "started_max",
+                forms.ValidationError(
+                    "The year “to” (%(end)s) is before the year “from” (%(start)s): swap them.",
+                    code="invalid_range",
+                    params={"start": start, "end": end},
+                ),
+            )
+        return cleaned
+
+
 class InnovationFilter(django_filters.FilterSet):
     SORTS = [
         ("table", "Summary table order"),
@@ -89,13 +130,16 @@ class InnovationFilter(django_filters.FilterSet):
     country = checkboxes(
         "Country", "country", field_name="institution__country", pattern=COUNTRY_CODE
     )
-    partner_kind = checkboxes(
-        "Worked with",
-        "kind of partner",
-        method="filter_partner_kind",
-        known=Partner.Kind.values,
-        choices=Partner.Kind.choices,  # for the API's schema; `known` checks the values
+    partner_kind = fixed_checkboxes(
+        "Worked with", "kind of partner", Partner.Kind.choices, method="filter_partner_kind"
     )
+    region = fixed_checkboxes("Region", "region", regions.REGIONS, method="filter_region")
+    stage = fixed_checkboxes("Stage", "stage", Innovation.Stage.choices, field_name="stage")
+    branch = fixed_checkboxes(
+        "Branch of social security", "branch", Innovation.Branch.choices, field_name="branch"
+    )
+    started_min = year_filter("Started from", "gte")
+    started_max = year_filter("Started up to", "lte")
     recognised = django_filters.BooleanFilter(
         label="Recognition",
         method="filter_recognised",
@@ -109,17 +153,24 @@ class InnovationFilter(django_filters.FilterSet):
         error_messages={"invalid_choice": "Choose one of the listed ways to sort."},
     )
 
-    FACETS = ("theme", "institution", "country")  # each option with its count
-    CHOICES = FACETS + ("partner_kind", "recognised")  # everything that narrows the rows
+    # Each option with its count, and the years started with theirs (facets.py).
+    FACETS = ("theme", "region", "country", "institution", "stage", "branch")
+    FROM_CATALOGUE = ("theme", "country", "institution")  # options the catalogue's rows give
+    YEARS = ("started_min", "started_max")
+    CHOICES = FACETS + YEARS + ("partner_kind", "recognised")  # all that narrows the rows
 
     class Meta:
         model = Innovation
         fields = []
+        form = CatalogueForm
 
     # Filtering --------------------------------------------------------------------------
 
     def filter_theme(self, queryset, name, value: str):  # the hint: the API schema's type
         return queryset.with_any_theme(value)
+
+    def filter_region(self, queryset, name, value):
+        return queryset.filter(institution__country__in=regions.countries_of(value))
 
     def filter_partner_kind(self, queryset, name, value):
         return queryset.with_partner_kinds(value)
@@ -168,7 +219,7 @@ class InnovationFilter(django_filters.FilterSet):
         if not self.form.is_valid():
             return False
         valid = True
-        for name in self.FACETS:
+        for name in self.FROM_CATALOGUE:
             known = {option.value for option in self.facets[name]}
             for value in self.form.cleaned_data.get(name) or []:
                 if value not in known:
@@ -233,8 +284,15 @@ class InnovationFilter(django_filters.FilterSet):
 
     @cached_property
     def facets(self):
-        """{facet name: [Option, ...]} for theme, institution and country (facets.py)."""
-        return facets.options(self)
+        """{facet name: [Option, ...]} for each of FACETS, and "year" (facets.py)."""
+        return facets.Facets(self)
+
+    @property
+    def year_range(self):
+        """(from, up to) as chosen, each None when not."""
+        if not self.is_bound or not self.form.is_valid():
+            return None, None
+        return tuple(self.form.cleaned_data.get(name) for name in self.YEARS)
 
     @property
     def facet_groups(self):

@@ -1,6 +1,8 @@
 """Forms that are not filters: choosing the cases to compare; suggesting a case."""
 
 from django import forms
+from django.db.models import Q
+from django_countries import countries
 
 from .filters import SLUG, unknown_value
 from .models import Innovation, Institution
@@ -47,9 +49,22 @@ class SuggestionForm(forms.Form):
     name = forms.CharField(label="Your name", max_length=200)
     institution = forms.ModelChoiceField(
         label="Your institution",
-        queryset=Institution.objects.all(),
+        queryset=Institution.objects.public(),
+        required=False,
         empty_label="Choose your institution",
         error_messages={"invalid_choice": "Choose your institution from the list."},
+    )
+    institution_name = forms.CharField(
+        label="Its name",
+        max_length=200,
+        required=False,
+        help_text="In full, for example “Social Insurance Institution”.",
+    )
+    institution_country = forms.ChoiceField(
+        label="Its country",
+        choices=lambda: [("", "Choose its country"), *countries],
+        required=False,
+        error_messages={"invalid_choice": "Choose the country from the list."},
     )
     email = forms.EmailField(
         label="Your e-mail address",
@@ -79,6 +94,44 @@ class SuggestionForm(forms.Form):
     def clean_title(self):
         return " ".join(self.cleaned_data["title"].split())  # a name is one line
 
+    def clean_institution_name(self):
+        return " ".join(self.cleaned_data["institution_name"].split())
+
+    def clean(self):
+        """One institution: chosen from the list, or typed with its country when it is not
+        there. A typed name the catalogue already has (its name or acronym) is that one."""
+        data = super().clean()
+        chosen, name = data.get("institution"), data.get("institution_name")
+        country = data.get("institution_country")
+        if "institution" in self.errors:
+            return data
+        if chosen and (name or country):
+            self.add_error(
+                "institution_name",
+                "You chose an institution from the list and typed another: keep only one.",
+            )
+        elif not chosen and not (name or country):
+            self.add_error(
+                "institution",
+                "Choose your institution, or give its name and country below if it is not "
+                "in the list.",
+            )
+        elif not chosen and not name:
+            self.add_error("institution_name", "Give the name of your institution too.")
+        elif not chosen and not country and "institution_country" not in self.errors:
+            self.add_error("institution_country", "Give the country of your institution too.")
+        elif not chosen:
+            same = Institution.objects.filter(Q(name__iexact=name) | Q(acronym__iexact=name))
+            data["institution"] = same.filter(country=country).first()
+        return data
+
+    @property
+    def new_institution(self):
+        """(name, country code) of an institution not in the catalogue, or ("", "")."""
+        if self.cleaned_data.get("institution"):
+            return ("", "")
+        return (self.cleaned_data["institution_name"], self.cleaned_data["institution_country"])
+
     @property
     def is_robot(self):
         return bool(self.cleaned_data.get("website"))
@@ -88,6 +141,7 @@ class SuggestionForm(forms.Form):
         data = self.cleaned_data
         return Innovation.objects.create_suggested(
             institution=data["institution"],
+            new_institution=self.new_institution,
             title=data["title"],
             summary=data["summary"],
             impact=data["impact"],

@@ -1,7 +1,7 @@
 """History with undo, by django-reversion: which records are kept, and what goes with them.
 
 Each save through the admin stores a revision: the record as it was saved, with what follows
-it (an innovation's impacts, awards and partners; its themes and sources are stored with it).
+it (an innovation's impacts, awards, partners and links; its themes and sources are stored with it).
 Reverting a revision brings all of that back as it was, and restoring a deleted innovation
 brings back its impacts and themes too. The admin (admin/base.py, HistoryAdmin) also stores a
 revision just before a record is first changed or deleted, so records that came from the seed,
@@ -21,7 +21,7 @@ from .models import CATALOGUE_MODELS, Innovation, Institution, Suggestion
 # What goes with a record in each of its versions: a case's parts and links; an institution's
 # key facts. (A case's themes and sources are stored with it, as its many-to-many fields.)
 FOLLOW = {
-    Innovation: ["impacts", "awards", "collaborations", "suggestion"],
+    Innovation: ["impacts", "awards", "collaborations", "links", "suggestion"],
     Institution: ["facts"],
 }
 # Derived, and rebuilt after every revert (signals.py): not kept.

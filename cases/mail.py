@@ -32,8 +32,15 @@ def editors_addresses():
 def tell_editors_of_suggestion(case, link):
     suggestion = case.suggestion
     impacts = "; ".join(impact.statement for impact in case.impacts.all())
+    if case.institution:
+        institution = case.institution.name
+    else:
+        institution = (
+            f"{suggestion.institution_name} ({suggestion.institution_country.name}), "
+            "an institution not yet in the catalogue: match it to one or create it"
+        )
     body = (
-        f"{suggestion.name} <{suggestion.email}> of {case.institution.name} suggested a case "
+        f"{suggestion.name} <{suggestion.email}> of {institution} suggested a case "
         "for the catalogue. It waits for review and is not public.\n\n"
         f"Name of the case: {case.title}\n\n"
         f"What the institution did:\n{case.summary}\n\n"

@@ -37,9 +37,30 @@ class SlugManager(models.Manager):
     def get_by_natural_key(self, slug):
         return self.get(slug=slug)
 
+    def free_slug(self, name):
+        """A slug made from a name (or title) that no row has yet."""
+        base = slugify(name)[:40].strip("-") or slugify(self.model._meta.verbose_name)
+        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, number = base, 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
 
 class CaseListQuerySet(models.QuerySet):
     """For tables that innovations point to: institutions and themes."""
+
+    def public(self):
+        """Those with at least one published case: an institution that has none (a new one,
+        or one whose cases were all withdrawn) has no public page and no place in the
+        filters."""
+        cases = model("Innovation").objects.published()
+        if self.model._meta.model_name == "institution":
+            cases = cases.filter(institution=OuterRef("pk"))
+        else:
+            cases = cases.filter(themes=OuterRef("pk"))
+        return self.filter(models.Exists(cases))
 
     def with_case_counts(self):
         """Each row with `case_count`, its number of published innovations."""
@@ -60,20 +81,21 @@ class CaseListQuerySet(models.QuerySet):
         sql, params = self._counting_sql("*", cases)
         return self.model.objects.raw(sql, params)
 
-    def counted_values(self, fields, **cases):
+    def counted_values(self, fields, public_only=False, **cases):
         """As counting(), but only `fields` and the counts, as tuples: no model objects, for
-        the facets, which list every institution on every page."""
+        the facets, which list every institution on every page. `public_only`: only the rows
+        public() gives."""
         quote = connection.ops.quote_name
         columns = ", ".join(
             f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.get_field(f).column)}"
             for f in fields
         )
-        sql, params = self._counting_sql(columns, cases)
+        sql, params = self._counting_sql(columns, cases, public_only)
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def _counting_sql(self, selected, cases):
+    def _counting_sql(self, selected, cases, public_only=False):
         model = self.model
         quote = connection.ops.quote_name
         table = quote(model._meta.db_table)
@@ -100,13 +122,18 @@ class CaseListQuerySet(models.QuerySet):
                 )
                 params.extend(sql_params)
             columns.append(f"COALESCE({alias}.{quote('counted')}, 0) AS {quote(name)}")
+        where = ""
+        if public_only:
+            public_sql, public_params = model.objects.public().values("pk").query.sql_with_params()
+            where = f"WHERE {table}.id IN ({public_sql})"
+            params.extend(public_params)
         order = ", ".join(
             f"{table}.{quote(model._meta.get_field(field).column)}"
             for field in model._meta.ordering
         )
         sql = (
             f"SELECT {selected}, {', '.join(columns)} FROM {table} {' '.join(joins)} "
-            f"ORDER BY {order}"
+            f"{where} ORDER BY {order}"
         )
         return sql, params
 
@@ -157,6 +184,7 @@ class InnovationQuerySet(models.QuerySet):
                     "collaborations",
                     queryset=model("Collaboration").objects.select_related("partner"),
                 ),
+                "links",
             )
         )
 
@@ -199,6 +227,8 @@ class InnovationQuerySet(models.QuerySet):
             Q(title__icontains=word)
             | Q(summary__icontains=word)
             | Q(story__icontains=word)
+            | Q(lessons__icontains=word)
+            | Q(reuse_needs__icontains=word)
             | Q(pk__in=impacts.values("innovation_id"))
             | Q(pk__in=themes.values("innovation_id"))
             | Q(institution__in=institutions)
@@ -221,10 +251,13 @@ class InnovationQuerySet(models.QuerySet):
 
     def publish(self):
         """Make cases public, recording when: save()'s rule for published_at, for many cases
-        in one UPDATE."""
+        in one UPDATE. A case without an institution (a suggestion naming a new one) waits
+        until an editor gives it one."""
         now = timezone.now()
-        return self.exclude(status=self.model.Status.PUBLISHED)._move_to(
-            self.model.Status.PUBLISHED, published_at=now
+        return (
+            self.exclude(status=self.model.Status.PUBLISHED)
+            .exclude(institution=None)
+            ._move_to(self.model.Status.PUBLISHED, published_at=now)
         )
 
     def withdraw(self):
@@ -237,30 +270,31 @@ class InnovationQuerySet(models.QuerySet):
             model("CatalogueVersion").bump()
         return count
 
-    def create_suggested(self, *, institution, title, summary, impact, name, email):
+    def create_suggested(
+        self, *, institution, title, summary, impact, name, email, new_institution=("", "")
+    ):
         """A case a member suggested: a draft in review with its impact and who sent it,
-        under a slug of its own."""
+        under a slug of its own. `institution` is None when the sender named one that is not
+        in the catalogue: `new_institution` (name, country code), kept with the suggestion
+        until an editor matches or creates it."""
+        institution_name, institution_country = new_institution
         with transaction.atomic():
             case = self.create(
                 institution=institution,
                 title=title,
                 summary=summary,
                 status=self.model.Status.REVIEW,
-                slug=self.free_slug(title),
+                slug=self.model.objects.free_slug(title),
             )
             case.impacts.create(statement=impact, position=1)
-            model("Suggestion").objects.create(innovation=case, name=name, email=email)
+            model("Suggestion").objects.create(
+                innovation=case,
+                name=name,
+                email=email,
+                institution_name=institution_name,
+                institution_country=institution_country,
+            )
         return case
-
-    def free_slug(self, title):
-        """A slug made from the title that no case has yet."""
-        base = slugify(title)[:40].strip("-") or "case"
-        taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
-        slug, number = base, 1
-        while slug in taken:
-            number += 1
-            slug = f"{base}-{number}"
-        return slug
 
     def recognised(self):
         """Cases that received an award."""
@@ -278,8 +312,9 @@ class InnovationQuerySet(models.QuerySet):
             self.update(search_vector=self._document_vector())
 
     def _document_vector(self):
-        """Title (A), summary and impacts (B), story (C), institution and theme names (D),
-        and the facet words of the case's themes and country."""
+        """Title (A), summary and impacts (B), story, lessons and reuse needs (C),
+        institution and theme names (D), and the facet words of the case's themes and
+        country."""
         links = self.model.themes.through.objects.filter(innovation=OuterRef("pk"))
         institution = model("Institution").objects.filter(pk=OuterRef("institution_id"))
 
@@ -293,6 +328,8 @@ class InnovationQuerySet(models.QuerySet):
                 ("summary", "B"),
                 (joined(impacts, "statement"), "B"),
                 ("story", "C"),
+                ("lessons", "C"),
+                ("reuse_needs", "C"),
                 (institution.annotate(text=search.words("name", "acronym")).values("text"), "D"),
                 (joined(links, "theme__name"), "D"),
             ],
@@ -307,13 +344,14 @@ class InnovationQuerySet(models.QuerySet):
         country, then Table 1's order. Sharing a theme is symmetric, so the relation is too."""
         # The page has the case's themes already (prefetched): a list, not another subquery.
         theme_ids = [theme.pk for theme in innovation.themes.all()]
+        country = innovation.institution.country if innovation.institution else None
         return (
             self.exclude(pk=innovation.pk)
             .filter(themes__in=theme_ids)
             .annotate(
                 shared_themes=Count("themes"),
                 same_country=Case(
-                    When(institution__country=innovation.institution.country, then=Value(1)),
+                    When(institution__country=country, then=Value(1)),
                     default=Value(0),
                     output_field=IntegerField(),
                 ),

@@ -20,7 +20,7 @@ class InstitutionSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        return Institution.objects.only("slug").order_by("pk")
+        return Institution.objects.public().only("slug").order_by("pk")
 
 
 class ThemeSitemap(Sitemap):

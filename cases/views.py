@@ -106,7 +106,7 @@ def render_case(request, innovation, preview=False):
 @require_safe
 @cached_page
 def institution_list(request):
-    institutions = Institution.objects.with_case_counts()
+    institutions = [row for row in Institution.objects.with_case_counts() if row.case_count]
     return render(request, "cases/institution_list.html", {"institutions": institutions})
 
 
@@ -119,7 +119,9 @@ def theme_list(request):
 @require_safe
 @cached_page
 def institution_detail(request, slug):
-    institution = get_object_or_404(Institution.objects.prefetch_related("facts"), slug=slug)
+    institution = get_object_or_404(
+        Institution.objects.public().prefetch_related("facts"), slug=slug
+    )
     awards = Award.objects.filter(
         innovation__institution=institution, innovation__status=Innovation.Status.PUBLISHED
     ).select_related("innovation")

@@ -102,9 +102,10 @@ def source_of(case, **fields):
     return source
 
 
-def bulk_cases(count, institution="cpf", theme="leadership", status="published"):
-    """`count` published cases of an institution, each with two impacts and a theme, written
-    in bulk (no signals: the search vectors and the catalogue version are kept here)."""
+def bulk_cases(count, institution="cpf", theme="leadership", status="published", **fields):
+    """`count` published cases of an institution, each with two impacts and a theme (and any
+    other `fields`: stage="pilot"), written in bulk (no signals: the search vectors and the
+    catalogue version are kept here)."""
     owner = models.Institution.objects.get(slug=institution)
     chosen = models.Theme.objects.get(slug=theme)
     start = models.Innovation.objects.count()
@@ -117,6 +118,7 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published")
             summary="A generated case for testing.",
             status=status,
             position=100 + n,
+            **fields,
         )
         for n in range(count)
     )

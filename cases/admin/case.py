@@ -1,16 +1,20 @@
 """The case screen: a member case is added on one page, with its impacts, partners and
 awards, moves through review to publication, and can be previewed, imported and exported."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from .. import admin_csv, history, rights
 from ..models import (
     Award,
+    CaseLink,
     Collaboration,
     Impact,
     Innovation,
@@ -20,12 +24,29 @@ from ..models import (
 )
 from ..views import render_case
 from .base import HistoryAdmin
+from .records import HTTPS_URLS
 
 
 class ImpactInline(admin.StackedInline):
+    """An impact is its statement; a figure is optional, and folded away until wanted."""
+
     model = Impact
     extra = 1
-    fields = ["statement", ("qualifier", "figure", "out_of", "unit"), "position"]
+    fieldsets = [
+        (None, {"fields": ["statement", "position"]}),
+        (
+            "Its figure, if the statement gives a number",
+            {"fields": [("qualifier", "figure", "out_of", "unit")], "classes": ["collapse"]},
+        ),
+    ]
+
+
+class CaseLinkInline(admin.TabularInline):
+    model = CaseLink
+    extra = 1
+    fields = ["title", "url", "position"]
+    formfield_overrides = HTTPS_URLS
+    verbose_name_plural = "links: documents and web pages about the case"
 
 
 class CollaborationInline(admin.TabularInline):
@@ -48,7 +69,7 @@ class SuggestionInline(admin.StackedInline):
     suggested do not show the block at all."""
 
     model = Suggestion
-    fields = ["name", "email", "received"]
+    fields = ["name", "email", "received", "institution_name", "institution_country"]
     readonly_fields = fields
     can_delete = False
     extra = 0
@@ -65,24 +86,84 @@ class SuggestionInline(admin.StackedInline):
         return False  # goes with its case
 
 
+class SuggestedFilter(admin.SimpleListFilter):
+    title = "came from the suggestion form"
+    parameter_name = "suggested"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Yes"), ("new-institution", "Yes, naming a new institution"), ("no", "No")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(suggestion__isnull=False)
+        if self.value() == "new-institution":
+            return queryset.filter(suggestion__isnull=False, institution=None)
+        if self.value() == "no":
+            return queryset.filter(suggestion__isnull=True)
+        return queryset
+
+
+class InnovationForm(forms.ModelForm):
+    """The case screen's rules beyond the table's: an institution, except while a suggestion
+    names a new one; and none published without one."""
+
+    def clean(self):
+        data = super().clean()
+        if data.get("institution") is None and "institution" not in self.errors:
+            proposed = getattr(getattr(self.instance, "suggestion", None), "institution_name", "")
+            if not proposed:
+                self.add_error("institution", "Choose the institution of the case.")
+            elif data.get("status") == Innovation.Status.PUBLISHED:
+                self.add_error(
+                    "institution",
+                    f"Choose the institution before publishing: the sender named “{proposed}”, "
+                    "which is not in the catalogue yet. Choose it in the list if it is there "
+                    "under another name, or create it with the button above.",
+                )
+        start, end = data.get("year_started"), data.get("year_ended")
+        if start and end and end < start:
+            self.add_error("year_ended", "The year it ended is before the year it started.")
+        return data
+
+
 @admin.register(Innovation)
 class InnovationAdmin(HistoryAdmin):
-    list_display = ["title", "institution", "status", "published_at", "updated", "preview_link"]
-    list_filter = ["status", "institution", "themes"]
-    list_select_related = ["institution"]
+    form = InnovationForm
+    list_display = ["title", "institution", "status", "suggested", "updated", "preview_link"]
+    list_filter = ["status", SuggestedFilter, "institution", "themes", "stage", "branch"]
+    list_select_related = ["institution", "suggestion"]
     search_fields = ["title", "summary", "story", "slug", "institution__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["institution"]
-    filter_horizontal = ["themes", "sources"]
+    filter_horizontal = ["sources"]
     readonly_fields = ["created", "updated", "published_at"]
-    inlines = [ImpactInline, CollaborationInline, AwardInline, SuggestionInline]
+    inlines = [ImpactInline, CollaborationInline, CaseLinkInline, AwardInline, SuggestionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "institution", "status", "position"]}),
         ("What the case is", {"fields": ["summary", "story", "themes", "sources"]}),
+        (
+            "When, how far along, and for whom",
+            {"fields": [("year_started", "year_ended"), "stage", "branch"]},
+        ),
+        ("For peers who want to reuse it", {"fields": ["lessons", "reuse_needs"]}),
+        (
+            "Who to ask",
+            {"fields": ["contact_role", "contact_email", "contact_public"]},
+        ),
         ("Record", {"fields": ["created", "updated", "published_at"], "classes": ["collapse"]}),
     ]
     actions = ["submit_for_review", "publish", "withdraw", "export_csv"]
     change_list_template = "admin/cases/innovation/change_list.html"
+    change_form_template = "admin/cases/innovation/change_form.html"
+
+    @admin.display(description="Suggested", boolean=True)
+    def suggested(self, obj):
+        return hasattr(obj, "suggestion")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "themes":  # five of them: checkboxes, all in view
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     # What each user may see and do -------------------------------------------------------
 
@@ -138,6 +219,8 @@ class InnovationAdmin(HistoryAdmin):
         self._move(request, queryset, "withdraw", "withdrawn to draft", "already drafts")
 
     def _move(self, request, queryset, step, done, skipped_because):
+        if step == "publish" and queryset.filter(institution=None).exists():
+            skipped_because += "; or without an institution: choose or create it first"
         chosen = list(queryset.values_list("pk", flat=True))
         history.keep_first(Innovation.objects.filter(pk__in=chosen), request.user)
         count = getattr(queryset, step)()
@@ -160,6 +243,11 @@ class InnovationAdmin(HistoryAdmin):
                 "<path:object_id>/preview/",
                 self.admin_site.admin_view(self.preview_view),
                 name="cases_innovation_preview",
+            ),
+            path(
+                "<path:object_id>/create-institution/",
+                self.admin_site.admin_view(self.create_institution_view),
+                name="cases_innovation_create_institution",
             ),
             path(
                 "import/",
@@ -185,6 +273,59 @@ class InnovationAdmin(HistoryAdmin):
         if case is None or not self.has_view_or_change_permission(request, case):
             raise Http404("No such case, or not one you may see.")
         return render_case(request, Innovation.objects.for_detail().get(pk=case.pk), preview=True)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, unquote(object_id))
+        suggestion = getattr(case, "suggestion", None)
+        waiting = case is not None and case.institution_id is None
+        proposed = suggestion if waiting and suggestion and suggestion.institution_name else None
+        context = {
+            "proposed": proposed,
+            "may_create_institution": rights.may(request.user, "add", model=Institution),
+            **(extra_context or {}),
+        }
+        return super().change_view(request, object_id, form_url, context)
+
+    def create_institution_view(self, request, object_id):
+        """The editor's one step for a suggestion naming an institution not in the
+        catalogue: create it from the name and country the sender gave, and give the case to
+        it. (The other step, matching it to an institution already there, is choosing that
+        one in the case's form.) The institution stays out of public view until one of its
+        cases is published."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        case = self.get_object(request, unquote(object_id))
+        if case is None or not self.has_change_permission(request, case):
+            raise Http404("No such case, or not one you may change.")
+        if not rights.may(request.user, "add", model=Institution):
+            raise PermissionDenied
+        suggestion = getattr(case, "suggestion", None)
+        if case.institution_id is not None or suggestion is None or not suggestion.institution_name:
+            self.message_user(request, "This case has its institution already.", messages.WARNING)
+            return redirect("admin:cases_innovation_change", case.pk)
+        name, country = suggestion.institution_name, suggestion.institution_country
+        existing = Institution.objects.filter(name__iexact=name).first()
+        with transaction.atomic():
+            history.keep_first([case], request.user)
+            institution = existing or Institution.objects.create(
+                name=name, country=country, slug=Institution.objects.free_slug(name)
+            )
+            case.institution = institution
+            case.save()
+            history.keep([case, institution], f"Given the institution “{name}”.", request.user)
+        done = "was already in the catalogue" if existing else "was created"
+        self.message_user(
+            request,
+            format_html(
+                "The institution “{}” {} and the case is now its. "
+                '<a href="{}">Add its acronym, website and description</a>.',
+                institution.name,
+                done,
+                reverse("admin:cases_institution_change", args=[institution.pk]),
+            ),
+            messages.SUCCESS,
+        )
+        return redirect("admin:cases_innovation_change", case.pk)
 
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):

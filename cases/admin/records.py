@@ -37,7 +37,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 @admin.register(Institution)
 class InstitutionAdmin(HistoryAdmin):
     formfield_overrides = HTTPS_URLS
-    list_display = ["name", "acronym", "country", "position"]
+    list_display = ["name", "acronym", "country", "region", "public", "position"]
     list_filter = ["country"]
     search_fields = ["name", "acronym", "slug"]
     prepopulated_fields = {"slug": ["acronym"]}
@@ -45,7 +45,18 @@ class InstitutionAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         # Also what a tied contributor can pick for a case (the autocomplete reads this).
-        return rights.visible(request.user, super().get_queryset(request))
+        public = Institution.objects.public().filter(pk=models.OuterRef("pk"))
+        records = super().get_queryset(request).annotate(public=models.Exists(public))
+        return rights.visible(request.user, records)
+
+    @admin.display(description="Region")
+    def region(self, institution):
+        return institution.region_name
+
+    @admin.display(description="Public", boolean=True)
+    def public(self, institution):
+        """Shown on the public pages: it has a published case."""
+        return institution.public
 
 
 @admin.register(Theme)

@@ -3,12 +3,12 @@ in querysets.py.
 
 - records.py: what cases point to and share: Theme, Institution (with InstitutionFact),
   Source, Partner;
-- case.py: Innovation (a case) and its parts: Impact, Award, Collaboration;
+- case.py: Innovation (a case) and its parts: Impact, Award, Collaboration, CaseLink;
 - people.py: Contributor (a contributor's institution) and Suggestion (who suggested a case);
 - version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py).
 """
 
-from .case import Award, Collaboration, Impact, Innovation, figure_text
+from .case import Award, CaseLink, Collaboration, Impact, Innovation, figure_text
 from .people import Contributor, Suggestion, institution_of
 from .records import Institution, InstitutionFact, Partner, Source, Theme
 from .version import CatalogueVersion
@@ -26,11 +26,13 @@ CATALOGUE_MODELS = (
     Impact,
     Award,
     Collaboration,
+    CaseLink,
 )
 
 __all__ = [
     "CATALOGUE_MODELS",
     "Award",
+    "CaseLink",
     "CatalogueVersion",
     "Collaboration",
     "Contributor",

@@ -1,7 +1,9 @@
 """A case (Innovation) and its parts: what it achieved (Impact), the recognition it received
-(Award), and who the institution worked with on it (Collaboration)."""
+(Award), who the institution worked with on it (Collaboration), and where to read more
+(CaseLink)."""
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -9,6 +11,11 @@ from django.utils import timezone
 
 from ..querysets import InnovationQuerySet, SlugManager
 from .records import Institution, Partner, Source, Theme
+
+YEAR_VALIDATORS = [
+    MinValueValidator(1900, "Give a year from 1900 on."),
+    MaxValueValidator(2100, "Give a year before 2100."),
+]
 
 
 class Innovation(models.Model):
@@ -19,9 +26,38 @@ class Innovation(models.Model):
         REVIEW = "review", "In review"
         PUBLISHED = "published", "Published"
 
+    class Stage(models.TextChoices):
+        """How far along the case is, from the first idea to an evaluation."""
+
+        IDEA = "idea", "Idea"
+        PILOT = "pilot", "Pilot"
+        OPERATING = "operating", "In operation"
+        SCALED_UP = "scaled-up", "Scaled up"
+        EVALUATED = "evaluated", "Evaluated"
+
+    class Branch(models.TextChoices):
+        """The branch of social security a case serves (the ILO's branches, as the ISSA
+        names them), or all of them."""
+
+        OLD_AGE = "old-age", "Old age"
+        DISABILITY = "disability", "Disability"
+        SURVIVORS = "survivors", "Survivors"
+        SICKNESS_HEALTH = "sickness-health", "Sickness and health"
+        EMPLOYMENT_INJURY = "employment-injury", "Employment injury"
+        UNEMPLOYMENT = "unemployment", "Unemployment"
+        FAMILY_MATERNITY = "family-maternity", "Family and maternity"
+        SOCIAL_ASSISTANCE = "social-assistance", "Social assistance"
+        ACROSS = "across-branches", "Across branches"
+
     slug = models.SlugField(unique=True)
+    # Empty only while a suggested case waits for an editor to match or create the
+    # institution its sender named (Suggestion.institution_name); a published case has one.
     institution = models.ForeignKey(
-        Institution, on_delete=models.PROTECT, related_name="innovations"
+        Institution,
+        on_delete=models.PROTECT,
+        related_name="innovations",
+        null=True,
+        blank=True,
     )
     title = models.CharField(max_length=200)
     summary = models.TextField(help_text="One or two sentences, as in the summary table.")
@@ -31,6 +67,42 @@ class Innovation(models.Model):
     )
     themes = models.ManyToManyField(Theme, related_name="innovations")
     sources = models.ManyToManyField(Source, related_name="innovations", blank=True)
+    # What peers ask before reusing a case; each optional, and shown only when filled.
+    year_started = models.PositiveSmallIntegerField(
+        "year started", null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    year_ended = models.PositiveSmallIntegerField(
+        "year ended",
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text="Only if the case has ended.",
+    )
+    stage = models.CharField(
+        max_length=20, choices=Stage.choices, blank=True, help_text="How far along it is."
+    )
+    branch = models.CharField(
+        "branch of social security", max_length=20, choices=Branch.choices, blank=True
+    )
+    lessons = models.TextField("what was learned", blank=True)
+    reuse_needs = models.TextField(
+        "what reuse needs",
+        blank=True,
+        help_text="What another institution needs to do the same: people, skills, systems, "
+        "laws, partners.",
+    )
+    contact_role = models.CharField(
+        "contact: role or unit",
+        max_length=200,
+        blank=True,
+        help_text="A role or a unit rather than a person, for example “Innovation Lab”.",
+    )
+    contact_email = models.EmailField("contact: e-mail address", blank=True)
+    contact_public = models.BooleanField(
+        "the institution agrees to show this contact",
+        default=False,
+        help_text="Without this tick the contact stays in the admin and is never shown publicly.",
+    )
     status = models.CharField(
         max_length=10,
         choices=Status.choices,
@@ -42,7 +114,7 @@ class Innovation(models.Model):
         "published", null=True, blank=True, editable=False, help_text="When it was last published."
     )
     position = models.PositiveIntegerField(
-        default=0, help_text="Order within its institution in the summary table."
+        "order", default=0, help_text="Order within its institution in the summary table."
     )
     # A copy of institution.position (kept by Institution.save and Innovation.save), so that
     # Table 1's order is one index on this table.
@@ -72,6 +144,16 @@ class Innovation(models.Model):
                 condition=Q(status__in=["draft", "review", "published"]),
                 name="innovation_status_valid",
             ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(institution__isnull=False),
+                name="innovation_published_has_institution",
+            ),
+            models.CheckConstraint(
+                condition=Q(year_ended__isnull=True)
+                | Q(year_started__isnull=True)
+                | Q(year_ended__gte=models.F("year_started")),
+                name="innovation_ends_after_it_starts",
+            ),
         ]
         permissions = [("publish_innovation", "Can publish and withdraw innovations")]
 
@@ -80,7 +162,7 @@ class Innovation(models.Model):
 
     def save(self, *args, **kwargs):
         self.updated = timezone.now()
-        self.institution_position = self.institution.position
+        self.institution_position = self.institution.position if self.institution else 0
         if self.is_published and getattr(self, "_status_as_loaded", None) != self.status:
             self.published_at = self.updated  # the one rule: when it last became published
         super().save(*args, **kwargs)
@@ -102,27 +184,54 @@ class Innovation(models.Model):
     def is_published(self):
         return self.status == self.Status.PUBLISHED
 
+    @property
+    def years(self):
+        """When it ran, as a reader says it: "2019–2022", "since 2022", or ""."""
+        if self.year_started and self.year_ended:
+            if self.year_started == self.year_ended:
+                return str(self.year_started)
+            return f"{self.year_started}–{self.year_ended}"
+        if self.year_started:
+            return f"since {self.year_started}"
+        return f"until {self.year_ended}" if self.year_ended else ""
+
+    @property
+    def public_contact(self):
+        """The contact, when the institution agreed to show it and there is one."""
+        return self.contact_public and bool(self.contact_role or self.contact_email)
+
 
 class Impact(models.Model):
     """What an innovation achieved, with a figure where the source gives one."""
 
     class Qualifier(models.TextChoices):
-        EXACT = "", "exactly"
+        # Empty: the figure is exact, and nothing is said before it.
         OVER = "over", "over"
         UNDER = "less than", "less than"
         ABOUT = "about", "about"
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="impacts")
-    statement = models.TextField()
-    figure = models.PositiveIntegerField(null=True, blank=True)
+    statement = models.TextField(help_text="What changed, in a sentence.")
+    figure = models.PositiveIntegerField(
+        "number", null=True, blank=True, help_text="Only when the statement gives a number."
+    )
     qualifier = models.CharField(
-        max_length=10, choices=Qualifier.choices, blank=True, default=Qualifier.EXACT
+        "before the number",
+        max_length=10,
+        choices=Qualifier.choices,
+        blank=True,
+        help_text="Leave empty when the number is exact.",
     )
     out_of = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The whole the figure is part of: 5,000 out of 8,000."
+        "out of",
+        null=True,
+        blank=True,
+        help_text="Only when the number is part of a whole: 5,000 out of 8,000 pages.",
     )
-    unit = models.CharField(max_length=60, blank=True, help_text="For example: weeks, people.")
-    position = models.PositiveSmallIntegerField(default=0)
+    unit = models.CharField(
+        "unit", max_length=60, blank=True, help_text="What is counted: weeks, people, pages."
+    )
+    position = models.PositiveSmallIntegerField("order", default=0)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -144,6 +253,23 @@ class Impact(models.Model):
     @property
     def figure_text(self):
         return figure_text(self.figure, self.qualifier, self.out_of, self.unit)
+
+    @property
+    def figure_number(self):
+        """The figure as a short, prominent number: "<8", "40,000+", "5,000 / 8,000"."""
+        if self.figure is None:
+            return ""
+        number = f"{self.figure:,}"
+        if self.out_of is not None:
+            number += f" / {self.out_of:,}"
+        marks = {"over": "{}+", "less than": "<{}", "about": "~{}"}
+        return marks.get(self.qualifier, "{}").format(number)
+
+    @property
+    def statement_gives_figure(self):
+        """Whether the statement already says the figure in words, so that a reader who
+        hears the page is not told it twice."""
+        return self.figure_text.casefold() in " ".join(self.statement.split()).casefold()
 
 
 def figure_text(figure, qualifier="", out_of=None, unit=""):
@@ -191,7 +317,7 @@ class Collaboration(models.Model):
     )
     partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="collaborations")
     role = models.CharField(max_length=300, help_text="What the partner did, in a few words.")
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("order", default=0)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -203,3 +329,19 @@ class Collaboration(models.Model):
 
     def __str__(self):
         return f"{self.partner} ({self.role})"
+
+
+class CaseLink(models.Model):
+    """A document or web page about a case, for the reader who wants more."""
+
+    innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="links")
+    title = models.CharField(max_length=200, help_text="What the reader finds there.")
+    url = models.URLField("address", max_length=500)
+    position = models.PositiveSmallIntegerField("order", default=0)
+
+    class Meta:
+        verbose_name = "link"
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return self.title

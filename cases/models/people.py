@@ -3,6 +3,7 @@ members who suggested a case through the public form (kept privately beside the 
 
 from django.db import models
 from django.utils import timezone
+from django_countries.fields import CountryField
 
 from .case import Innovation
 from .records import Institution
@@ -46,6 +47,10 @@ class Suggestion(models.Model):
     name = models.CharField(max_length=200)
     email = models.EmailField()
     received = models.DateTimeField(default=timezone.now, editable=False)
+    # An institution the sender typed because it was not in the list: not public, and not an
+    # Institution until an editor matches it to one or creates it (admin/case.py).
+    institution_name = models.CharField("institution named", max_length=200, blank=True)
+    institution_country = CountryField("its country", blank=True)
 
     def __str__(self):
         return f"Suggested by {self.name} <{self.email}>"

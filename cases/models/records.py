@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_countries.fields import CountryField
 
 from ..querysets import CaseListManager, SlugManager
+from ..regions import REGION_NAMES, region_of
 
 
 class Theme(models.Model):
@@ -15,7 +16,7 @@ class Theme(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField()
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("order", default=0)
 
     objects = CaseListManager()
 
@@ -40,9 +41,15 @@ class Institution(models.Model):
     acronym = models.CharField(max_length=30, blank=True)
     country = CountryField()
     description = models.TextField(blank=True)
+    collaboration_view = models.TextField(
+        "its view of international collaboration",
+        blank=True,
+        help_text="What the institution says it seeks from, or brings to, working with "
+        "institutions abroad.",
+    )
     website = models.URLField(blank=True)
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in the summary table; lower comes first."
+        "order", default=0, help_text="Order in the summary table; lower comes first."
     )
 
     objects = CaseListManager()
@@ -71,6 +78,15 @@ class Institution(models.Model):
     def short_name(self):
         return self.acronym or self.name
 
+    @property
+    def region(self):
+        """The slug of the ISSA region of its country (regions.py); never typed."""
+        return region_of(self.country.code)
+
+    @property
+    def region_name(self):
+        return REGION_NAMES[self.region]
+
 
 class InstitutionFact(models.Model):
     """A key fact about an institution as its source states it, e.g. "Staff: 45,000"."""
@@ -78,7 +94,7 @@ class InstitutionFact(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="facts")
     label = models.CharField(max_length=100)
     value = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("order", default=0)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -98,6 +114,12 @@ class Source(models.Model):
         max_length=200, blank=True, help_text="Journal, magazine or site, with the date if known."
     )
     publisher = models.CharField(max_length=200, blank=True)
+    presented_at = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="The event where the work was presented, with place and date, e.g. "
+        "“the World Social Security Forum, Marrakech, October 2022”.",
+    )
     url = models.URLField("address", blank=True)
     note = models.TextField(blank=True)
 
@@ -126,6 +148,8 @@ class Source(models.Model):
         elif self.publisher:
             title += f". {self.publisher}"
         parts.append(title.rstrip(".") + ".")
+        if self.presented_at:
+            parts.append(f"Presented at {self.presented_at}.")
         return " ".join(parts)
 
 
@@ -143,7 +167,12 @@ class Partner(models.Model):
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(
+        max_length=20,
+        choices=Kind.choices,
+        blank=True,
+        help_text="Leave empty when the source does not say.",
+    )
     country = CountryField(
         blank=True, help_text="Leave empty for a network or an international body."
     )

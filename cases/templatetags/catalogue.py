@@ -1,9 +1,10 @@
-"""Template tags for the catalogue: searched words highlighted, safely; facet options."""
+"""Template tags for the catalogue: searched words highlighted, safely; facet options;
+institutions' names spelled out; links that change one filter."""
 
 import html
 
 from django import template
-from django.utils.html import escape
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from cases.search import MARK_END, MARK_START, mark_words
@@ -18,6 +19,36 @@ def highlighted(text, terms=None):
     marked = mark_words(str(text), terms or [])
     html = escape(marked).replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
     return mark_safe(html)
+
+
+@register.filter
+def field(form, name):
+    """A form's field by a name held in a variable."""
+    return form[name]
+
+
+@register.filter
+def institution_name(institution):
+    """The institution's short name, its full name one hover away (and read out by screen
+    readers) when the short name is an acronym: <abbr title="…">ESDC</abbr>."""
+    return abbreviated(institution.acronym, institution.name)
+
+
+def abbreviated(acronym, name):
+    if not acronym:
+        return escape(name)
+    return format_html('<abbr title="{}">{}</abbr>', name, acronym)
+
+
+@register.simple_tag
+def query_with(query, **changes):
+    """The query string `query` (a QueryDict) with `changes` set, and no page number: a link
+    that changes some filters keeps the others."""
+    query = query.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        query.setlist(name, [value])
+    return query.urlencode()
 
 
 OPTION = (
@@ -45,7 +76,7 @@ def checkbox_options(options):
                 value=html.escape(str(option.value)),
                 id=html.escape(option.input_id),
                 checked=" checked" if option.checked else "",
-                label=html.escape(str(option.label)),
+                label=abbreviated(option.title and option.label, option.title or option.label),
                 count=count,
             )
         )

@@ -10,6 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases.filters import InnovationFilter
 from cases.models import Impact, Innovation, Theme
 from tests.helpers import form_data, fresh_get, row_slugs
 from tests.seed_facts import TABLE_1
@@ -27,10 +28,18 @@ WORDS = ["", "staff", "customer", "passport", "innovation", "the", "network"]
 
 
 def facet_counts(response):
+    facets = response.context["filter"].facets
     return {
-        name: {option.value: option.count for option in options}
-        for name, options in response.context["filter"].facets.items()
+        name: {option.value: option.count for option in facets[name]}
+        for name in (*InnovationFilter.FACETS, "year")
     }
+
+
+def choosing(params, name, value):
+    """The parameters with only `value` chosen for facet `name`."""
+    if name == "year":
+        return {**params, "started_min": value, "started_max": value}
+    return {**params, name: [value]}
 
 
 def shown_rows(response):
@@ -40,8 +49,10 @@ def shown_rows(response):
 
 @pytest.fixture
 def richer_catalogue(add_cases):
-    add_cases(4, institution="kela", theme="leadership")
-    add_cases(3, institution="esdc", theme="innovation-system")
+    add_cases(4, institution="kela", theme="leadership", stage="pilot", year_started=2019)
+    add_cases(3, institution="esdc", theme="innovation-system", branch="old-age")
+    add_cases(2, institution="cpf", stage="evaluated", branch="old-age", year_started=2021)
+    add_cases(2, institution="esdc", stage="pilot", branch="disability", year_started=2022)
 
 
 @settings(
@@ -56,9 +67,24 @@ def richer_catalogue(add_cases):
     q=st.sampled_from(WORDS),
     kinds=st.lists(st.sampled_from(["internal", "company", "government"]), max_size=2),
     recognised=st.sampled_from(["", "1"]),
+    regions=st.lists(st.sampled_from(["africa", "americas", "asia-pacific", "europe"]), max_size=2),
+    stages=st.lists(st.sampled_from(["pilot", "evaluated", "idea"]), max_size=2, unique=True),
+    branches=st.lists(st.sampled_from(["old-age", "disability"]), max_size=1),
+    started=st.sampled_from([("", ""), ("2019", ""), ("", "2021"), ("2020", "2022")]),
 )
 def test_each_facet_count_is_what_choosing_the_option_gives(
-    client, richer_catalogue, themes, institutions, countries, q, kinds, recognised
+    client,
+    richer_catalogue,
+    themes,
+    institutions,
+    countries,
+    q,
+    kinds,
+    recognised,
+    regions,
+    stages,
+    branches,
+    started,
 ):
     params = {
         "theme": themes,
@@ -67,12 +93,18 @@ def test_each_facet_count_is_what_choosing_the_option_gives(
         "q": q,
         "partner_kind": kinds,
         "recognised": recognised,
+        "region": regions,
+        "stage": stages,
+        "branch": branches,
+        "started_min": started[0],
+        "started_max": started[1],
     }
     response = fresh_get(client, "/", params)
+    assert response.context["filter"].is_valid()
     assert response.context["page"].paginator.count == shown_rows(response)
     for name, counts in facet_counts(response).items():
         for value, count in counts.items():
-            chosen = fresh_get(client, "/", {**params, name: [value]})
+            chosen = fresh_get(client, "/", choosing(params, name, value))
             assert count == shown_rows(chosen), (name, value, params)
 
 
@@ -200,9 +232,39 @@ def test_compare_shows_two_to_four_cases_side_by_side(client, slugs):
 def test_compare_shows_figures_and_sources(client):
     html = client.get("/compare/", {"i": ["bold-experimentation", "automation-and-play-labs"]})
     html = html.content.decode()
-    assert "Figure: <strong>over 40,000 people</strong>" in html
+    assert (
+        '<span class="figure-number" aria-hidden="true">40,000+ <span class="unit">people' in html
+    )
     assert "Nolan, S. 2021." in html
-    assert "Singapore" in html
+    assert "Singapore (Asia and the Pacific)" in html
+
+
+def test_compare_carries_what_peers_ask(client):
+    Innovation.objects.filter(slug="automation-and-play-labs").update(
+        year_started=2019,
+        stage="operating",
+        branch="across-branches",
+        lessons="Start small.",
+        reuse_needs="A room and a budget.",
+        contact_role="Innovation office",
+        contact_email="lab@example.org",
+        contact_public=False,
+    )
+    html = client.get("/compare/", {"i": ["design-thinking", "automation-and-play-labs"]})
+    html = html.content.decode()
+    for text in (
+        "Since 2022",
+        "Since 2019",
+        "In operation",
+        "Across branches",
+        "Start small.",
+        "A room and a budget.",
+    ):
+        assert text in html, text
+    assert "lab@example.org" not in html  # the institution has not agreed to show it
+    Innovation.objects.filter(slug="automation-and-play-labs").update(contact_public=True)
+    html = fresh_get(client, "/compare/", {"i": ["design-thinking", "automation-and-play-labs"]})
+    assert 'Innovation office: <a href="mailto:lab@example.org">' in html.content.decode()
 
 
 @pytest.mark.parametrize(

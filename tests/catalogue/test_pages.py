@@ -19,8 +19,9 @@ def test_innovation_page_tells_the_whole_case(client):
         "Singapore",
         "uses a network of partners to solve customer problems.",  # summary
         "Each month 4,000 appeals enter CPF",  # narrative
-        "Figure: <strong>17,000 people</strong>",
-        "Figure: <strong>over 40 organizations</strong>",
+        # The figure as a prominent number, beside a statement that says it in words.
+        '<span class="figure-number" aria-hidden="true">40+ <span class="unit">organizations'
+        '</span></span> <span class="statement">To help 17,000 people resolve problems',
         '<a href="/?theme=organizational-design">Organizational design and practices</a>',
         "Wong, S. M. 2020. “If there&#x27;s any pain, we feel it first”, in Challenge, 8 December.",
         "Innovation through collaboration in social security: Experiences of ISSA members.",
@@ -89,11 +90,19 @@ def test_institution_list_and_page(client):
     assert "<title>Employment and Social Development Canada ·" in html
 
 
-def test_institution_page_without_published_cases_says_so(client):
+def test_an_institution_without_a_published_case_is_nowhere_public(client):
     Innovation.objects.filter(institution__slug="kela").update(status=Innovation.Status.DRAFT)
-    html = client.get("/institutions/kela/").content.decode()
-    assert "This institution has no published cases yet." in html
-    assert "0 cases" in client.get("/institutions/").content.decode()
+    assert client.get("/institutions/kela/").status_code == 404
+    assert "/institutions/kela/" not in client.get("/institutions/").content.decode()
+    assert 'value="kela"' not in client.get("/").content.decode()
+    assert 'value="FI"' not in client.get("/").content.decode()
+    assert "/institutions/kela/" not in client.get("/sitemap.xml").content.decode()
+    assert client.get("/api/institutions/kela/").status_code == 404
+    assert client.get("/", {"institution": "kela"}).context["filter"].errors
+    # Published again, it is back everywhere.
+    Innovation.objects.filter(slug="user-profile-analyses").publish()
+    assert client.get("/institutions/kela/").status_code == 200
+    assert 'value="kela"' in client.get("/").content.decode()
 
 
 def test_theme_list_and_page(client):
@@ -119,8 +128,8 @@ def test_every_page_has_landmarks_a_skip_link_and_language(client):
     ("url", "queries"),
     [
         # Each page first reads the catalogue version (for the page cache), then:
-        # case with institution, themes, impacts, sources, awards, partners, similar cases
-        ("/innovations/leadership-engagement/", 8),
+        # case with institution, themes, impacts, sources, awards, partners, links, similar cases
+        ("/innovations/leadership-engagement/", 9),
         # institution with facts, awards, count, rows, impacts, themes
         ("/institutions/cpf/", 8),
         # theme, count, rows, impacts, themes

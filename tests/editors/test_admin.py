@@ -77,7 +77,8 @@ def test_editor_adds_a_case_with_impacts_and_themes_and_publishes_it(editor):
         "plain-language-letters"
     ]
     page = editor.get("/innovations/plain-language-letters/").content.decode()
-    assert "Figure: <strong>1,200 letters</strong>" in page
+    assert '<span class="figure-number" aria-hidden="true">1,200 <span class="unit">letters' in page
+    assert page.count("1,200 letters") == 1  # said once, in the statement
 
 
 def test_impact_details_without_a_figure_are_refused(editor):

@@ -5,6 +5,8 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
+from html import unescape
 
 import pytest
 from drf_spectacular.generators import SchemaGenerator
@@ -149,7 +151,14 @@ def test_api_lists_with_the_filters_of_the_catalogue(client):
 def test_api_detail_institutions_and_themes(client):
     case = client.get("/api/innovations/design-thinking/").json()
     assert case["institution"]["slug"] == "esdc" and case["story"]
-    assert case["partners"][0]["kind"] == "government"
+    assert case["institution"]["region"] == "americas"
+    assert [p["kind"] for p in case["partners"]] == ["internal", ""]  # "" : not stated
+    assert (case["year_started"], case["stage"], case["contact"], case["links"]) == (
+        2022,
+        "",
+        None,
+        [],
+    )
     assert [i["slug"] for i in client.get("/api/institutions/").json()["results"]] == [
         "esdc",
         "kela",
@@ -247,18 +256,31 @@ def test_drafts_appear_in_no_download_api_feed_or_sitemap(client):
 
 
 def test_each_case_can_be_cited_in_plain_text_and_bibtex(client):
-    html = client.get("/innovations/bold-experimentation/").content.decode()
-    assert "Cite this case" in html
-    assert (
-        "Central Provident Fund Board. " in html
-        and "“Bold experimentation: GovCash payments at cash machines”" in html
+    case = Innovation.objects.get(slug="bold-experimentation")
+    Innovation.objects.filter(pk=case.pk).update(
+        published_at=datetime(2026, 11, 27, 12, tzinfo=UTC)
     )
-    assert "http://testserver/innovations/bold-experimentation/" in html
-    assert "Innovation through collaboration in social security" in html
-    assert "@misc{innohub-bold-experimentation," in html
+    response = client.get("/innovations/bold-experimentation/")
+    html = unescape(response.content.decode())
+    assert "Cite this case" in html
+    # The case as a case of its institution, not written by it; the year labelled as the
+    # catalogue's publication; the article and the forum as the source.
+    assert response.context["cite"]["text"] == (
+        "“Bold experimentation: GovCash payments at cash machines”, a case of Central "
+        "Provident Fund Board (CPF). ISSA Innovation Hub case catalogue, published in the "
+        "catalogue on 27 November 2026. http://testserver/innovations/bold-experimentation/. "
+        "Source: Innovation through collaboration in social security: Experiences of ISSA "
+        "members. Presented at the World Social Security Forum (WSSF), Marrakech, Morocco, "
+        "24–28 October 2022."
+    )
+    bibtex = response.context["cite"]["bibtex"]
+    assert bibtex.startswith("@misc{innohub-bold-experimentation,")
+    assert "author" not in bibtex and "year =" not in bibtex
+    assert "Published in the catalogue on 2026-11-27." in bibtex
+    assert "Marrakech, Morocco, 24–28 October 2022" in bibtex
+    assert "howpublished = {\\url{http://testserver/innovations/bold-experimentation/}}" in html
     quoted = client.get("/innovations/solutions-without-borders/").content.decode()
     assert "“‘Solutions without borders’: the Reject appeals management protocol (RAMP)”" in quoted
-    assert "howpublished = {\\url{http://testserver/innovations/bold-experimentation/}}" in html
 
 
 def test_downloads_cost_a_few_queries_per_thousand_cases_not_per_case(
@@ -292,3 +314,66 @@ def test_the_api_and_the_json_download_give_one_record_of_a_case(client):
         assert client.get(f"/api/innovations/{slug}/").json() == record, slug
     listed = client.get("/api/innovations/", {"country": "SG"}).json()["results"]
     assert listed == [case for case in download.values() if case["institution"]["country"] == "SG"]
+
+
+def test_the_codebooks_examples_all_come_from_one_case(client):
+    """Each example of /data/ is what that column holds for the example case (the first
+    column's): never one case's impact beside another case's figure."""
+    example_case = exports.CODEBOOK[0][2]
+    [row] = [row for row in csv_rows(client) if row["slug"] == example_case]
+    for column, _, example in exports.CODEBOOK:
+        cell = row[column]
+        if column == "published":
+            continue  # the day the seed was loaded
+        if not example:
+            assert cell == "", column
+        for piece in example.replace("https://", "").split("…"):
+            assert piece.strip(" .,") in cell, (column, piece)
+
+
+def test_downloads_and_the_api_carry_the_richer_record(client):
+    Innovation.objects.filter(slug="design-thinking").update(
+        stage="evaluated",
+        branch="across-branches",
+        year_ended=2022,
+        lessons="Meet once, all together.",
+        reuse_needs="Managers free to meet.",
+        contact_role="Service design unit",
+        contact_email="design@example.org",
+        contact_public=True,
+    )
+    case = Innovation.objects.get(slug="design-thinking")
+    case.links.create(title="Passport programme", url="https://example.org/passports")
+    record = client.get("/api/innovations/design-thinking/").json()
+    assert record["stage"] == "evaluated" and record["stage_label"] == "Evaluated"
+    assert record["branch_label"] == "Across branches"
+    assert (record["year_started"], record["year_ended"]) == (2022, 2022)
+    assert record["contact"] == {"role": "Service design unit", "email": "design@example.org"}
+    assert record["links"] == [
+        {"title": "Passport programme", "url": "https://example.org/passports"}
+    ]
+    [cells] = csv_rows(client, {"stage": "evaluated"})
+    assert cells["region"] == "americas" and cells["branch"] == "across-branches"
+    assert cells["contact"] == "Service design unit <design@example.org>"
+    assert cells["links"] == "Passport programme <https://example.org/passports>"
+    assert cells["lessons"] == "Meet once, all together."
+    # Without the institution's consent, the contact is in no download.
+    Innovation.objects.filter(slug="design-thinking").update(contact_public=False)
+    assert client.get("/api/innovations/design-thinking/").json()["contact"] is None
+    assert "design@example.org" not in content(client.get("/data/cases.json")).decode()
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"region": "europe"}, TABLE_1["kela"]),
+        ({"region": ["americas", "asia-pacific"]}, TABLE_1["esdc"] + TABLE_1["cpf"]),
+        ({"region": "africa"}, []),
+        ({"started_min": "2022"}, ["design-thinking"]),
+        ({"started_max": "2021"}, []),
+    ],
+)
+def test_the_api_and_downloads_take_the_new_filters(client, params, expected):
+    api = client.get("/api/innovations/", params).json()
+    assert [case["slug"] for case in api["results"]] == expected
+    assert [row["slug"] for row in csv_rows(client, params)] == expected

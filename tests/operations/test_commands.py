@@ -43,6 +43,6 @@ def test_bench_measures_pages_in_process(capsys):
     call_command("bench", "--measure", "--repeat", "2", "--warmup", "1")
     measured = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     pages = measured["pages"]
-    assert pages["/"]["queries"] == 6
+    assert pages["/"]["queries"] == 7
     assert pages["/matrix/"]["queries"] == 4
     assert all(page["p95"] >= page["median"] > 0 for page in pages.values())

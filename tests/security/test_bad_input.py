@@ -21,6 +21,13 @@ LONG_TEXT = "passport " * 1200  # over 10,000 characters
         ({"q": "pass\x00port"}, "a null character"),
         ({"theme": "lead\x00ership"}, "There is no theme"),
         ({"country": "\x00"}, "There is no country"),
+        ({"region": "mars"}, "There is no region “mars” in the catalogue."),
+        ({"stage": "=1+1"}, "There is no stage “=1+1” in the catalogue."),
+        ({"branch": "<b>x</b>"}, "There is no branch “&lt;b&gt;x&lt;/b&gt;” in the catalogue."),
+        ({"started_min": "abc"}, "Give the year as a number, for example 2019."),
+        ({"started_max": "99999999999999999999"}, "Give the year as a number"),
+        ({"started_min": "-5"}, "Give the year as a number"),
+        ({"started_min": "2022", "started_max": "2019"}, "is before the year “from” (2022)"),
     ],
 )
 def test_bad_filter_values_give_an_explained_empty_result(client, params, message):
