@@ -4,6 +4,8 @@ that axe-core can find."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from cases.models import CaseLink, Innovation
+
 from .conftest import DESKTOP, PHONE
 
 WCAG_AA = {
@@ -30,6 +32,9 @@ PAGES = {
     "partner and recognition filters": "/?partner_kind=internal&partner_kind=company&recognised=1",
     "open data": "/data/",
     "suggest a case": "/suggest/",
+    "regions, stages, branches and years": "/?region=europe&region=americas&stage=pilot"
+    "&branch=old-age&started_min=2019&started_max=2023",
+    "bad years": "/?started_min=2023&started_max=2019",
     "thanks for a suggestion": "/suggest/thanks/",
 }
 
@@ -68,3 +73,30 @@ def test_suggestion_form_with_errors_has_no_violations(page, site, axe):
     page.get_by_role("alert").first.wait_for()
     violations = axe.run(page, options=WCAG_AA).response["violations"]
     assert violations == [], describe(violations)
+
+
+@pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280px", "375px"])
+def test_a_case_with_every_field_filled_has_no_violations(page, site, axe, width):
+    Innovation.objects.filter(slug="design-thinking").update(
+        year_ended=2022,
+        stage="evaluated",
+        branch="across-branches",
+        lessons="Meet once, all together.",
+        reuse_needs="Managers free to meet for five hours.",
+        contact_role="Service design unit",
+        contact_email="design@example.org",
+        contact_public=True,
+    )
+    CaseLink.objects.create(
+        innovation=Innovation.objects.get(slug="design-thinking"),
+        title="Passport programme",
+        url="https://example.org/passports",
+    )
+    page.set_viewport_size(width)
+    for path in (
+        "/innovations/design-thinking/",
+        "/compare/?i=design-thinking&i=bold-experimentation",
+    ):
+        page.goto(site + path)
+        violations = axe.run(page, options=WCAG_AA).response["violations"]
+        assert violations == [], describe(violations)

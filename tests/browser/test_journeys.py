@@ -54,7 +54,8 @@ def test_open_a_case_and_follow_its_theme(page, site):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Design thinking to clear the passport backlog"
     )
-    expect(page.get_by_text("five-hour meeting", exact=False)).to_be_visible()
+    expect(page.get_by_role("heading", name="The story")).to_be_visible()
+    expect(page.locator("section", has_text="The story")).to_contain_text("five-hour meeting")
     page.get_by_role("link", name="Agile teamwork and staff capabilities").click()
     expect(page).to_have_url(re.compile(r"\?theme=agile-teamwork$"))
     expect(rows(page)).to_have_count(3)
@@ -91,7 +92,7 @@ def test_compare_two_cases_then_open_the_matrix(page, site):
     page.get_by_label(re.compile("Compare Bold experimentation")).check()
     page.get_by_role("button", name="Compare ticked cases").click()
     expect(page.locator("#compare thead th")).to_have_count(2)
-    expect(page.locator("#compare")).to_contain_text("over 40,000 people")
+    expect(page.locator("#compare")).to_contain_text("Over 40,000 people")
     page.get_by_role("link", name="All cases").click()
     page.get_by_role("link", name="See the cases as a matrix of themes and institutions").click()
     cell = page.get_by_role("link", name="3 cases of Kela on Customer centricity")
@@ -225,9 +226,11 @@ def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):
     page.locator(".select2-results__option", has_text="Kela").click()
     page.get_by_label("Status").select_option("published")
     page.get_by_label("Summary").fill("Letters rewritten with citizen panels.")
-    page.locator("#id_themes_from").select_option(label="Customer centricity")
-    page.locator("#id_themes_add").click()
+    page.get_by_role("checkbox", name="Customer centricity").check()
     page.locator("#id_impacts-0-statement").fill("Fewer calls about letters.")
+    # The figure's fields are folded away until wanted.
+    expect(page.locator("#id_impacts-0-figure")).to_be_hidden()
+    page.get_by_text("Its figure, if the statement gives a number").first.click()
     page.locator("#id_impacts-0-figure").fill("300")
     page.locator("#id_impacts-0-unit").fill("calls")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -236,7 +239,8 @@ def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):
     page.goto(site + "/?institution=kela&theme=customer-centricity")
     expect(rows(page)).to_have_count(4)
     page.get_by_role("link", name="Citizen panels for benefit letters").click()
-    expect(page.get_by_text("Figure: 300 calls")).to_be_visible()
+    expect(page.locator(".figure-number")).to_have_text("300 calls")
+    expect(page.locator(".impact")).to_contain_text("Fewer calls about letters.")
 
 
 def test_on_a_phone_a_link_jumps_past_the_filters_to_the_results(page, site):
@@ -281,3 +285,59 @@ def test_a_member_suggests_a_case_and_an_editor_previews_and_publishes_it(page, 
 
     page.goto(site + f"/innovations/{case.slug}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Chatbot for student benefits")
+
+
+def test_a_new_member_suggests_a_case_an_editor_creates_the_institution_and_publishes_it(
+    page, site
+):
+    page.goto(site + "/suggest/")
+    page.get_by_label("Your name").fill("Awa Diop")
+    page.get_by_label("Your e-mail address").fill("awa@example.org")
+    # Not in the list: the institution is typed, with its country.
+    page.get_by_label("Its name").fill("Caisse nationale de sécurité sociale")
+    page.get_by_label("Its country").select_option(label="Senegal")
+    page.get_by_label("Name of the case").fill("Family benefits by mobile money")
+    page.get_by_label("What the institution did").fill("Family benefits paid to phones.")
+    page.get_by_label("What it achieved").fill("Families paid without a trip to town.")
+    page.get_by_role("button", name="Send the suggestion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Thank you for your suggestion")
+
+    # Not public yet: no institution page, no case in Africa.
+    page.goto(site + "/?region=africa")
+    expect(page.get_by_role("status").first).to_contain_text("No cases match")
+
+    User.objects.create_superuser("editor", "editor@example.org", "a long editor password")
+    page.goto(site + "/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a long editor password")
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("link", name=re.compile("1 suggested case")).click()
+    page.get_by_role("link", name="Family benefits by mobile money", exact=True).click()
+    expect(page.get_by_role("heading", name="A new institution to match or create")).to_be_visible()
+    page.get_by_role("button", name=re.compile("Create the institution")).click()
+    expect(page.locator(".messagelist")).to_contain_text("was created")
+
+    page.get_by_role("checkbox", name="Customer centricity").check()
+    page.get_by_label("Year started").fill("2023")
+    page.get_by_label("Stage").select_option(label="Pilot")
+    page.get_by_label("Branch of social security").select_option(label="Family and maternity")
+    page.get_by_label("Status").select_option("published")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    # Public now, under its region, branch and stage, each option with its count.
+    page.goto(site + "/")
+    page.get_by_role("checkbox", name=re.compile("^Africa")).check()
+    page.get_by_role("checkbox", name=re.compile("^Pilot")).check()
+    page.get_by_role("checkbox", name=re.compile("^Family and maternity")).check()
+    page.get_by_role("button", name="Show cases").click()
+    expect(rows(page)).to_have_count(1)
+    expect(page.get_by_role("checkbox", name=re.compile("^Africa"))).to_have_accessible_name(
+        re.compile(r"Africa \(1 case")
+    )
+    page.get_by_role("link", name="Family benefits by mobile money").click()
+    expect(page.locator(".case-facts")).to_contain_text("Since 2023")
+    page.get_by_role("link", name="Caisse nationale de sécurité sociale").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Caisse nationale de sécurité sociale"
+    )
