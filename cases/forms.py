@@ -42,12 +42,20 @@ class CompareForm(forms.Form):
         return slugs
 
 
+class InstitutionChoice(forms.ModelChoiceField):
+    """Institutions named in full, with the acronym: “Social Insurance Institution (Kela)”."""
+
+    def label_from_instance(self, institution):
+        acronym = f" ({institution.acronym})" if institution.acronym else ""
+        return f"{institution.name}{acronym}"
+
+
 class SuggestionForm(forms.Form):
     """A member's proposal of a case, from /suggest/. `website` is a honeypot: hidden from
     people, filled in by robots that fill in every field."""
 
     name = forms.CharField(label="Your name", max_length=200)
-    institution = forms.ModelChoiceField(
+    institution = InstitutionChoice(
         label="Your institution",
         queryset=Institution.objects.public(),
         required=False,

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 
 from .. import admin_csv, history, rights
@@ -87,11 +89,15 @@ class SuggestionInline(admin.StackedInline):
 
 
 class SuggestedFilter(admin.SimpleListFilter):
-    title = "came from the suggestion form"
+    title = "where it came from"
     parameter_name = "suggested"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Yes"), ("new-institution", "Yes, naming a new institution"), ("no", "No")]
+        return [
+            ("yes", "Suggested through the public form"),
+            ("new-institution", "Suggested, naming a new institution"),
+            ("no", "Added by staff"),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -129,7 +135,7 @@ class InnovationForm(forms.ModelForm):
 @admin.register(Innovation)
 class InnovationAdmin(HistoryAdmin):
     form = InnovationForm
-    list_display = ["title", "institution", "status", "suggested", "updated", "preview_link"]
+    list_display = ["title", "institution", "status", "suggested", "updated_on", "preview_link"]
     list_filter = ["status", SuggestedFilter, "institution", "themes", "stage", "branch"]
     list_select_related = ["institution", "suggestion"]
     search_fields = ["title", "summary", "story", "slug", "institution__name"]
@@ -159,6 +165,10 @@ class InnovationAdmin(HistoryAdmin):
     @admin.display(description="Suggested", boolean=True)
     def suggested(self, obj):
         return hasattr(obj, "suggestion")
+
+    @admin.display(description="Updated", ordering="updated")
+    def updated_on(self, obj):
+        return date_format(timezone.localtime(obj.updated), "j M Y")
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "themes":  # five of them: checkboxes, all in view

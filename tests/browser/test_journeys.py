@@ -256,7 +256,7 @@ def test_on_a_phone_a_link_jumps_past_the_filters_to_the_results(page, site):
 def test_a_member_suggests_a_case_and_an_editor_previews_and_publishes_it(page, site):
     page.goto(site + "/suggest/")
     page.get_by_label("Your name").fill("Aino Virtanen")
-    page.get_by_label("Your institution").select_option(label="Kela")
+    page.get_by_label("Your institution").select_option(label="Social Insurance Institution (Kela)")
     page.get_by_label("Your e-mail address").fill("aino@example.org")
     page.get_by_label("Name of the case").fill("Chatbot for student benefits")
     page.get_by_label("What the institution did").fill("Students ask a chatbot at any hour.")
