@@ -118,6 +118,7 @@ CODEBOOK = [
     ("published", "When the case was published in the catalogue (ISO 8601).", "2026-11-27"),
 ]
 COLUMNS = [name for name, _, _ in CODEBOOK]
+EXAMPLE_TITLE = dict((name, example) for name, _, example in CODEBOOK)["title"]
 
 
 class Links:

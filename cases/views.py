@@ -180,6 +180,7 @@ def data(request):
         "cases/data.html",
         {
             "codebook": exports.CODEBOOK,
+            "example_title": exports.EXAMPLE_TITLE,
             "licence": exports.LICENCE,
             "licence_url": exports.LICENCE_URL,
         },

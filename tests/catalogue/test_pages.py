@@ -2,8 +2,8 @@
 
 import pytest
 
-from cases.models import Innovation
-from tests.helpers import row_slugs, summary_rows
+from cases.models import Innovation, Institution
+from tests.helpers import fresh_get, row_slugs, summary_rows
 from tests.seed_facts import TABLE_1, THEME_ROWS
 
 pytestmark = pytest.mark.django_db
@@ -156,3 +156,60 @@ def test_static_files_are_hashed_compressed_and_cached_for_years(client):
     assert "max-age=315360000" in response["Cache-Control"]
     assert "immutable" in response["Cache-Control"]
     assert response["Content-Encoding"] in {"gzip", "br"}
+
+
+def test_institutions_are_named_in_full_one_hover_away(client):
+    title = '<abbr title="Employment and Social Development Canada">ESDC</abbr>'
+    home = client.get("/").content.decode()
+    assert f'<a href="/institutions/esdc/">{title}</a>, Canada' in home  # the table
+    assert f'<label for="id_institution_esdc">{title}' in home  # the filter
+    assert f'<th scope="col">{title}</th>' in client.get("/matrix/").content.decode()
+    similar = client.get("/innovations/design-thinking/").content.decode()
+    assert f"({title}, Canada)" in similar
+    suggest = client.get("/suggest/").content.decode()
+    assert ">Social Insurance Institution (Kela)</option>" in suggest
+
+
+def test_an_institutions_page_gives_its_region_view_and_website(client):
+    html = client.get("/institutions/kela/").content.decode()
+    assert '<a href="/?region=europe">Europe</a>' in html
+    assert "Its view of international collaboration" in html
+    assert "learning from abroad and experimenting locally" in html
+    assert "Website of" not in html  # the article gives none
+    Institution.objects.filter(slug="kela").update(website="https://www.kela.fi/")
+    html = fresh_get(client, "/institutions/kela/").content.decode()
+    assert '<a href="https://www.kela.fi/">Website of Kela' in html
+
+
+def test_the_new_fields_show_only_when_filled(client):
+    html = client.get("/innovations/user-profile-analyses/").content.decode()
+    for heading in (
+        "When",
+        "Stage",
+        "What was learned",
+        "What reusing it needs",
+        "Who to ask",
+        "Read more",
+    ):
+        assert f">{heading}<" not in html, heading
+    case = Innovation.objects.get(slug="user-profile-analyses")
+    Innovation.objects.filter(pk=case.pk).update(
+        year_started=2019,
+        year_ended=2021,
+        stage="scaled-up",
+        branch="family-maternity",
+        lessons="Ask the users.",
+        reuse_needs="A user panel.",
+    )
+    case.links.create(title="The study", url="https://example.org/study")
+    html = fresh_get(client, "/innovations/user-profile-analyses/").content.decode()
+    for text in (
+        "<dd>2019–2021</dd>",
+        '<a href="/?stage=scaled-up">Scaled up</a>',
+        '<a href="/?branch=family-maternity">Family and maternity</a>',
+        "Ask the users.",
+        "A user panel.",
+        '<a href="https://example.org/study">The study</a>',
+    ):
+        assert text in html, text
+    assert "Who to ask" not in html  # no contact given

@@ -235,3 +235,18 @@ def test_an_editors_form_keeps_what_it_was_given(editor):
     response = post_form(editor, change, {"year_started": "2022", "year_ended": "2019"})
     assert "The year it ended is before the year it started." in response.content.decode()
     assert form_data(response)["year_started"] == "2022"
+
+
+@pytest.mark.parametrize("group", ["Editors", "Contributors"])
+def test_both_roles_add_links_to_a_case_they_may_change(client, group):
+    client.force_login(user_in(group, "someone"))
+    case = CaseFactory(status=Innovation.Status.DRAFT)
+    case.themes.add(Theme.objects.get(slug="leadership"))
+    change = f"/admin/cases/innovation/{case.pk}/change/"
+    assert 'name="links-TOTAL_FORMS"' in client.get(change).content.decode()
+    data = {"links-0-title": "The evaluation", "links-0-url": "example.org/evaluation"}
+    response = post_form(client, change, data)
+    assert response.status_code == 302
+    assert list(case.links.values_list("title", "url")) == [
+        ("The evaluation", "https://example.org/evaluation")
+    ]

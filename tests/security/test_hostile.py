@@ -20,6 +20,7 @@ from cases.models import (
     Source,
     Theme,
 )
+from cases.pagecache import page_parameters
 
 pytestmark = pytest.mark.django_db
 
@@ -71,17 +72,8 @@ VALUES = [
     "-1",
     quote("ü🙂\r\n\t"),
 ]
-PARAMETERS = [
-    "q",
-    "theme",
-    "institution",
-    "country",
-    "partner_kind",
-    "recognised",
-    "sort",
-    "page",
-    "i",
-]
+# Every parameter a public page reads: the catalogue's filters, paging, compare's cases.
+PARAMETERS = sorted(page_parameters())
 METHODS = ["get", "head", "post", "put", "patch", "delete", "options", "trace"]
 
 
