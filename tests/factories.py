@@ -133,3 +133,24 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published",
     models.Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
     models.CatalogueVersion.bump()
     return cases
+
+
+EVERY_FIELD = {
+    "year_ended": 2022,
+    "stage": "evaluated",
+    "branch": "across-branches",
+    "lessons": "Meet once, all together.",
+    "reuse_needs": "Managers free to meet for five hours.",
+    "contact_role": "Service design unit",
+    "contact_email": "design@example.org",
+    "contact_public": True,
+}
+
+
+def with_every_field(slug="design-thinking", **changes):
+    """A seed case with every optional field of the record filled (EVERY_FIELD, then
+    `changes`) and one link; written with update(), as a test that reads pages fresh needs."""
+    models.Innovation.objects.filter(slug=slug).update(**{**EVERY_FIELD, **changes})
+    case = models.Innovation.objects.get(slug=slug)
+    case.links.create(title="Passport programme", url="https://example.org/passports")
+    return case

@@ -4,7 +4,7 @@ that axe-core can find."""
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from cases.models import CaseLink, Innovation
+from tests.factories import with_every_field
 
 from .conftest import DESKTOP, PHONE
 
@@ -77,21 +77,7 @@ def test_suggestion_form_with_errors_has_no_violations(page, site, axe):
 
 @pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["1280px", "375px"])
 def test_a_case_with_every_field_filled_has_no_violations(page, site, axe, width):
-    Innovation.objects.filter(slug="design-thinking").update(
-        year_ended=2022,
-        stage="evaluated",
-        branch="across-branches",
-        lessons="Meet once, all together.",
-        reuse_needs="Managers free to meet for five hours.",
-        contact_role="Service design unit",
-        contact_email="design@example.org",
-        contact_public=True,
-    )
-    CaseLink.objects.create(
-        innovation=Innovation.objects.get(slug="design-thinking"),
-        title="Passport programme",
-        url="https://example.org/passports",
-    )
+    with_every_field("design-thinking")
     page.set_viewport_size(width)
     for path in (
         "/innovations/design-thinking/",

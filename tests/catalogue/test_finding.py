@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from cases.filters import InnovationFilter
 from cases.models import Impact, Innovation, Theme
+from tests.factories import with_every_field
 from tests.helpers import form_data, fresh_get, row_slugs
 from tests.seed_facts import TABLE_1
 
@@ -240,10 +241,11 @@ def test_compare_shows_figures_and_sources(client):
 
 
 def test_compare_carries_what_peers_ask(client):
-    Innovation.objects.filter(slug="automation-and-play-labs").update(
+    with_every_field(
+        "automation-and-play-labs",
         year_started=2019,
+        year_ended=None,
         stage="operating",
-        branch="across-branches",
         lessons="Start small.",
         reuse_needs="A room and a budget.",
         contact_role="Innovation office",

@@ -17,6 +17,7 @@ from rest_framework.throttling import AnonRateThrottle
 
 from cases import exports
 from cases.models import Innovation
+from tests.factories import with_every_field
 from tests.helpers import fresh_get
 from tests.seed_facts import TABLE_1
 
@@ -332,18 +333,7 @@ def test_the_codebooks_examples_all_come_from_one_case(client):
 
 
 def test_downloads_and_the_api_carry_the_richer_record(client):
-    Innovation.objects.filter(slug="design-thinking").update(
-        stage="evaluated",
-        branch="across-branches",
-        year_ended=2022,
-        lessons="Meet once, all together.",
-        reuse_needs="Managers free to meet.",
-        contact_role="Service design unit",
-        contact_email="design@example.org",
-        contact_public=True,
-    )
-    case = Innovation.objects.get(slug="design-thinking")
-    case.links.create(title="Passport programme", url="https://example.org/passports")
+    with_every_field("design-thinking")
     record = client.get("/api/innovations/design-thinking/").json()
     assert record["stage"] == "evaluated" and record["stage_label"] == "Evaluated"
     assert record["branch_label"] == "Across branches"
