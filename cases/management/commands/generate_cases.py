@@ -183,6 +183,10 @@ class Command(BaseCommand):
                     ),
                     status=Innovation.Status.PUBLISHED,
                     position=n + 1,
+                    # Two cases in three say how far along they are, for what, and since when.
+                    stage=rng.choice(["", *Innovation.Stage.values, *Innovation.Stage.values]),
+                    branch=rng.choice(["", *Innovation.Branch.values]),
+                    year_started=rng.choice([None, *range(2000, 2026)]),
                 )
             )
         cases = Innovation.objects.bulk_create(cases)
