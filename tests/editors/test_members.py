@@ -250,3 +250,15 @@ def test_both_roles_add_links_to_a_case_they_may_change(client, group):
     assert list(case.links.values_list("title", "url")) == [
         ("The evaluation", "https://example.org/evaluation")
     ]
+
+
+def test_a_suggestion_without_an_institution_previews_and_exports_for_the_editors(client, editor):
+    case = suggest_new(client)
+    page = editor.get(f"/admin/cases/innovation/{case.pk}/preview/").content.decode()
+    assert "Institution not yet chosen by the editors" in page
+    assert "<h1>Chatbot for student benefits</h1>" in page
+    response = editor.post(
+        "/admin/cases/innovation/", {"action": "export_csv", "_selected_action": [case.pk]}
+    )
+    assert response.status_code == 200
+    assert "Chatbot for student benefits" in response.content.decode("utf-8-sig")
