@@ -1,5 +1,5 @@
 """Template tags for the catalogue: searched words highlighted, safely; facet options;
-institutions' names spelled out; links that change one filter."""
+institutions' names spelled out."""
 
 import html
 
@@ -38,17 +38,6 @@ def abbreviated(acronym, name):
     if not acronym:
         return escape(name)
     return format_html('<abbr title="{}">{}</abbr>', name, acronym)
-
-
-@register.simple_tag
-def query_with(query, **changes):
-    """The query string `query` (a QueryDict) with `changes` set, and no page number: a link
-    that changes some filters keeps the others."""
-    query = query.copy()
-    query.pop("page", None)
-    for name, value in changes.items():
-        query.setlist(name, [value])
-    return query.urlencode()
 
 
 OPTION = (

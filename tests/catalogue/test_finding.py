@@ -371,3 +371,13 @@ def test_no_stale_page_after_changes_outside_the_admin(client):
     Theme.objects.get(slug="leadership").delete()
     assert client.get("/themes/leadership/").status_code == 404
     assert "Sustained leadership engagement" not in client.get("/").content.decode()
+
+
+def test_each_year_started_links_to_its_cases_keeping_the_other_filters(client, add_cases):
+    add_cases(3, institution="kela", year_started=2020)
+    response = client.get("/", {"institution": "kela", "page": "1"})
+    link = '<a href="?institution=kela&amp;started_min=2020&amp;started_max=2020">2020</a>'
+    assert link in response.content.decode()
+    chosen = client.get("/", {"institution": "kela", "started_min": "2020", "started_max": "2020"})
+    assert chosen.context["page"].paginator.count == 3
+    assert 'aria-current="true">2020</a>' in chosen.content.decode()
