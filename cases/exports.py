@@ -268,7 +268,7 @@ def _record(case, details, links, sources, language):
             "country": case["country"],
             "country_name": country_name(case["country"], language),
             "region": region_of(case["country"]),
-            "region_name": REGION_NAMES[region_of(case["country"])],
+            "region_name": str(REGION_NAMES[region_of(case["country"])]),
             "website": case["institution_website"],
             "url": links.institution(case["institution_slug"]),
         },
@@ -288,7 +288,7 @@ def _record(case, details, links, sources, language):
             {
                 "name": partner["name"],
                 "kind": partner["kind"],
-                "kind_label": KINDS.get(partner["kind"], ""),
+                "kind_label": str(KINDS.get(partner["kind"], "")),
                 "country": partner["country"] or None,
                 "role": partner["role"],
             }
@@ -299,7 +299,7 @@ def _record(case, details, links, sources, language):
                 "name": award["name"],
                 "year": award["year"],
                 "level": award["level"],
-                "level_label": LEVELS[award["level"]],
+                "level_label": str(LEVELS[award["level"]]),
                 "practice": award["practice_title"],
             }
             for award in details["awards"]
@@ -307,9 +307,9 @@ def _record(case, details, links, sources, language):
         "year_started": case["year_started"],
         "year_ended": case["year_ended"],
         "stage": case["stage"],
-        "stage_label": STAGES.get(case["stage"], ""),
+        "stage_label": str(STAGES.get(case["stage"], "")),
         "branch": case["branch"],
-        "branch_label": BRANCHES.get(case["branch"], ""),
+        "branch_label": str(BRANCHES.get(case["branch"], "")),
         "lessons": case["lessons"],
         "reuse_needs": case["reuse_needs"],
         "contact": _contact(case),

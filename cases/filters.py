@@ -15,7 +15,8 @@ import re
 import django_filters
 from django import forms
 from django.utils.functional import cached_property
-from django.utils.text import Truncator
+from django.utils.text import Truncator, format_lazy
+from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from . import facets, regions, search
@@ -32,7 +33,7 @@ def unknown_value(noun, value):
     parameter, never into the message itself: whoever shows the message fills it in, and a %
     in the value cannot break the formatting (django-filter's API errors format with %)."""
     return forms.ValidationError(
-        "There is no %(noun)s “%(value)s” in the catalogue. Choose from the list instead.",
+        _("There is no %(noun)s “%(value)s” in the catalogue. Choose from the list instead."),
         code="invalid_choice",
         params={"noun": noun, "value": Truncator(value).chars(40)},
     )
@@ -76,7 +77,7 @@ class YearFilter(django_filters.NumberFilter):
 
 
 def year_filter(label, lookup_expr):
-    message = "Give the year as a number, for example 2019."
+    message = _("Give the year as a number, for example 2019.")
     return YearFilter(
         label=label,
         field_name="year_started",
@@ -97,7 +98,7 @@ class CatalogueForm(forms.Form):
             self.add_error(
                 "started_max",
                 forms.ValidationError(
-                    "The year “to” (%(end)s) is before the year “from” (%(start)s): swap them.",
+                    _("The year “to” (%(end)s) is before the year “from” (%(start)s): swap them."),
                     code="invalid_range",
                     params={"start": start, "end": end},
                 ),
@@ -107,50 +108,57 @@ class CatalogueForm(forms.Form):
 
 class InnovationFilter(django_filters.FilterSet):
     SORTS = [
-        ("table", "Summary table order"),
-        ("newest", "Newest first"),
-        ("relevance", "Best match (when searching)"),
+        ("table", _("Summary table order")),
+        ("newest", _("Newest first")),
+        ("relevance", _("Best match (when searching)")),
     ]
 
     q = django_filters.CharFilter(
-        label="Search",
+        label=_("Search"),
         method="filter_q",
         max_length=SEARCH_MAX_LENGTH,
         strip=True,
         widget=forms.SearchInput,
         error_messages={
-            "max_length": f"The search text is too long. Use at most {SEARCH_MAX_LENGTH} "
-            "characters.",
-            "null_characters_not_allowed": "The search text holds a character that cannot be "
-            "searched for (a null character). Remove it and try again.",
+            "max_length": format_lazy(
+                _("The search text is too long. Use at most {max} characters."),
+                max=SEARCH_MAX_LENGTH,
+            ),
+            "null_characters_not_allowed": _(
+                "The search text holds a character that cannot be searched for (a null "
+                "character). Remove it and try again."
+            ),
         },
     )
-    theme = checkboxes("Success-factor theme", "theme", method="filter_theme")
-    institution = checkboxes("Institution", "institution", field_name="institution__slug")
+    theme = checkboxes(_("Success-factor theme"), _("theme"), method="filter_theme")
+    institution = checkboxes(_("Institution"), _("institution"), field_name="institution__slug")
     country = checkboxes(
-        "Country", "country", field_name="institution__country", pattern=COUNTRY_CODE
+        _("Country"), _("country"), field_name="institution__country", pattern=COUNTRY_CODE
     )
     partner_kind = fixed_checkboxes(
-        "Worked with", "kind of partner", Partner.Kind.choices, method="filter_partner_kind"
+        _("Worked with"), _("kind of partner"), Partner.Kind.choices, method="filter_partner_kind"
     )
-    region = fixed_checkboxes("Region", "region", regions.REGIONS, method="filter_region")
-    stage = fixed_checkboxes("Stage", "stage", Innovation.Stage.choices, field_name="stage")
+    region = fixed_checkboxes(_("Region"), _("region"), regions.REGIONS, method="filter_region")
+    stage = fixed_checkboxes(_("Stage"), _("stage"), Innovation.Stage.choices, field_name="stage")
     branch = fixed_checkboxes(
-        "Branch of social security", "branch", Innovation.Branch.choices, field_name="branch"
+        _("Branch of social security"),
+        _("branch"),
+        Innovation.Branch.choices,
+        field_name="branch",
     )
-    started_min = year_filter("Started from", "gte")
-    started_max = year_filter("Started up to", "lte")
+    started_min = year_filter(_("Started from"), "gte")
+    started_max = year_filter(_("Started up to"), "lte")
     recognised = django_filters.BooleanFilter(
-        label="Recognition",
+        label=_("Recognition"),
         method="filter_recognised",
         widget=forms.CheckboxInput,
     )
     sort = django_filters.ChoiceFilter(
-        label="Sort by",
+        label=_("Sort by"),
         choices=SORTS,
         method="filter_sort",
         empty_label=None,
-        error_messages={"invalid_choice": "Choose one of the listed ways to sort."},
+        error_messages={"invalid_choice": _("Choose one of the listed ways to sort.")},
     )
 
     # Each option with its count, and the years started with theirs (facets.py).
@@ -223,7 +231,7 @@ class InnovationFilter(django_filters.FilterSet):
             known = {option.value for option in self.facets[name]}
             for value in self.form.cleaned_data.get(name) or []:
                 if value not in known:
-                    self.form.add_error(name, unknown_value(name, value))
+                    self.form.add_error(name, unknown_value(self.form.fields[name].noun, value))
                     valid = False
         return valid
 

@@ -2,6 +2,8 @@
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 
 from .filters import SLUG, unknown_value
@@ -16,7 +18,7 @@ class SlugList(forms.MultipleChoiceField):
     def validate(self, value):
         for slug in value:
             if not SLUG.match(slug):
-                raise unknown_value("case", slug)
+                raise unknown_value(_("case"), slug)
 
 
 class CompareForm(forms.Form):
@@ -28,16 +30,23 @@ class CompareForm(forms.Form):
         slugs = list(dict.fromkeys(self.cleaned_data["i"]))  # drop repeats, keep order
         if not slugs:
             raise forms.ValidationError(
-                "Choose two to four cases to compare: tick them in the table of cases, "
-                "then press “Compare ticked cases”."
+                _(
+                    "Choose two to four cases to compare: tick them in the table of cases, "
+                    "then press “Compare ticked cases”."
+                )
             )
         if len(slugs) < COMPARE_MIN:
             raise forms.ValidationError(
-                "Choose at least one more case: comparing needs two to four."
+                _("Choose at least one more case: comparing needs two to four.")
             )
         if len(slugs) > COMPARE_MAX:
             raise forms.ValidationError(
-                f"You chose {len(slugs)} cases. You can compare at most {COMPARE_MAX} at once."
+                ngettext(
+                    "You chose %(count)d case. You can compare at most %(most)d at once.",
+                    "You chose %(count)d cases. You can compare at most %(most)d at once.",
+                    len(slugs),
+                )
+                % {"count": len(slugs), "most": COMPARE_MAX}
             )
         return slugs
 
@@ -54,47 +63,48 @@ class SuggestionForm(forms.Form):
     """A member's proposal of a case, from /suggest/. `website` is a honeypot: hidden from
     people, filled in by robots that fill in every field."""
 
-    name = forms.CharField(label="Your name", max_length=200)
+    name = forms.CharField(label=_("Your name"), max_length=200)
     institution = InstitutionChoice(
-        label="Your institution",
+        label=_("Your institution"),
         queryset=Institution.objects.public(),
         required=False,
-        empty_label="Choose your institution",
-        error_messages={"invalid_choice": "Choose your institution from the list."},
+        empty_label=_("Choose your institution"),
+        error_messages={"invalid_choice": _("Choose your institution from the list.")},
     )
     institution_name = forms.CharField(
-        label="Its name",
+        label=_("Its name"),
         max_length=200,
         required=False,
-        help_text="In full, for example “Social Insurance Institution”.",
+        help_text=_("In full, for example “Social Insurance Institution”."),
     )
     institution_country = forms.ChoiceField(
-        label="Its country",
-        choices=lambda: [("", "Choose its country"), *countries],
+        label=_("Its country"),
+        choices=lambda: [("", _("Choose its country")), *countries],
         required=False,
-        error_messages={"invalid_choice": "Choose the country from the list."},
+        error_messages={"invalid_choice": _("Choose the country from the list.")},
     )
     email = forms.EmailField(
-        label="Your e-mail address",
-        help_text="Only the editors see it, to reply to you.",
+        label=_("Your e-mail address"),
+        help_text=_("Only the editors see it, to reply to you."),
         max_length=254,
     )
-    title = forms.CharField(label="Name of the case", max_length=200)
+    title = forms.CharField(label=_("Name of the case"), max_length=200)
     summary = forms.CharField(
-        label="What the institution did",
+        label=_("What the institution did"),
         widget=forms.Textarea(attrs={"rows": 5}),
         max_length=3000,
-        help_text="Two or three sentences are enough.",
+        help_text=_("Two or three sentences are enough."),
     )
     impact = forms.CharField(
-        label="What it achieved",
+        label=_("What it achieved"),
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=1000,
-        help_text="With a figure if you have one, for example “waiting time cut from 8 to 2 "
-        "weeks”.",
+        help_text=_(
+            "With a figure if you have one, for example “waiting time cut from 8 to 2 weeks”."
+        ),
     )
     website = forms.CharField(
-        label="Leave this field empty",
+        label=_("Leave this field empty"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
@@ -116,18 +126,20 @@ class SuggestionForm(forms.Form):
         if chosen and (name or country):
             self.add_error(
                 "institution_name",
-                "You chose an institution from the list and typed another: keep only one.",
+                _("You chose an institution from the list and typed another: keep only one."),
             )
         elif not chosen and not (name or country):
             self.add_error(
                 "institution",
-                "Choose your institution, or give its name and country below if it is not "
-                "in the list.",
+                _(
+                    "Choose your institution, or give its name and country below if it is "
+                    "not in the list."
+                ),
             )
         elif not chosen and not name:
-            self.add_error("institution_name", "Give the name of your institution too.")
+            self.add_error("institution_name", _("Give the name of your institution too."))
         elif not chosen and not country and "institution_country" not in self.errors:
-            self.add_error("institution_country", "Give the country of your institution too.")
+            self.add_error("institution_country", _("Give the country of your institution too."))
         elif not chosen:
             same = Institution.objects.filter(Q(name__iexact=name) | Q(acronym__iexact=name))
             data["institution"] = same.filter(country=country).first()

@@ -11,16 +11,17 @@ Oceania is Asia and the Pacific. Uninhabited territories follow the continent ne
 Moving a country is one line below.
 """
 
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 AFRICA, AMERICAS, ASIA_PACIFIC, EUROPE = "africa", "americas", "asia-pacific", "europe"
 
 # (slug, name), in the order the ISSA lists them. The slugs are public: `/?region=europe`.
 REGIONS = [
-    (AFRICA, "Africa"),
-    (AMERICAS, "The Americas"),
-    (ASIA_PACIFIC, "Asia and the Pacific"),
-    (EUROPE, "Europe"),
+    (AFRICA, _("Africa")),
+    (AMERICAS, _("The Americas")),
+    (ASIA_PACIFIC, _("Asia and the Pacific")),
+    (EUROPE, _("Europe")),
 ]
 REGION_NAMES = dict(REGIONS)
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -34,14 +35,16 @@ def paginate(request, rows, count=None):
         return paginator.page(asked), ""
     except PageNotAnInteger:
         shown = Truncator(asked).chars(20)
-        return paginator.page(1), f"“{shown}” is not a page number, so here is the first page."
+        problem = gettext("“%(asked)s” is not a page number, so here is the first page.")
+        return paginator.page(1), problem % {"asked": shown}
     except EmptyPage:
         last = paginator.num_pages
-        return (
-            paginator.page(last),
-            f"There is no page {Truncator(asked).chars(20)}: "
-            f"the results have {last} page{'s' if last != 1 else ''}. Here is page {last}.",
+        problem = ngettext(
+            "There is no page %(asked)s: the results have %(last)d page. Here is page %(last)d.",
+            "There is no page %(asked)s: the results have %(last)d pages. Here is page %(last)d.",
+            last,
         )
+        return paginator.page(last), problem % {"asked": Truncator(asked).chars(20), "last": last}
 
 
 def published_cases():
@@ -204,7 +207,9 @@ def _export(request, kind):
     if not filterset.is_valid():
         problems = [str(error) for errors in filterset.errors.values() for error in errors]
         return HttpResponse(
-            "These filters cannot be used, so nothing was exported:\n" + "\n".join(problems),
+            gettext("These filters cannot be used, so nothing was exported:")
+            + "\n"
+            + "\n".join(problems),
             status=400,
             content_type="text/plain; charset=utf-8",
         )
@@ -215,7 +220,7 @@ def _export(request, kind):
         content_type = "text/csv; charset=utf-8"
     else:
         about = {
-            "title": "ISSA Innovation Hub case catalogue",
+            "title": gettext("ISSA Innovation Hub case catalogue"),
             "filters": request.build_absolute_uri("/?" + request.GET.urlencode()),
         }
         stream = exports.json_stream(filterset.qs, links, about)

@@ -3,6 +3,7 @@ members who suggested a case through the public form (kept privately beside the 
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from .case import Innovation
@@ -20,7 +21,7 @@ class Contributor(models.Model):
     )
 
     class Meta:
-        verbose_name = "institution of a contributor"
+        verbose_name = _("institution of a contributor")
 
     def __str__(self):
         return f"{self.user} for {self.institution}"
@@ -49,8 +50,8 @@ class Suggestion(models.Model):
     received = models.DateTimeField(default=timezone.now, editable=False)
     # An institution the sender typed because it was not in the list: not public, and not an
     # Institution until an editor matches it to one or creates it (admin/case.py).
-    institution_name = models.CharField("institution named", max_length=200, blank=True)
-    institution_country = CountryField("its country", blank=True)
+    institution_name = models.CharField(_("institution named"), max_length=200, blank=True)
+    institution_country = CountryField(_("its country"), blank=True)
 
     def __str__(self):
         return f"Suggested by {self.name} <{self.email}>"

@@ -4,6 +4,7 @@ and URLs stay readable."""
 
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from ..querysets import CaseListManager, SlugManager
@@ -16,7 +17,7 @@ class Theme(models.Model):
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=120, unique=True)
     description = models.TextField()
-    position = models.PositiveSmallIntegerField("order", default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     objects = CaseListManager()
 
@@ -42,14 +43,16 @@ class Institution(models.Model):
     country = CountryField()
     description = models.TextField(blank=True)
     collaboration_view = models.TextField(
-        "its view of international collaboration",
+        _("its view of international collaboration"),
         blank=True,
-        help_text="What the institution says it seeks from, or brings to, working with "
-        "institutions abroad.",
+        help_text=_(
+            "What the institution says it seeks from, or brings to, working with "
+            "institutions abroad."
+        ),
     )
     website = models.URLField(blank=True)
     position = models.PositiveSmallIntegerField(
-        "order", default=0, help_text="Order in the summary table; lower comes first."
+        _("order"), default=0, help_text=_("Order in the summary table; lower comes first.")
     )
 
     objects = CaseListManager()
@@ -94,7 +97,7 @@ class InstitutionFact(models.Model):
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="facts")
     label = models.CharField(max_length=100)
     value = models.CharField(max_length=200)
-    position = models.PositiveSmallIntegerField("order", default=0)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -111,16 +114,20 @@ class Source(models.Model):
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=300)
     published_in = models.CharField(
-        max_length=200, blank=True, help_text="Journal, magazine or site, with the date if known."
+        max_length=200,
+        blank=True,
+        help_text=_("Journal, magazine or site, with the date if known."),
     )
     publisher = models.CharField(max_length=200, blank=True)
     presented_at = models.CharField(
         max_length=200,
         blank=True,
-        help_text="The event where the work was presented, with place and date, e.g. "
-        "“the World Social Security Forum, Marrakech, October 2022”.",
+        help_text=_(
+            "The event where the work was presented, with place and date, e.g. "
+            "“the World Social Security Forum, Marrakech, October 2022”."
+        ),
     )
-    url = models.URLField("address", blank=True)
+    url = models.URLField(_("address"), blank=True)
     note = models.TextField(blank=True)
 
     objects = SlugManager()
@@ -158,12 +165,12 @@ class Partner(models.Model):
     of its own staff."""
 
     class Kind(models.TextChoices):
-        INTERNAL = "internal", "Internal unit"
-        GOVERNMENT = "government", "Government agency"
-        COMPANY = "company", "Private company"
-        NONPROFIT = "nonprofit", "Non-profit"
-        INTERNATIONAL = "international", "International organisation"
-        NETWORK = "network", "Network of organisations"
+        INTERNAL = "internal", _("Internal unit")
+        GOVERNMENT = "government", _("Government agency")
+        COMPANY = "company", _("Private company")
+        NONPROFIT = "nonprofit", _("Non-profit")
+        INTERNATIONAL = "international", _("International organisation")
+        NETWORK = "network", _("Network of organisations")
 
     slug = models.SlugField(unique=True)
     name = models.CharField(max_length=200, unique=True)
@@ -171,10 +178,10 @@ class Partner(models.Model):
         max_length=20,
         choices=Kind.choices,
         blank=True,
-        help_text="Leave empty when the source does not say.",
+        help_text=_("Leave empty when the source does not say."),
     )
     country = CountryField(
-        blank=True, help_text="Leave empty for a network or an international body."
+        blank=True, help_text=_("Leave empty for a network or an international body.")
     )
 
     objects = SlugManager()
