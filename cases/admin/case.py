@@ -12,6 +12,8 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from .. import admin_csv, history, rights
 from ..models import (
@@ -37,7 +39,7 @@ class ImpactInline(admin.StackedInline):
     fieldsets = [
         (None, {"fields": ["statement", "position"]}),
         (
-            "Its figure, if the statement gives a number",
+            _("Its figure, if the statement gives a number"),
             {"fields": [("qualifier", "figure", "out_of", "unit")], "classes": ["collapse"]},
         ),
     ]
@@ -48,7 +50,7 @@ class CaseLinkInline(admin.TabularInline):
     extra = 1
     fields = ["title", "url", "position"]
     formfield_overrides = HTTPS_URLS
-    verbose_name_plural = "links: documents and web pages about the case"
+    verbose_name_plural = _("links: documents and web pages about the case")
 
 
 class CollaborationInline(admin.TabularInline):
@@ -56,8 +58,8 @@ class CollaborationInline(admin.TabularInline):
     extra = 1
     fields = ["partner", "role", "position"]
     autocomplete_fields = ["partner"]
-    verbose_name = "partner"
-    verbose_name_plural = "partners: who the institution worked with"
+    verbose_name = _("partner")
+    verbose_name_plural = _("partners: who the institution worked with")
 
 
 class AwardInline(admin.TabularInline):
@@ -76,7 +78,7 @@ class SuggestionInline(admin.StackedInline):
     can_delete = False
     extra = 0
     max_num = 0
-    verbose_name_plural = "suggested by"
+    verbose_name_plural = _("suggested by")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -89,14 +91,14 @@ class SuggestionInline(admin.StackedInline):
 
 
 class SuggestedFilter(admin.SimpleListFilter):
-    title = "where it came from"
+    title = _("where it came from")
     parameter_name = "suggested"
 
     def lookups(self, request, model_admin):
         return [
-            ("yes", "Suggested through the public form"),
-            ("new-institution", "Suggested, naming a new institution"),
-            ("no", "Added by staff"),
+            ("yes", _("Suggested through the public form")),
+            ("new-institution", _("Suggested, naming a new institution")),
+            ("no", _("Added by staff")),
         ]
 
     def queryset(self, request, queryset):
@@ -118,17 +120,20 @@ class InnovationForm(forms.ModelForm):
         if data.get("institution") is None and "institution" not in self.errors:
             proposed = getattr(getattr(self.instance, "suggestion", None), "institution_name", "")
             if not proposed:
-                self.add_error("institution", "Choose the institution of the case.")
+                self.add_error("institution", _("Choose the institution of the case."))
             elif data.get("status") == Innovation.Status.PUBLISHED:
                 self.add_error(
                     "institution",
-                    f"Choose the institution before publishing: the sender named “{proposed}”, "
-                    "which is not in the catalogue yet. Choose it in the list if it is there "
-                    "under another name, or create it with the button above.",
+                    gettext(
+                        "Choose the institution before publishing: the sender named "
+                        "“%(name)s”, which is not in the catalogue yet. Choose it in the list "
+                        "if it is there under another name, or create it with the button above."
+                    )
+                    % {"name": proposed},
                 )
         start, end = data.get("year_started"), data.get("year_ended")
         if start and end and end < start:
-            self.add_error("year_ended", "The year it ended is before the year it started.")
+            self.add_error("year_ended", _("The year it ended is before the year it started."))
         return data
 
 
@@ -146,27 +151,27 @@ class InnovationAdmin(HistoryAdmin):
     inlines = [ImpactInline, CollaborationInline, CaseLinkInline, AwardInline, SuggestionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "institution", "status", "position"]}),
-        ("What the case is", {"fields": ["summary", "story", "themes", "sources"]}),
+        (_("What the case is"), {"fields": ["summary", "story", "themes", "sources"]}),
         (
-            "When, how far along, and for whom",
+            _("When, how far along, and for whom"),
             {"fields": [("year_started", "year_ended"), "stage", "branch"]},
         ),
-        ("For peers who want to reuse it", {"fields": ["lessons", "reuse_needs"]}),
+        (_("For peers who want to reuse it"), {"fields": ["lessons", "reuse_needs"]}),
         (
-            "Who to ask",
+            _("Who to ask"),
             {"fields": ["contact_role", "contact_email", "contact_public"]},
         ),
-        ("Record", {"fields": ["created", "updated", "published_at"], "classes": ["collapse"]}),
+        (_("Record"), {"fields": ["created", "updated", "published_at"], "classes": ["collapse"]}),
     ]
     actions = ["submit_for_review", "publish", "withdraw", "export_csv"]
     change_list_template = "admin/cases/innovation/change_list.html"
     change_form_template = "admin/cases/innovation/change_form.html"
 
-    @admin.display(description="Suggested", boolean=True)
+    @admin.display(description=_("Suggested"), boolean=True)
     def suggested(self, obj):
         return hasattr(obj, "suggestion")
 
-    @admin.display(description="Updated", ordering="updated")
+    @admin.display(description=_("Updated"), ordering="updated")
     def updated_on(self, obj):
         return date_format(timezone.localtime(obj.updated), "j M Y")
 
@@ -213,36 +218,64 @@ class InnovationAdmin(HistoryAdmin):
 
     # The workflow ------------------------------------------------------------------------
 
-    @admin.action(description="Send the selected drafts to review", permissions=["change"])
+    @admin.action(description=_("Send the selected drafts to review"), permissions=["change"])
     def submit_for_review(self, request, queryset):
-        self._move(request, queryset, "submit_for_review", "sent to review", "not drafts")
+        self._move(request, queryset, "submit_for_review")
 
-    @admin.action(description="Publish the selected cases", permissions=["publish"])
+    @admin.action(description=_("Publish the selected cases"), permissions=["publish"])
     def publish(self, request, queryset):
-        self._move(request, queryset, "publish", "published", "already published")
+        self._move(request, queryset, "publish")
 
     @admin.action(
-        description="Withdraw the selected cases to draft (hide them from visitors)",
+        description=_("Withdraw the selected cases to draft (hide them from visitors)"),
         permissions=["publish"],
     )
     def withdraw(self, request, queryset):
-        self._move(request, queryset, "withdraw", "withdrawn to draft", "already drafts")
+        self._move(request, queryset, "withdraw")
 
-    def _move(self, request, queryset, step, done, skipped_because):
-        if step == "publish" and queryset.filter(institution=None).exists():
-            skipped_because += "; or without an institution: choose or create it first"
+    # Each step: what was done, and why the others were left; whole sentences, to translate.
+    STEPS = {
+        "submit_for_review": (
+            ngettext_lazy(
+                "%(count)d case sent to review.", "%(count)d cases sent to review.", "count"
+            ),
+            ngettext_lazy(
+                "%(left)d left as it was (not drafts).",
+                "%(left)d left as they were (not drafts).",
+                "left",
+            ),
+        ),
+        "publish": (
+            ngettext_lazy("%(count)d case published.", "%(count)d cases published.", "count"),
+            ngettext_lazy(
+                "%(left)d left as it was (already published; or without an institution: choose "
+                "or create it first).",
+                "%(left)d left as they were (already published; or without an institution: "
+                "choose or create it first).",
+                "left",
+            ),
+        ),
+        "withdraw": (
+            ngettext_lazy(
+                "%(count)d case withdrawn to draft.", "%(count)d cases withdrawn to draft.", "count"
+            ),
+            ngettext_lazy(
+                "%(left)d left as it was (already drafts).",
+                "%(left)d left as they were (already drafts).",
+                "left",
+            ),
+        ),
+    }
+
+    def _move(self, request, queryset, step):
+        done, skipped = self.STEPS[step]
         chosen = list(queryset.values_list("pk", flat=True))
         history.keep_first(Innovation.objects.filter(pk__in=chosen), request.user)
         count = getattr(queryset, step)()
-        history.keep(
-            Innovation.objects.filter(pk__in=chosen), f"{count} case(s) {done}.", request.user
-        )
-        message = f"{count} case{'s' if count != 1 else ''} {done}."
+        message = done % {"count": count}
+        history.keep(Innovation.objects.filter(pk__in=chosen), message, request.user)
         if count < len(chosen):
-            left = len(chosen) - count
-            message += (
-                f" {left} left as {'they were' if left != 1 else 'it was'} ({skipped_because})."
-            )
+            message += " " + skipped % {"left": len(chosen) - count}
         self.message_user(request, message, messages.SUCCESS if count else messages.WARNING)
 
     # Preview, import and export ----------------------------------------------------------
@@ -269,11 +302,12 @@ class InnovationAdmin(HistoryAdmin):
     def view_on_site(self, obj):
         return reverse("admin:cases_innovation_preview", args=[obj.pk])
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, obj):
         return format_html(
-            '<a href="{}">Preview<span class="visually-hidden"> {}</span></a>',
+            '<a href="{}">{}<span class="visually-hidden"> {}</span></a>',
             self.view_on_site(obj),
+            gettext("Preview"),
             obj.title,
         )
 
@@ -281,7 +315,7 @@ class InnovationAdmin(HistoryAdmin):
         """The case as its public page will show it, whatever its status: staff only."""
         case = self.get_object(request, unquote(object_id))
         if case is None or not self.has_view_or_change_permission(request, case):
-            raise Http404("No such case, or not one you may see.")
+            raise Http404(_("No such case, or not one you may see."))
         return render_case(request, Innovation.objects.for_detail().get(pk=case.pk), preview=True)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -306,12 +340,14 @@ class InnovationAdmin(HistoryAdmin):
             return HttpResponseNotAllowed(["POST"])
         case = self.get_object(request, unquote(object_id))
         if case is None or not self.has_change_permission(request, case):
-            raise Http404("No such case, or not one you may change.")
+            raise Http404(_("No such case, or not one you may change."))
         if not rights.may(request.user, "add", model=Institution):
             raise PermissionDenied
         suggestion = getattr(case, "suggestion", None)
         if case.institution_id is not None or suggestion is None or not suggestion.institution_name:
-            self.message_user(request, "This case has its institution already.", messages.WARNING)
+            self.message_user(
+                request, _("This case has its institution already."), messages.WARNING
+            )
             return redirect("admin:cases_innovation_change", case.pk)
         name, country = suggestion.institution_name, suggestion.institution_country
         existing = Institution.objects.filter(name__iexact=name).first()
@@ -322,16 +358,21 @@ class InnovationAdmin(HistoryAdmin):
             )
             case.institution = institution
             case.save()
-            history.keep([case, institution], f"Given the institution “{name}”.", request.user)
-        done = "was already in the catalogue" if existing else "was created"
+            given = gettext("Given the institution “%(name)s”.") % {"name": name}
+            history.keep([case, institution], given, request.user)
+        if existing:
+            done = gettext(
+                "The institution “{}” was already in the catalogue and the case is now its."
+            )
+        else:
+            done = gettext("The institution “{}” was created and the case is now its.")
         self.message_user(
             request,
             format_html(
-                "The institution “{}” {} and the case is now its. "
-                '<a href="{}">Add its acronym, website and description</a>.',
+                done + ' <a href="{}">{}</a>.',
                 institution.name,
-                done,
                 reverse("admin:cases_institution_change", args=[institution.pk]),
+                gettext("Add its acronym, website and description"),
             ),
             messages.SUCCESS,
         )
@@ -342,6 +383,6 @@ class InnovationAdmin(HistoryAdmin):
             raise PermissionDenied
         return admin_csv.import_view(self, request)
 
-    @admin.action(description="Export the selected cases as CSV (the import format)")
+    @admin.action(description=_("Export the selected cases as CSV (the import format)"))
     def export_csv(self, request, queryset):
         return admin_csv.csv_response(queryset, "innohub-cases.csv")
