@@ -23,6 +23,8 @@ from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from . import history, rights
 from .models import Impact, Innovation, Institution, Source, Theme
@@ -141,18 +143,18 @@ class CaseRowForm(forms.ModelForm):
     institution = forms.ModelChoiceField(
         queryset=Institution.objects.all(),
         to_field_name="slug",
-        error_messages={"invalid_choice": "There is no institution with this slug."},
+        error_messages={"invalid_choice": _("There is no institution with this slug.")},
     )
     themes = SeparatedSlugs(
         queryset=Theme.objects.all(),
         to_field_name="slug",
-        error_messages={"invalid_choice": "There is no theme “%(value)s”."},
+        error_messages={"invalid_choice": _("There is no theme “%(value)s”.")},
     )
     sources = SeparatedSlugs(
         queryset=Source.objects.all(),
         to_field_name="slug",
         required=False,
-        error_messages={"invalid_choice": "There is no source “%(value)s”."},
+        error_messages={"invalid_choice": _("There is no source “%(value)s”.")},
     )
 
     class Meta:
@@ -202,15 +204,24 @@ def cells(case=None, data=None, groups=()):
 
 def decode(upload):
     if upload.size > MAX_BYTES:
-        raise UnreadableFile("The file is larger than 2 MB. Split it into smaller files.")
+        raise UnreadableFile(gettext("The file is larger than 2 MB. Split it into smaller files."))
     raw = upload.read()
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise UnreadableFile(
-            "The file is not UTF-8 text. In your spreadsheet program, save it as “CSV UTF-8” "
-            "and try again."
+            gettext(
+                "The file is not UTF-8 text. In your spreadsheet program, save it as “CSV UTF-8” "
+                "and try again."
+            )
         ) from error
+
+
+def unreadable_line(number, error):
+    return gettext("Line %(line)d cannot be read as CSV: %(error)s.") % {
+        "line": number,
+        "error": error,
+    }
 
 
 def read(text, user_may):
@@ -220,24 +231,25 @@ def read(text, user_may):
     try:
         header = [OLD_COLUMNS.get(name.strip(), name.strip()) for name in next(reader)]
     except StopIteration:
-        raise UnreadableFile("The file is empty.") from None
+        raise UnreadableFile(gettext("The file is empty.")) from None
     except csv.Error as error:
-        raise UnreadableFile(f"Line 1 cannot be read as CSV: {error}.") from None
+        raise UnreadableFile(unreadable_line(1, error)) from None
     missing = [name for name in BASE_COLUMNS if name not in header]
     unknown = [
         name for name in header if name not in BASE_COLUMNS and not IMPACT_COLUMN.match(name)
     ]
     if missing or unknown:
-        problems = []
+        problems = [gettext("The first line must name the columns of the export format.")]
         if missing:
-            problems.append("it lacks the columns " + ", ".join(missing))
+            problems.append(
+                gettext("It lacks the columns %(names)s.") % {"names": ", ".join(missing)}
+            )
         if unknown:
-            problems.append("it has columns this format does not know: " + ", ".join(unknown))
-        raise UnreadableFile(
-            "The first line must name the columns of the export format, but "
-            + "; and ".join(problems)
-            + "."
-        )
+            problems.append(
+                gettext("It has columns this format does not know: %(names)s.")
+                % {"names": ", ".join(unknown)}
+            )
+        raise UnreadableFile(" ".join(problems))
     groups = sorted(
         {int(IMPACT_COLUMN.match(name).group(1)) for name in header if IMPACT_COLUMN.match(name)}
     )
@@ -251,17 +263,20 @@ def read(text, user_may):
         except StopIteration:
             break
         except csv.Error as error:
-            raise UnreadableFile(f"Line {start} cannot be read as CSV: {error}.") from None
+            raise UnreadableFile(unreadable_line(start, error)) from None
         if not any(value.strip() for value in values):
             continue  # a blank line
         if len(values) != len(header):
-            problem = f"it has {len(values)} cells, but the first line names {len(header)}."
+            problem = gettext("it has %(cells)d cells, but the first line names %(names)d.") % {
+                "cells": len(values),
+                "names": len(header),
+            }
             rows.append(Row(start, "", None, [], [problem]))
             continue
         data = dict(zip(header, (read_cell(value) for value in values), strict=True))
         rows.append(check_row(start, data, groups, existing, seen, user_may))
     if not rows:
-        raise UnreadableFile("The file has a header but no cases.")
+        raise UnreadableFile(gettext("The file has a header but no cases."))
     return rows
 
 
@@ -289,16 +304,21 @@ def check_row(line, data, groups, existing, seen, user_may):
         after=cells(data=data, groups=groups),
     )
     if slug in seen:
-        row.errors.append(f"the slug “{slug}” is also on line {seen[slug]}.")
+        row.errors.append(
+            gettext("the slug “%(slug)s” is also on line %(line)d.")
+            % {"slug": slug, "line": seen[slug]}
+        )
     seen.setdefault(slug, line)
     if not form.is_valid():
         for name, errors in form.errors.items():
-            label = "the row" if name == "__all__" else f"{name}"
+            label = gettext("the row") if name == "__all__" else name
             row.errors += [f"{label}: {error}" for error in errors]
     elif not user_may(original, form.cleaned_data["status"], form.cleaned_data["institution"]):
         row.errors.append(
-            "you may not write this case: it is published, of another institution, or "
-            "would be published, and only editors may do that."
+            gettext(
+                "you may not write this case: it is published, of another institution, or "
+                "would be published, and only editors may do that."
+            )
         )
     for number, impact in impacts:
         if not impact.is_valid():
@@ -319,13 +339,18 @@ def write(rows, user):
     for row in rows:
         case = row.form.save()
         case.impacts.all().delete()
-        for position, (_, impact) in enumerate(row.impacts, start=1):
+        for position, (_number, impact) in enumerate(row.impacts, start=1):
             statement = impact.save(commit=False)
             statement.innovation = case
             statement.position = position
             statement.save()
         written.append(case)
-    history.keep(written, f"Imported from a CSV file ({len(written)} cases).", user)
+    comment = ngettext(
+        "Imported from a CSV file (%(count)d case).",
+        "Imported from a CSV file (%(count)d cases).",
+        len(written),
+    )
+    history.keep(written, comment % {"count": len(written)}, user)
     return written
 
 
@@ -334,8 +359,8 @@ def write(rows, user):
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="CSV file",
-        help_text="UTF-8, at most 2 MB, in the export format: export a few cases to see it.",
+        label=_("CSV file"),
+        help_text=_("UTF-8, at most 2 MB, in the export format: export a few cases to see it."),
     )
 
 
@@ -344,7 +369,7 @@ def import_view(model_admin, request):
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
-        "title": "Import cases from a CSV file",
+        "title": gettext("Import cases from a CSV file"),
         "columns": BASE_COLUMNS + impact_columns(1),
     }
 
@@ -366,7 +391,10 @@ def import_view(model_admin, request):
             context.update(form=UploadForm(), bad_rows=bad, row_count=len(rows))
         elif "confirm" in request.POST:
             written = write(rows, request.user)
-            model_admin.message_user(request, f"{len(written)} case(s) imported.", messages.SUCCESS)
+            imported = ngettext(
+                "%(count)d case imported.", "%(count)d cases imported.", len(written)
+            )
+            model_admin.message_user(request, imported % {"count": len(written)}, messages.SUCCESS)
             return redirect("admin:cases_innovation_changelist")
         else:
             context.update(rows=rows, csv_text=text)

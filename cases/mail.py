@@ -9,6 +9,8 @@ import logging
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext
 
 logger = logging.getLogger(__name__)
 
@@ -30,28 +32,45 @@ def editors_addresses():
 
 
 def tell_editors_of_suggestion(case, link):
+    """In the catalogue's own language (LANGUAGE_CODE), whatever page the suggestion came
+    from: it is for the editors."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = _message(case, link)
+    recipients = editors_addresses()
+    if recipients:
+        try:
+            send_mail(subject, body, None, recipients)
+        except Exception:
+            logger.exception("The editors could not be told of suggested case %s.", case.pk)
+            return []
+    return recipients
+
+
+def _message(case, link):
     suggestion = case.suggestion
     impacts = "; ".join(impact.statement for impact in case.impacts.all())
     if case.institution:
         institution = case.institution.name
     else:
-        institution = (
-            f"{suggestion.institution_name} ({suggestion.institution_country.name}), "
-            "an institution not yet in the catalogue: match it to one or create it"
-        )
-    body = (
-        f"{suggestion.name} <{suggestion.email}> of {institution} suggested a case "
-        "for the catalogue. It waits for review and is not public.\n\n"
-        f"Name of the case: {case.title}\n\n"
-        f"What the institution did:\n{case.summary}\n\n"
-        f"What it achieved:\n{impacts}\n\n"
-        f"Review it, add its themes and publish it here:\n{link}\n"
-    )
-    recipients = editors_addresses()
-    if recipients:
-        try:
-            send_mail(one_line(f"Case suggested: {case.title}"), body, None, recipients)
-        except Exception:
-            logger.exception("The editors could not be told of suggested case %s.", case.pk)
-            return []
-    return recipients
+        institution = gettext(
+            "%(name)s (%(country)s), an institution not yet in the catalogue: match it to one "
+            "or create it"
+        ) % {"name": suggestion.institution_name, "country": suggestion.institution_country.name}
+    body = gettext(
+        "%(name)s <%(email)s> of %(institution)s suggested a case for the catalogue. It waits "
+        "for review and is not public.\n\n"
+        "Name of the case: %(title)s\n\n"
+        "What the institution did:\n%(summary)s\n\n"
+        "What it achieved:\n%(impacts)s\n\n"
+        "Review it, add its themes and publish it here:\n%(link)s\n"
+    ) % {
+        "name": suggestion.name,
+        "email": suggestion.email,
+        "institution": institution,
+        "title": case.title,
+        "summary": case.summary,
+        "impacts": impacts,
+        "link": link,
+    }
+    subject = one_line(gettext("Case suggested: %(title)s") % {"title": case.title})
+    return subject, body

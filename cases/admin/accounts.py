@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
 
 from ..models import Contributor
 
@@ -19,8 +20,8 @@ def sign_in_name(request, credentials):
 class ContributorInline(admin.StackedInline):
     model = Contributor
     can_delete = True
-    verbose_name_plural = "contributes for one institution only"
-    help_text = "Leave empty for editors and for contributors to every institution."
+    verbose_name_plural = _("contributes for one institution only")
+    help_text = _("Leave empty for editors and for contributors to every institution.")
 
 
 admin.site.unregister(User)

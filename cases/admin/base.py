@@ -4,6 +4,7 @@ from rights.py, and deletes refused while cases use a record."""
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 from reversion.admin import VersionAdmin
 
 from .. import history, rights
@@ -40,9 +41,11 @@ class HistoryAdmin(VersionAdmin):
                 cases = rights.shared_by(obj)
                 in_use = cases.count()
                 shown = cases.values_list("pk", "title")[: self.SHOWN_IN_USE]  # not the story
-                protected += [f"Case: {title} (uses {obj})" for _, title in shown]
+                in_use_text = gettext("Case: %(title)s (uses %(record)s)")
+                protected += [in_use_text % {"title": title, "record": obj} for _pk, title in shown]
                 if in_use > self.SHOWN_IN_USE:
-                    protected.append(f"… and {in_use - self.SHOWN_IN_USE} more cases")
+                    more = in_use - self.SHOWN_IN_USE
+                    protected.append(gettext("… and %(more)d more cases") % {"more": more})
         return deleted, counts, perms_needed, protected
 
     def changelist_view(self, request, extra_context=None):
@@ -61,11 +64,11 @@ class HistoryAdmin(VersionAdmin):
         return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_model(self, request, obj):
-        history.keep([obj], "Just before it was deleted.", request.user)
+        history.keep([obj], gettext("Just before it was deleted."), request.user)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
-        history.keep(list(queryset), "Just before it was deleted.", request.user)
+        history.keep(list(queryset), gettext("Just before it was deleted."), request.user)
         super().delete_queryset(request, queryset)
 
     def _may_go_back(self, request):

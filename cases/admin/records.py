@@ -3,6 +3,7 @@ their cases), themes, sources and partners."""
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .. import rights
 from ..models import Innovation, Institution, InstitutionFact, Partner, Source, Theme
@@ -49,11 +50,11 @@ class InstitutionAdmin(HistoryAdmin):
         records = super().get_queryset(request).annotate(public=models.Exists(public))
         return rights.visible(request.user, records)
 
-    @admin.display(description="Region")
+    @admin.display(description=_("Region"))
     def region(self, institution):
         return institution.region_name
 
-    @admin.display(description="Public", boolean=True)
+    @admin.display(description=_("Public"), boolean=True)
     def public(self, institution):
         """Shown on the public pages: it has a published case."""
         return institution.public

@@ -110,7 +110,7 @@ def test_one_bad_row_creates_nothing_and_names_its_line(editor):
     ("content", "message"),
     [
         (b"", "The submitted file is empty."),
-        (b"slug,title\n", "it lacks the columns institution, status"),
+        (b"slug,title\n", "It lacks the columns institution, status"),
         ("\ufeff".encode() + b",".join(n.encode() for n in HEADER) + b",colour\n", "colour"),
         ("título".encode("latin-1"), "The file is not UTF-8 text."),
         (",".join(HEADER).encode() + b"\n", "The file has a header but no cases."),
