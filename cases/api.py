@@ -9,6 +9,7 @@ accurate schema from the serializers, with the documentation's files in a packag
 """
 
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -35,11 +36,13 @@ class ThemeBriefSerializer(serializers.ModelSerializer):
 
 
 class InstitutionSerializer(serializers.ModelSerializer):
-    country = serializers.CharField(source="country.code", help_text="ISO 3166-1 alpha-2")
+    country = serializers.CharField(source="country.code", help_text=_("ISO 3166-1 alpha-2"))
     country_name = serializers.CharField(source="country.name")
-    region = serializers.ChoiceField(choices=REGIONS, help_text="The ISSA region of its country.")
+    region = serializers.ChoiceField(
+        choices=REGIONS, help_text=_("The ISSA region of its country.")
+    )
     region_name = serializers.CharField()
-    url = serializers.SerializerMethodField(help_text="The institution's page in the catalogue.")
+    url = serializers.SerializerMethodField(help_text=_("The institution's page in the catalogue."))
 
     class Meta:
         model = Institution
@@ -66,12 +69,14 @@ class CaseInstitutionSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     name = serializers.CharField()
     acronym = serializers.CharField(allow_blank=True)
-    country = serializers.CharField(help_text="ISO 3166-1 alpha-2")
+    country = serializers.CharField(help_text=_("ISO 3166-1 alpha-2"))
     country_name = serializers.CharField()
-    region = serializers.ChoiceField(choices=REGIONS, help_text="The ISSA region of its country.")
+    region = serializers.ChoiceField(
+        choices=REGIONS, help_text=_("The ISSA region of its country.")
+    )
     region_name = serializers.CharField()
     website = serializers.CharField(allow_blank=True)
-    url = serializers.URLField(help_text="The institution's page in the catalogue.")
+    url = serializers.URLField(help_text=_("The institution's page in the catalogue."))
 
 
 class ImpactSerializer(serializers.Serializer):
@@ -81,17 +86,17 @@ class ImpactSerializer(serializers.Serializer):
     out_of = serializers.IntegerField(allow_null=True)
     unit = serializers.CharField(allow_blank=True)
     figure_text = serializers.CharField(
-        allow_blank=True, help_text="The figure as a reader says it."
+        allow_blank=True, help_text=_("The figure as a reader says it.")
     )
 
 
 class PartnerSerializer(serializers.Serializer):
     name = serializers.CharField()
     kind = serializers.ChoiceField(
-        choices=Partner.Kind.choices, allow_blank=True, help_text="Empty when not stated."
+        choices=Partner.Kind.choices, allow_blank=True, help_text=_("Empty when not stated.")
     )
     kind_label = serializers.CharField()
-    country = serializers.CharField(allow_null=True, help_text="ISO 3166-1 alpha-2, if any")
+    country = serializers.CharField(allow_null=True, help_text=_("ISO 3166-1 alpha-2, if any"))
     role = serializers.CharField()
 
 
@@ -104,7 +109,7 @@ class AwardSerializer(serializers.Serializer):
 
 
 class ContactSerializer(serializers.Serializer):
-    role = serializers.CharField(allow_blank=True, help_text="A role or unit.")
+    role = serializers.CharField(allow_blank=True, help_text=_("A role or unit."))
     email = serializers.EmailField(allow_blank=True)
 
 
@@ -123,12 +128,12 @@ class CaseRecordSerializer(serializers.Serializer):
     for the schema, given as it is (schemathesis checks that the two agree)."""
 
     slug = serializers.SlugField()
-    url = serializers.URLField(help_text="The case's page in the catalogue.")
+    url = serializers.URLField(help_text=_("The case's page in the catalogue."))
     title = serializers.CharField()
     institution = CaseInstitutionSerializer()
     themes = ThemeBriefSerializer(many=True)
     summary = serializers.CharField()
-    story = serializers.CharField(allow_blank=True, help_text="The whole story of the case.")
+    story = serializers.CharField(allow_blank=True, help_text=_("The whole story of the case."))
     impacts = ImpactSerializer(many=True)
     partners = PartnerSerializer(many=True)
     awards = AwardSerializer(many=True)
@@ -138,12 +143,12 @@ class CaseRecordSerializer(serializers.Serializer):
     stage_label = serializers.CharField(allow_blank=True)
     branch = serializers.ChoiceField(choices=Innovation.Branch.choices, allow_blank=True)
     branch_label = serializers.CharField(allow_blank=True)
-    lessons = serializers.CharField(allow_blank=True, help_text="What was learned.")
+    lessons = serializers.CharField(allow_blank=True, help_text=_("What was learned."))
     reuse_needs = serializers.CharField(
-        allow_blank=True, help_text="What another institution needs to reuse it."
+        allow_blank=True, help_text=_("What another institution needs to reuse it.")
     )
     contact = ContactSerializer(
-        allow_null=True, help_text="Only when the institution agreed to show it."
+        allow_null=True, help_text=_("Only when the institution agreed to show it.")
     )
     links = LinkSerializer(many=True)
     sources = SourceSerializer(many=True)

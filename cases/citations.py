@@ -5,8 +5,10 @@ was published in the catalogue, labelled as such, its address, and where the cas
 
 from django.utils.dateformat import format as format_date
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-CATALOGUE = "ISSA Innovation Hub case catalogue"
+CATALOGUE = _("ISSA Innovation Hub case catalogue")
 
 
 def _sources(case):
@@ -17,14 +19,18 @@ def _of(case):
     institution = case.institution
     if institution is None:
         return ""
-    acronym = f" ({institution.acronym})" if institution.acronym else ""
-    return f"a case of {institution.name}{acronym}"
+    name = (
+        f"{institution.name} ({institution.acronym})" if institution.acronym else institution.name
+    )
+    return gettext("a case of %(institution)s") % {"institution": name}
 
 
 def _published(case, style):
     if case.published_at is None:
-        return "not yet published in the catalogue"
-    return "published in the catalogue on " + format_date(case.published_at, style)
+        return gettext("not yet published in the catalogue")
+    return gettext("published in the catalogue on %(date)s") % {
+        "date": format_date(case.published_at, style)
+    }
 
 
 def plain(case, url):
@@ -32,7 +38,7 @@ def plain(case, url):
     of = f", {_of(case)}" if _of(case) else ""
     text = f"“{title}”{of}. {CATALOGUE}, {_published(case, 'j F Y')}. {url}."
     if sources := _sources(case):
-        text += " Source: " + sources
+        text += " " + gettext("Source: %(sources)s") % {"sources": sources}
     return text
 
 
@@ -53,14 +59,14 @@ def bibtex(case, url):
         for part in [
             capfirst(_of(case)) + "." if _of(case) else "",
             capfirst(_published(case, "Y-m-d")) + ".",
-            f"Source: {_sources(case)}" if _sources(case) else "",
+            gettext("Source: %(sources)s") % {"sources": _sources(case)} if _sources(case) else "",
         ]
         if part
     )
     fields = [
         ("title", _braced(case.title)),
         ("howpublished", f"\\url{{{url}}}"),
-        ("organization", CATALOGUE),
+        ("organization", str(CATALOGUE)),
         ("note", _braced(note)),
     ]
     key = "innohub-" + case.slug

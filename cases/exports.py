@@ -14,6 +14,7 @@ from itertools import islice
 from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from .facets import country_name
 from .models import (
@@ -36,86 +37,158 @@ CHUNK = 1000
 # (column, what it holds, an example). In CSV, lists are joined with " | "; in JSON they are
 # lists of objects with the same parts.
 CODEBOOK = [
-    ("slug", "The case's identifier in the catalogue; stable.", "bold-experimentation"),
+    (
+        "slug",
+        _("The case's identifier in the catalogue; stable."),
+        "bold-experimentation",
+    ),
     (
         "url",
-        "The case's page in the catalogue.",
+        _("The case's page in the catalogue."),
         "https://…/innovations/bold-experimentation/",
     ),
-    ("title", "The case's name.", "Bold experimentation: GovCash payments at cash machines"),
+    (
+        "title",
+        _("The case's name."),
+        "Bold experimentation: GovCash payments at cash machines",
+    ),
     (
         "institution",
-        "The member institution's name (JSON: an object with its slug, name, acronym, country, "
-        "country_name, region, region_name, website and url).",
+        _(
+            "The member institution's name (JSON: an object with its slug, name, acronym, "
+            "country, country_name, region, region_name, website and url)."
+        ),
         "Central Provident Fund Board",
     ),
-    ("institution_acronym", "Its acronym, where it has one.", "CPF"),
-    ("institution_slug", "Its identifier in the catalogue.", "cpf"),
-    ("country", "Its country, as an ISO 3166-1 alpha-2 code.", "SG"),
-    ("country_name", "Its country's name in English.", "Singapore"),
+    (
+        "institution_acronym",
+        _("Its acronym, where it has one."),
+        "CPF",
+    ),
+    (
+        "institution_slug",
+        _("Its identifier in the catalogue."),
+        "cpf",
+    ),
+    (
+        "country",
+        _("Its country, as an ISO 3166-1 alpha-2 code."),
+        "SG",
+    ),
+    (
+        "country_name",
+        _("Its country's name in English."),
+        "Singapore",
+    ),
     (
         "region",
-        "The ISSA region of its country: africa, americas, asia-pacific or europe (JSON also "
-        "gives region_name).",
+        _(
+            "The ISSA region of its country: africa, americas, asia-pacific or europe "
+            "(JSON also gives region_name)."
+        ),
         "asia-pacific",
     ),
     (
         "themes",
-        "The success-factor themes the case illustrates (JSON: slug and name).",
+        _("The success-factor themes the case illustrates (JSON: slug and name)."),
         "Organizational design and practices",
     ),
     (
         "summary",
-        "What the institution did, in a sentence or two (JSON also gives `story`, the whole "
-        "story of the case).",
+        _(
+            "What the institution did, in a sentence or two (JSON also gives `story`, the "
+            "whole story of the case)."
+        ),
         "Challenging traditional practices through bold experimentation. …",
     ),
     (
         "impacts",
-        "What it achieved; each with its figure in brackets where there is one (JSON: "
-        "statement, qualifier, figure, out_of, unit, figure_text).",
-        "Over 40,000 people are able to receive payments through the GovCash system, … "
-        "[over 40,000 people]",
+        _(
+            "What it achieved; each with its figure in brackets where there is one (JSON: "
+            "statement, qualifier, figure, out_of, unit, figure_text)."
+        ),
+        "Over 40,000 people are able to receive payments through the GovCash system, "
+        "… [over 40,000 people]",
     ),
     (
         "partners",
-        "Who the institution worked with: name (kind, country): their part (JSON: name, kind "
-        "as a code, kind_label, country, role; kind is empty when the source does not say).",
-        "Oversea-Chinese Banking Corporation (OCBC) (private company, SG): Thanks to the "
-        "collaboration, …",
+        _(
+            "Who the institution worked with: name (kind, country): their part (JSON: "
+            "name, kind as a code, kind_label, country, role; kind is empty when the "
+            "source does not say)."
+        ),
+        "Oversea-Chinese Banking Corporation (OCBC) (private company, SG): Thanks to "
+        "the collaboration, …",
     ),
     (
         "awards",
-        "Recognition the case received: name, year, level, practice (JSON: name, year, level as "
-        "a code, level_label, practice). Empty when none, as for this case.",
+        _(
+            "Recognition the case received: name, year, level, practice (JSON: name, "
+            "year, level as a code, level_label, practice). Empty when none, as for this "
+            "case."
+        ),
         "",
     ),
-    ("year_started", "The year the case started, where known. Empty for this case.", ""),
-    ("year_ended", "The year it ended, if it has.", ""),
+    (
+        "year_started",
+        _("The year the case started, where known. Empty for this case."),
+        "",
+    ),
+    (
+        "year_ended",
+        _("The year it ended, if it has."),
+        "",
+    ),
     (
         "stage",
-        "How far along it is: idea, pilot, operating, scaled-up or evaluated (JSON also gives "
-        "stage_label). Empty when not given.",
+        _(
+            "How far along it is: idea, pilot, operating, scaled-up or evaluated (JSON "
+            "also gives stage_label). Empty when not given."
+        ),
         "",
     ),
     (
         "branch",
-        "The branch of social security it serves: old-age, disability, survivors, "
-        "sickness-health, employment-injury, unemployment, family-maternity, "
-        "social-assistance or across-branches (JSON also gives branch_label).",
+        _(
+            "The branch of social security it serves: old-age, disability, survivors, "
+            "sickness-health, employment-injury, unemployment, family-maternity, "
+            "social-assistance or across-branches (JSON also gives branch_label)."
+        ),
         "",
     ),
-    ("lessons", "What was learned.", ""),
-    ("reuse_needs", "What another institution needs to reuse it.", ""),
+    (
+        "lessons",
+        _("What was learned."),
+        "",
+    ),
+    (
+        "reuse_needs",
+        _("What another institution needs to reuse it."),
+        "",
+    ),
     (
         "contact",
-        "Who to ask: a role or unit and an e-mail address, only when the institution agreed "
-        "to show them (JSON: role and email, or null).",
+        _(
+            "Who to ask: a role or unit and an e-mail address, only when the institution "
+            "agreed to show them (JSON: role and email, or null)."
+        ),
         "",
     ),
-    ("links", "Documents and web pages about the case: title <address> (JSON: title, url).", ""),
-    ("sources", "Where the case is told, as a reference.", "Innovation through collaboration …"),
-    ("published", "When the case was published in the catalogue (ISO 8601).", "2026-11-27"),
+    (
+        "links",
+        _("Documents and web pages about the case: title <address> (JSON: title, url)."),
+        "",
+    ),
+    (
+        "sources",
+        _("Where the case is told, as a reference."),
+        "Innovation through collaboration …",
+    ),
+    (
+        "published",
+        _("When the case was published in the catalogue (ISO 8601)."),
+        "2026-11-27",
+    ),
 ]
 COLUMNS = [name for name, _, _ in CODEBOOK]
 EXAMPLE_TITLE = dict((name, example) for name, _, example in CODEBOOK)["title"]

@@ -4,6 +4,8 @@
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Innovation, Theme
 
@@ -12,9 +14,9 @@ FEED_SIZE = 50
 
 class NewCasesFeed(Feed):
     feed_type = Atom1Feed
-    title = "ISSA Innovation Hub: newly published cases"
+    title = _("ISSA Innovation Hub: newly published cases")
     link = "/"
-    subtitle = "Innovation cases of social security institutions, as they are published."
+    subtitle = _("Innovation cases of social security institutions, as they are published.")
 
     def items(self):
         return self.newest(Innovation.objects.published())
@@ -52,7 +54,9 @@ class ThemeCasesFeed(NewCasesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, theme):
-        return f"ISSA Innovation Hub: newly published cases on {theme.name}"
+        return gettext("ISSA Innovation Hub: newly published cases on %(theme)s") % {
+            "theme": theme.name
+        }
 
     def link(self, theme):
         return theme.get_absolute_url()

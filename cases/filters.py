@@ -28,14 +28,31 @@ SLUG = re.compile(r"^[-\w]{1,50}$", re.ASCII)
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
 
-def unknown_value(noun, value):
-    """The error for a value the catalogue does not have. What the visitor typed goes in as a
-    parameter, never into the message itself: whoever shows the message fills it in, and a %
-    in the value cannot break the formatting (django-filter's API errors format with %)."""
+# What to say of a value the catalogue does not have, per filter: whole sentences, so that
+# each language can say them its own way.
+UNKNOWN = {
+    "theme": _("There is no theme “%(value)s” in the catalogue. Choose from the list instead."),
+    "institution": _(
+        "There is no institution “%(value)s” in the catalogue. Choose from the list instead."
+    ),
+    "country": _("There is no country “%(value)s” in the catalogue. Choose from the list instead."),
+    "region": _("There is no region “%(value)s” in the catalogue. Choose from the list instead."),
+    "stage": _("There is no stage “%(value)s” in the catalogue. Choose from the list instead."),
+    "branch": _("There is no branch “%(value)s” in the catalogue. Choose from the list instead."),
+    "partner_kind": _(
+        "There is no kind of partner “%(value)s” in the catalogue. Choose from the list instead."
+    ),
+    "case": _("There is no case “%(value)s” in the catalogue. Choose from the list instead."),
+}
+
+
+def unknown_value(name, value):
+    """The error for a value of filter `name` that the catalogue does not have. What the
+    visitor typed goes in as a parameter, never into the message itself: whoever shows the
+    message fills it in, and a % in the value cannot break the formatting (django-filter's
+    API errors format with %)."""
     return forms.ValidationError(
-        _("There is no %(noun)s “%(value)s” in the catalogue. Choose from the list instead."),
-        code="invalid_choice",
-        params={"noun": noun, "value": Truncator(value).chars(40)},
+        UNKNOWN[name], code="invalid_choice", params={"value": Truncator(value).chars(40)}
     )
 
 
@@ -43,8 +60,8 @@ class OptionsField(forms.MultipleChoiceField):
     """Checkbox values of the right shape; whether each exists is checked against the facets,
     or against `known` when the options are fixed."""
 
-    def __init__(self, *args, noun="option", pattern=SLUG, known=None, **kwargs):
-        self.noun = noun
+    def __init__(self, *args, noun, pattern=SLUG, known=None, **kwargs):
+        self.noun = noun  # the filter's name, for its message in UNKNOWN
         self.pattern = pattern
         self.known = known
         super().__init__(*args, **kwargs)
@@ -130,19 +147,19 @@ class InnovationFilter(django_filters.FilterSet):
             ),
         },
     )
-    theme = checkboxes(_("Success-factor theme"), _("theme"), method="filter_theme")
-    institution = checkboxes(_("Institution"), _("institution"), field_name="institution__slug")
+    theme = checkboxes(_("Success-factor theme"), "theme", method="filter_theme")
+    institution = checkboxes(_("Institution"), "institution", field_name="institution__slug")
     country = checkboxes(
-        _("Country"), _("country"), field_name="institution__country", pattern=COUNTRY_CODE
+        _("Country"), "country", field_name="institution__country", pattern=COUNTRY_CODE
     )
     partner_kind = fixed_checkboxes(
-        _("Worked with"), _("kind of partner"), Partner.Kind.choices, method="filter_partner_kind"
+        _("Worked with"), "partner_kind", Partner.Kind.choices, method="filter_partner_kind"
     )
-    region = fixed_checkboxes(_("Region"), _("region"), regions.REGIONS, method="filter_region")
-    stage = fixed_checkboxes(_("Stage"), _("stage"), Innovation.Stage.choices, field_name="stage")
+    region = fixed_checkboxes(_("Region"), "region", regions.REGIONS, method="filter_region")
+    stage = fixed_checkboxes(_("Stage"), "stage", Innovation.Stage.choices, field_name="stage")
     branch = fixed_checkboxes(
         _("Branch of social security"),
-        _("branch"),
+        "branch",
         Innovation.Branch.choices,
         field_name="branch",
     )
@@ -231,7 +248,7 @@ class InnovationFilter(django_filters.FilterSet):
             known = {option.value for option in self.facets[name]}
             for value in self.form.cleaned_data.get(name) or []:
                 if value not in known:
-                    self.form.add_error(name, unknown_value(self.form.fields[name].noun, value))
+                    self.form.add_error(name, unknown_value(name, value))
                     valid = False
         return valid
 

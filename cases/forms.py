@@ -18,7 +18,7 @@ class SlugList(forms.MultipleChoiceField):
     def validate(self, value):
         for slug in value:
             if not SLUG.match(slug):
-                raise unknown_value(_("case"), slug)
+                raise unknown_value("case", slug)
 
 
 class CompareForm(forms.Form):

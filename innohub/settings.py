@@ -124,6 +124,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The interface's words are marked for translation and their catalogues live in locale/; the
+# French, Spanish and German pages are switched on once the cases' own text can be translated
+# too (the languages issue), so that no page mixes an untranslated case into a translated one
+# without saying so.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
