@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock lock-check run serve test api-check bench loadtest deploy-check screenshots lint format migrations-check check clean
+.PHONY: lock lock-check run serve test api-check bench loadtest deploy-check screenshots messages lint format migrations-check check clean
 
 # Installs come from the lock files, every version pinned with its hashes (make lock writes
 # them from pyproject.toml; make lock-check, run by CI, fails when they are out of step).
@@ -80,6 +80,14 @@ bench: $(VENV)/.installed-dev
 loadtest: $(VENV)/.installed-dev
 	@command -v wrk >/dev/null || (apt-get install -y -qq wrk >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq wrk))
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-1} $(BIN)/python manage.py loadtest $(LOADTEST_ARGS)
+
+# Collect the interface's words into locale/{fr,es,de}/LC_MESSAGES/django.po (needs GNU
+# gettext's xgettext, for translators only), then compile them with Python (polib).
+messages: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py makemessages -l fr -l es -l de --no-obsolete \
+		--add-location=file --ignore=.venv --ignore=tests --ignore=bench-results \
+		--ignore=screenshots --ignore=staticfiles
+	DJANGO_DEBUG=1 $(BIN)/python manage.py compile_catalogues
 
 # PNGs of the main pages at 1280 and 375 px in screenshots/ (needs Debian's chromium).
 screenshots: $(VENV)/.installed-dev

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -278,9 +279,9 @@ class Impact(models.Model):
         """The figure as a short, prominent number: "<8", "40,000+", "5,000 / 8,000"."""
         if self.figure is None:
             return ""
-        number = f"{self.figure:,}"
+        number = grouped(self.figure)
         if self.out_of is not None:
-            number += f" / {self.out_of:,}"
+            number += f" / {grouped(self.out_of)}"
         marks = {"over": "{}+", "less than": "<{}", "about": "~{}"}
         return marks.get(self.qualifier, "{}").format(number)
 
@@ -292,14 +293,20 @@ class Impact(models.Model):
 
 
 def figure_text(figure, qualifier="", out_of=None, unit=""):
-    """A figure as a reader says it: "less than 8 weeks", "5,000 out of 8,000 webpages"."""
+    """A figure as a reader says it, in the language of the page: "less than 8 weeks",
+    "5,000 out of 8,000 webpages"."""
     if figure is None:
         return ""
-    words = [qualifier, f"{figure:,}"]
+    words = [str(Impact.Qualifier(qualifier).label) if qualifier else "", grouped(figure)]
     if out_of is not None:
-        words.append(f"out of {out_of:,}")
+        words.append(gettext("out of %(whole)s") % {"whole": grouped(out_of)})
     words.append(unit)
     return " ".join(word for word in words if word)
+
+
+def grouped(number):
+    """5000 as "5,000" in English, "5 000" in French: the language's own grouping."""
+    return number_format(number, force_grouping=True)
 
 
 class Award(models.Model):

@@ -4,8 +4,10 @@ institutions' names spelled out."""
 import html
 
 from django import template
+from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import npgettext
 
 from cases.search import MARK_END, MARK_START, mark_words
 
@@ -58,7 +60,8 @@ def checkbox_options(options):
     for option in options:
         count = ""
         if option.count is not None:
-            count = COUNT.format(option.count, "case" if option.count == 1 else "cases")
+            cases = npgettext("after a number", "case", "cases", option.count)
+            count = COUNT.format(number_format(option.count, force_grouping=True), cases)
         items.append(
             OPTION.format(
                 name=html.escape(option.name),
