@@ -8,6 +8,7 @@ accurate schema from the serializers, with the documentation's files in a packag
 (drf-spectacular-sidecar) instead of a CDN.
 """
 
+from django.conf import settings
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -130,6 +131,9 @@ class CaseRecordSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     url = serializers.URLField(help_text=_("The case's page in the catalogue."))
     title = serializers.CharField()
+    original_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, help_text=_("The language the case's text was written in.")
+    )
     institution = CaseInstitutionSerializer()
     themes = ThemeBriefSerializer(many=True)
     summary = serializers.CharField()

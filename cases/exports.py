@@ -53,6 +53,11 @@ CODEBOOK = [
         "Bold experimentation: GovCash payments at cash machines",
     ),
     (
+        "original_language",
+        _("The language the case's text was written in, as an ISO 639-1 code: en, fr, es or de."),
+        "en",
+    ),
+    (
         "institution",
         _(
             "The member institution's name (JSON: an object with its slug, name, acronym, "
@@ -262,6 +267,7 @@ def _case_rows(ids):
         "pk",
         "slug",
         "title",
+        "original_language",
         "summary",
         "story",
         "published_at",
@@ -334,6 +340,7 @@ def _record(case, details, links, sources, language):
         "slug": case["slug"],
         "url": links.case(case["slug"]),
         "title": case["title"],
+        "original_language": case["original_language"],
         "institution": {
             "slug": case["institution_slug"],
             "name": case["institution_name"],
@@ -421,6 +428,7 @@ def csv_cells(data):
         data["slug"],
         data["url"],
         data["title"],
+        data["original_language"],
         institution["name"],
         institution["acronym"],
         institution["slug"],

@@ -1,6 +1,7 @@
 """Forms that are not filters: choosing the cases to compare; suggesting a case."""
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -89,6 +90,13 @@ class SuggestionForm(forms.Form):
         max_length=254,
     )
     title = forms.CharField(label=_("Name of the case"), max_length=200)
+    language = forms.ChoiceField(
+        label=_("Language of your text"),
+        choices=settings.LANGUAGES,
+        initial=settings.LANGUAGE_CODE,
+        required=False,  # the list always sends one; a post without it is in the default
+        help_text=_("Write in whichever of the four you prefer; the editors see to translations."),
+    )
     summary = forms.CharField(
         label=_("What the institution did"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -162,6 +170,7 @@ class SuggestionForm(forms.Form):
         return Innovation.objects.create_suggested(
             institution=data["institution"],
             new_institution=self.new_institution,
+            language=data["language"] or settings.LANGUAGE_CODE,
             title=data["title"],
             summary=data["summary"],
             impact=data["impact"],

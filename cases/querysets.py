@@ -8,6 +8,7 @@ search that do not depend on the tables; the queries that use them are here.
 """
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import (
     Case,
@@ -271,7 +272,16 @@ class InnovationQuerySet(models.QuerySet):
         return count
 
     def create_suggested(
-        self, *, institution, title, summary, impact, name, email, new_institution=("", "")
+        self,
+        *,
+        institution,
+        title,
+        summary,
+        impact,
+        name,
+        email,
+        new_institution=("", ""),
+        language=settings.LANGUAGE_CODE,
     ):
         """A case a member suggested: a draft in review with its impact and who sent it,
         under a slug of its own. `institution` is None when the sender named one that is not
@@ -282,6 +292,7 @@ class InnovationQuerySet(models.QuerySet):
             case = self.create(
                 institution=institution,
                 title=title,
+                original_language=language,
                 summary=summary,
                 status=self.model.Status.REVIEW,
                 slug=self.model.objects.free_slug(title),

@@ -124,6 +124,9 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+# The ISSA's four languages, each named in itself: the languages a case can be written in
+# (Innovation.original_language) and, with the languages issue, the site's.
+LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("de", "Deutsch")]
 # The interface's words are marked for translation and their catalogues live in locale/; the
 # French, Spanish and German pages are switched on once the cases' own text can be translated
 # too (the languages issue), so that no page mixes an untranslated case into a translated one

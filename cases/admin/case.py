@@ -141,7 +141,15 @@ class InnovationForm(forms.ModelForm):
 class InnovationAdmin(HistoryAdmin):
     form = InnovationForm
     list_display = ["title", "institution", "status", "suggested", "updated_on", "preview_link"]
-    list_filter = ["status", SuggestedFilter, "institution", "themes", "stage", "branch"]
+    list_filter = [
+        "status",
+        SuggestedFilter,
+        "institution",
+        "themes",
+        "stage",
+        "branch",
+        "original_language",
+    ]
     list_select_related = ["institution", "suggestion"]
     search_fields = ["title", "summary", "story", "slug", "institution__name"]
     prepopulated_fields = {"slug": ["title"]}
@@ -150,7 +158,10 @@ class InnovationAdmin(HistoryAdmin):
     readonly_fields = ["created", "updated", "published_at"]
     inlines = [ImpactInline, CollaborationInline, CaseLinkInline, AwardInline, SuggestionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "institution", "status", "position"]}),
+        (
+            None,
+            {"fields": ["title", "slug", "original_language", "institution", "status", "position"]},
+        ),
         (_("What the case is"), {"fields": ["summary", "story", "themes", "sources"]}),
         (
             _("When, how far along, and for whom"),

@@ -2,6 +2,7 @@
 (Award), who the institution worked with on it (Collaboration), and where to read more
 (CaseLink)."""
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -63,6 +64,13 @@ class Innovation(models.Model):
         blank=True,
     )
     title = models.CharField(max_length=200)
+    original_language = models.CharField(
+        _("language of the text"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language the case was written in; translations are made from it."),
+    )
     summary = models.TextField(help_text=_("One or two sentences, as in the summary table."))
     story = models.TextField(
         blank=True,

@@ -4,6 +4,7 @@ institutions' names spelled out."""
 import html
 
 from django import template
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
@@ -27,6 +28,16 @@ def highlighted(text, terms=None):
 def field(form, name):
     """A form's field by a name held in a variable."""
     return form[name]
+
+
+@register.filter
+def lang_of(case):
+    """` lang="fr"` when a case's text is in another language than the page's, so that
+    screen readers and browsers read it as what it is; nothing when they are the same."""
+    language = getattr(case, "original_language", "")
+    if language and language != translation.get_language():
+        return format_html(' lang="{}"', language)
+    return ""
 
 
 @register.filter

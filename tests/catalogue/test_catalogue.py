@@ -169,7 +169,7 @@ def test_case_page_names_its_partners_and_their_part(client):
     assert '<strong>Service Canada</strong> <span class="partner-kind">(internal unit' in html
     assert "on behalf of Immigration, Refugees and Citizenship Canada." in html
     # The article does not say what kind of body the transport officers are: nothing is said.
-    assert "<strong>Transport officers</strong>: ESDC examined operational processes" in html
+    assert "<strong>Transport officers</strong>: <span>ESDC examined operational processes" in html
     html = client.get("/innovations/leadership-engagement/").content.decode()
     assert "Who they worked with" not in html
 

@@ -262,3 +262,28 @@ def test_a_suggestion_without_an_institution_previews_and_exports_for_the_editor
     )
     assert response.status_code == 200
     assert "Chatbot for student benefits" in response.content.decode("utf-8-sig")
+
+
+def test_a_case_suggested_in_french_is_marked_as_french_wherever_it_shows(client, editor):
+    case = suggest_new(
+        client,
+        language="fr",
+        title="Prestations familiales par paiement mobile",
+        summary="Les prestations familiales sont versées sur le téléphone.",
+    )
+    assert case.original_language == "fr"
+    kela = Institution.objects.get(slug="kela")
+    Innovation.objects.filter(pk=case.pk).update(institution=kela)
+    case.themes.add(Theme.objects.get(slug="leadership"))
+    Innovation.objects.filter(pk=case.pk).publish()
+    page = client.get(case.get_absolute_url()).content.decode()
+    assert '<html lang="en">' in page  # the page is English; the case's own words are not
+    assert '<h1 lang="fr">Prestations familiales par paiement mobile</h1>' in page
+    assert '<p class="lead" lang="fr">Les prestations familiales' in page
+    assert '<span class="statement" lang="fr">' in page
+    table = client.get("/", {"institution": "kela"}).content.decode()
+    assert f'href="{case.get_absolute_url()}" lang="fr">Prestations familiales' in table
+    english = client.get("/innovations/user-profile-analyses/").content.decode()
+    assert 'lang="fr"' not in english and "<h1>User profile analyses</h1>" in english
+    record = client.get(f"/api/innovations/{case.slug}/").json()
+    assert record["original_language"] == "fr"
