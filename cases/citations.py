@@ -4,6 +4,7 @@ was published in the catalogue, labelled as such, its address, and where the cas
 (its sources, such as the article and the forum where its cases were presented)."""
 
 from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -26,17 +27,17 @@ def _of(case):
 
 
 def _published(case, style):
+    """`style`: None for the language's own date format, or a format string."""
     if case.published_at is None:
         return gettext("not yet published in the catalogue")
-    return gettext("published in the catalogue on %(date)s") % {
-        "date": format_date(case.published_at, style)
-    }
+    date = format_date(case.published_at, style) if style else date_format(case.published_at)
+    return gettext("published in the catalogue on %(date)s") % {"date": date}
 
 
 def plain(case, url):
     title = case.title.replace("“", "‘").replace("”", "’")  # quotes within quotes
     of = f", {_of(case)}" if _of(case) else ""
-    text = f"“{title}”{of}. {CATALOGUE}, {_published(case, 'j F Y')}. {url}."
+    text = f"“{title}”{of}. {CATALOGUE}, {_published(case, None)}. {url}."
     if sources := _sources(case):
         text += " " + gettext("Source: %(sources)s") % {"sources": sources}
     return text

@@ -1,4 +1,5 @@
-"""/sitemap.xml: every public page a search engine should know, published cases only."""
+"""/sitemap.xml: every public page a search engine should know, published cases only, in
+each of the site's languages with the others as its alternates."""
 
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
@@ -6,7 +7,15 @@ from django.urls import reverse
 from .models import Innovation, Institution, Theme
 
 
-class CaseSitemap(Sitemap):
+class LanguagesSitemap(Sitemap):
+    """Each address in every language, each listing the others and x-default (English)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class CaseSitemap(LanguagesSitemap):
     changefreq = "monthly"
 
     def items(self):
@@ -16,21 +25,21 @@ class CaseSitemap(Sitemap):
         return case.updated
 
 
-class InstitutionSitemap(Sitemap):
+class InstitutionSitemap(LanguagesSitemap):
     changefreq = "monthly"
 
     def items(self):
         return Institution.objects.public().only("slug").order_by("pk")
 
 
-class ThemeSitemap(Sitemap):
+class ThemeSitemap(LanguagesSitemap):
     changefreq = "monthly"
 
     def items(self):
         return Theme.objects.only("slug").order_by("pk")
 
 
-class PageSitemap(Sitemap):
+class PageSitemap(LanguagesSitemap):
     changefreq = "weekly"
 
     def items(self):

@@ -89,6 +89,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language: from its address (/fr/, /es/, /de/; English unprefixed); a first
+    # visit to an English address follows the browser's Accept-Language (cases/languages.py).
+    "django.middleware.locale.LocaleMiddleware",
+    "cases.languages.FirstVisitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,11 +131,10 @@ LANGUAGE_CODE = "en"
 # The ISSA's four languages, each named in itself: the languages a case can be written in
 # (Innovation.original_language) and, with the languages issue, the site's.
 LANGUAGES = [("en", "English"), ("fr", "Français"), ("es", "Español"), ("de", "Deutsch")]
-# The interface's words are marked for translation and their catalogues live in locale/; the
-# French, Spanish and German pages are switched on once the cases' own text can be translated
-# too (the languages issue), so that no page mixes an untranslated case into a translated one
-# without saying so.
+# The interface's catalogues (make messages). Text from the catalogue's records that is not in
+# the page's language carries its own `lang` (templatetags/catalogue.py, lang_of).
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["innohub.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

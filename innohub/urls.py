@@ -1,18 +1,20 @@
 """Root URLs: the public catalogue, its API, sitemap and robots.txt, and the editors' admin."""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from cases import api
 from cases.sitemaps import SITEMAPS
 
-admin.site.site_header = "Innovation Hub catalogue: editors"
-admin.site.site_title = "Innovation Hub editors"
-admin.site.index_title = "Catalogue"
+admin.site.site_header = _("Innovation Hub catalogue: editors")
+admin.site.site_title = _("Innovation Hub editors")
+admin.site.index_title = _("Catalogue")
 # The sidebar repeats the index and takes a quarter of a 1280 px screen from the case list.
 admin.site.enable_nav_sidebar = False
 
@@ -37,7 +39,8 @@ urlpatterns = [
     path("api/", include((api.urlpatterns, "api"))),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots, name="robots"),
-    path("", include("cases.urls")),
+    # The public pages in each language: English unprefixed, /fr/, /es/, /de/.
+    *i18n_patterns(path("", include("cases.urls")), prefix_default_language=False),
 ]
 
 

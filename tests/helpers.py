@@ -41,7 +41,7 @@ def summary_rows(response):
     for body in re.findall(r"<tbody>(.*?)</tbody>", table.group(0), re.S):
         heading = re.search(r'<th scope="rowgroup"[^>]*>(.*?)</th>', body, re.S).group(1)
         heading = " ".join(unescape(re.sub(r"<[^>]+>", "", heading)).split())
-        slugs = re.findall(r'class="case-link" href="/innovations/([^/]+)/"', body)
+        slugs = re.findall(r'class="case-link" href="(?:/\w\w)?/innovations/([^/]+)/"', body)
         assert body.count("<tr>") == len(slugs), "one row per innovation"
         groups.append((heading, slugs))
     return groups

@@ -4,12 +4,14 @@ institutions' names spelled out."""
 import html
 
 from django import template
+from django.conf import settings
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import npgettext
+from django.utils.translation import gettext, npgettext
 
+from cases import languages
 from cases.search import MARK_END, MARK_START, mark_words
 
 register = template.Library()
@@ -31,13 +33,36 @@ def field(form, name):
 
 
 @register.filter
-def lang_of(case):
-    """` lang="fr"` when a case's text is in another language than the page's, so that
-    screen readers and browsers read it as what it is; nothing when they are the same."""
-    language = getattr(case, "original_language", "")
-    if language and language != translation.get_language():
+def lang_of(record):
+    """` lang="en"` when a record's text is in another language than the page's, so that
+    screen readers and browsers read it as what it is; nothing when they are the same. A case
+    says its language (original_language); the other records are in the catalogue's own."""
+    language = getattr(record, "original_language", settings.LANGUAGE_CODE)
+    if language != translation.get_language():
         return format_html(' lang="{}"', language)
     return ""
+
+
+@register.simple_tag
+def untranslated_note(record=None):
+    """On a page in another language than a record's (or, without one, than the catalogue's),
+    a short note that its text is shown in its original language until it is translated."""
+    page = translation.get_language()
+    if record is not None:
+        if getattr(record, "original_language", settings.LANGUAGE_CODE) == page:
+            return ""
+        text = gettext("Not yet translated: shown in its original language.")
+    elif page != settings.LANGUAGE_CODE:
+        text = gettext("Texts not yet translated are shown in their original language.")
+    else:
+        return ""
+    return format_html('<p class="translation-note">{}</p>', text)
+
+
+@register.simple_tag(takes_context=True)
+def language_alternates(context):
+    """This page in each of the site's languages (languages.alternates)."""
+    return languages.alternates(context["request"])
 
 
 @register.filter
@@ -51,6 +76,13 @@ def abbreviated(acronym, name):
     if not acronym:
         return escape(name)
     return format_html('<abbr title="{}">{}</abbr>', name, acronym)
+
+
+RECORD_NAMES = {"theme", "institution"}  # options named by the catalogue's records
+
+
+def in_language(html_text, language):
+    return format_html('<span lang="{}">{}</span>', language, html_text) if language else html_text
 
 
 OPTION = (
@@ -68,6 +100,7 @@ def checkbox_options(options):
     wrapper), because `/` lists well over a hundred options at 100,000 cases, and the loop
     took a third of the page's time."""
     items = []
+    own = "" if translation.get_language() == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
     for option in options:
         count = ""
         if option.count is not None:
@@ -79,7 +112,10 @@ def checkbox_options(options):
                 value=html.escape(str(option.value)),
                 id=html.escape(option.input_id),
                 checked=" checked" if option.checked else "",
-                label=abbreviated(option.title and option.label, option.title or option.label),
+                label=in_language(
+                    abbreviated(option.title and option.label, option.title or option.label),
+                    own if option.name in RECORD_NAMES else "",
+                ),
                 count=count,
             )
         )

@@ -36,6 +36,11 @@ PAGES = {
     "&branch=old-age&started_min=2019&started_max=2023",
     "bad years": "/?started_min=2023&started_max=2019",
     "thanks for a suggestion": "/suggest/thanks/",
+    "catalogue in French": "/fr/?theme=customer-centricity&region=europe",
+    "case in Spanish": "/es/innovations/design-thinking/",
+    "institution in German": "/de/institutions/kela/",
+    "matrix in German": "/de/matrix/",
+    "suggest a case in French": "/fr/suggest/",
 }
 
 

@@ -181,6 +181,11 @@ def test_everything_works_without_javascript(no_script, site):
         "/matrix/",
         "/institutions/kela/",
         "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
+        # German words run longest.
+        "/de/",
+        "/de/innovations/solutions-without-borders/",
+        "/de/matrix/",
+        "/de/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
     ],
 )
 def test_nothing_overflows_a_phone_screen(page, site, path):
@@ -341,3 +346,21 @@ def test_a_new_member_suggests_a_case_an_editor_creates_the_institution_and_publ
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Caisse nationale de sécurité sociale"
     )
+
+
+def test_switch_to_french_filter_and_open_a_case(page, site):
+    page.goto(site + "/?theme=customer-centricity")
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
+    expect(page).to_have_url(re.compile(r"/fr/\?theme=customer-centricity$"))
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    page.get_by_role("checkbox", name=re.compile("^Europe")).check()
+    page.get_by_role("button", name="Afficher les cas").first.click()
+    expect(rows(page)).to_have_count(3)
+    page.get_by_role("link", name="User profile analyses").click()
+    expect(page).to_have_url(re.compile(r"/fr/innovations/user-profile-analyses/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "en")
+    expect(page.get_by_text("Pas encore traduit")).to_be_visible()
+    # Back to English by the switcher: it stays English.
+    page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page).to_have_url(re.compile(r"/innovations/user-profile-analyses/$"))

@@ -1,0 +1,78 @@
+"""The site's languages: English at the addresses it always had, French, Spanish and German
+under /fr/, /es/ and /de/ (i18n_patterns in innohub/urls.py, LocaleMiddleware).
+
+A first visit follows the browser: someone arriving at an English address from elsewhere
+(no Referer from this site) whose browser prefers French, Spanish or German is sent to the same
+page in that language. Once on the site, every link, the language switcher's included, is
+followed as it is: choosing English from a French page stays English, with no cookie.
+"""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpResponseRedirect
+from django.urls import translate_url
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language_from_path, trans_real
+
+SITE_LANGUAGES = [code for code, _ in settings.LANGUAGES]
+
+
+def browser_language(request):
+    """The first of the site's languages that the browser's Accept-Language names, or None."""
+    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
+    for accepted, _quality in trans_real.parse_accept_lang_header(header[:500]):
+        code = accepted.split("-")[0].lower()
+        if code in SITE_LANGUAGES:
+            return code
+    return None
+
+
+def from_this_site(request):
+    referer = request.META.get("HTTP_REFERER", "")
+    return bool(referer) and urlsplit(referer).netloc == request.get_host()
+
+
+class FirstVisitMiddleware:
+    """Send a first visit to an English page on to the page in the browser's language."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.method in ("GET", "HEAD")
+            and get_language_from_path(request.path_info) is None
+            and not from_this_site(request)
+        ):
+            wanted = browser_language(request)
+            if wanted and wanted != settings.LANGUAGE_CODE:
+                target = translate_url(request.get_full_path(), wanted)
+                if target != request.get_full_path():  # a public page that has the language
+                    response = HttpResponseRedirect(target)
+                    patch_vary_headers(response, ("Accept-Language", "Referer"))
+                    return response
+        response = self.get_response(request)
+        if get_language_from_path(request.path_info) is None:
+            patch_vary_headers(response, ("Accept-Language",))
+        return response
+
+
+QUERY_KEPT = 1000  # characters of query the switcher's links keep; beyond, the page alone
+
+
+def alternates(request):
+    """[(language code, its own name, the absolute address of this page in it, current?)] for
+    the switcher and <link rel="alternate" hreflang>. The query is the cleaned one the page
+    itself reads (pagecache.py), never what a visitor added, and dropped when very long."""
+    try:
+        query = request.GET.urlencode()
+    except SuspiciousOperation:  # the 400 page for a query too large to read
+        query = ""
+    path = request.path + (f"?{query}" if query and len(query) <= QUERY_KEPT else "")
+    current = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    return [
+        (code, name, request.build_absolute_uri(translate_url(path, code)), code == current)
+        for code, name in settings.LANGUAGES
+    ]

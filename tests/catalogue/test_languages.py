@@ -1,0 +1,136 @@
+"""The public pages in the ISSA's four languages: English at its addresses, French, Spanish
+and German under /fr/, /es/, /de/; a switcher of plain links; a first visit that follows the
+browser; alternates for search engines; text not yet translated marked as such."""
+
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from tests.helpers import row_slugs
+
+pytestmark = pytest.mark.django_db
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.mark.parametrize(
+    ("prefix", "language", "words"),
+    [
+        ("", "en", "Show cases"),
+        ("/fr", "fr", "Afficher les cas"),
+        ("/es", "es", "Mostrar casos"),
+        ("/de", "de", "Fälle anzeigen"),
+    ],
+)
+def test_each_language_has_its_pages(client, prefix, language, words):
+    response = client.get(f"{prefix}/", {"theme": "customer-centricity"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'<html lang="{language}">' in html
+    assert words in html
+    assert row_slugs(response) == [
+        "plain-language-website",
+        "multi-disciplinary-project-teams",
+        "user-profile-analyses",
+    ]
+    assert response["Content-Language"] == language
+
+
+def test_text_not_yet_translated_says_so_and_keeps_its_language(client):
+    html = client.get("/fr/innovations/design-thinking/").content.decode()
+    assert '<h1 lang="en">Design thinking to clear the passport backlog</h1>' in html
+    assert "Pas encore traduit\u00a0: présenté dans sa langue d’origine." in html
+    assert '<h2 id="impact-heading">Ce qu’il a permis d’obtenir</h2>' in html
+    home = client.get("/fr/").content.decode()
+    assert "Les textes pas encore traduits sont présentés dans leur langue d’origine." in home
+    label = re.search(r'<label for="id_theme_leadership">(.*?)</label>', home, re.S).group(1)
+    assert '<span lang="en">Sustained leadership engagement</span>' in label
+    region = re.search(r'<label for="id_region_europe">(.*?)</label>', home, re.S).group(1)
+    assert region.startswith("Europe") and "lang=" not in region  # the interface's own word
+    english = client.get("/innovations/design-thinking/").content.decode()
+    assert "<h1>Design thinking to clear the passport backlog</h1>" in english
+    assert "translation-note" not in english
+
+
+def test_the_switcher_leads_to_the_same_page_in_each_language(client):
+    html = client.get("/institutions/kela/", {"page": "1", "utm_source": "mail"}).content.decode()
+    switcher = re.search(r'<nav class="languages".*?</nav>', html, re.S).group(0)
+    links = re.findall(
+        r'<a href="([^"]+)" hreflang="(\w+)" lang="\w+"([^>]*)>([^<]+)</a>', switcher
+    )
+    assert [(href, code, name) for href, code, _, name in links] == [
+        ("http://testserver/institutions/kela/?page=1", "en", "English"),
+        ("http://testserver/fr/institutions/kela/?page=1", "fr", "Français"),
+        ("http://testserver/es/institutions/kela/?page=1", "es", "Español"),
+        ("http://testserver/de/institutions/kela/?page=1", "de", "Deutsch"),
+    ]
+    assert 'aria-current="true"' in links[0][2]
+    for code in ("fr", "es", "de"):
+        assert f'<link rel="alternate" hreflang="{code}" href="http://testserver/{code}/' in html
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/institutions/' in html
+    )
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        ({"HTTP_ACCEPT_LANGUAGE": "fr-CH, fr;q=0.9, en;q=0.8"}, "/fr/themes/?x=1"),
+        ({"HTTP_ACCEPT_LANGUAGE": "de-DE"}, "/de/themes/?x=1"),
+        ({"HTTP_ACCEPT_LANGUAGE": "pt-BR, es;q=0.5"}, "/es/themes/?x=1"),
+        ({"HTTP_ACCEPT_LANGUAGE": "en-GB, fr;q=0.9"}, None),
+        ({"HTTP_ACCEPT_LANGUAGE": "ja, zh"}, None),
+        ({"HTTP_ACCEPT_LANGUAGE": "\x00;q=abc,,,;" * 200}, None),
+        # Followed from a page of the site (the switcher's English link): stays English.
+        ({"HTTP_ACCEPT_LANGUAGE": "fr", "HTTP_REFERER": "http://testserver/fr/themes/"}, None),
+        (
+            {"HTTP_ACCEPT_LANGUAGE": "fr", "HTTP_REFERER": "https://elsewhere.example/"},
+            "/fr/themes/?x=1",
+        ),
+    ],
+)
+def test_a_first_visit_follows_the_browser(client, headers, expected):
+    response = client.get("/themes/", {"x": "1"}, **headers)
+    if expected is None:
+        assert response.status_code == 200
+        assert '<html lang="en">' in response.content.decode()
+    else:
+        assert response.status_code == 302
+        assert response["Location"] == expected
+    assert "Accept-Language" in response["Vary"]
+
+
+def test_only_public_pages_move_to_a_language(client):
+    french = {"HTTP_ACCEPT_LANGUAGE": "fr"}
+    assert client.get("/api/themes/", **french).status_code == 200
+    assert client.get("/healthz", **french).status_code == 200
+    assert client.get("/robots.txt", **french).status_code == 200
+    assert client.get("/admin/login/", **french).status_code == 200
+    assert client.get("/fr/themes/", **french).status_code == 200  # already there
+
+
+def test_each_language_is_its_own_page_in_the_cache(client):
+    assert "Afficher les cas" in client.get("/fr/").content.decode()
+    assert "Show cases" in client.get("/").content.decode()
+    assert "Afficher les cas" in client.get("/fr/").content.decode()
+
+
+def test_the_sitemap_lists_every_page_in_every_language_with_its_alternates(client):
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
+    locations = [
+        loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")
+    ]
+    for prefix in ("", "/fr", "/es", "/de"):
+        assert f"http://testserver{prefix}/innovations/design-thinking/" in locations
+    links = {(link.get("hreflang"), link.get("href")) for link in sitemap.iter(f"{XHTML}link")}
+    assert ("x-default", "http://testserver/innovations/design-thinking/") in links
+    assert ("de", "http://testserver/de/innovations/design-thinking/") in links
+
+
+def test_numbers_and_dates_follow_the_language(client):
+    html = client.get("/fr/innovations/plain-language-website/").content.decode()
+    assert "5\u202f000 / 8\u202f000" in html or "5\u00a0000 / 8\u00a0000" in html
+    cite = client.get("/de/innovations/bold-experimentation/").context["cite"]["text"]
+    assert "ein Fall von Central Provident Fund Board (CPF)" in cite
+    assert re.search(r"im Katalog veröffentlicht am \d+\. \w+ \d{4}\.", cite)
