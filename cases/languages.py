@@ -5,6 +5,10 @@ A first visit follows the browser: someone arriving at an English address from e
 (no Referer from this site) whose browser prefers French, Spanish or German is sent to the same
 page in that language. Once on the site, every link, the language switcher's included, is
 followed as it is: choosing English from a French page stays English, with no cookie.
+
+The API and the admin have no language in their addresses: they answer in the language asked,
+`?lang=fr` or else the browser's Accept-Language (LocaleMiddleware alone would keep every
+unprefixed address English), and say which in Content-Language.
 """
 
 from urllib.parse import urlsplit
@@ -13,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language_from_path, trans_real
 
@@ -34,13 +39,32 @@ def from_this_site(request):
     return bool(referer) and urlsplit(referer).netloc == request.get_host()
 
 
-class FirstVisitMiddleware:
-    """Send a first visit to an English page on to the page in the browser's language."""
+UNPREFIXED = ("/api/", f"/{settings.ADMIN_URL}")  # addresses without a language
+
+
+def asked_language(request):
+    """`?lang=` when it names one of the site's languages, else the browser's, else English."""
+    asked = request.GET.get("lang", "") if "lang=" in request.META.get("QUERY_STRING", "") else ""
+    if asked in SITE_LANGUAGES:
+        return asked
+    return browser_language(request) or settings.LANGUAGE_CODE
+
+
+class LanguageMiddleware:
+    """After LocaleMiddleware: the API and the admin in the language asked; a first visit to an
+    English page sent on to the page in the browser's language."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.path_info.startswith(UNPREFIXED):
+            language = asked_language(request)
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+            response = self.get_response(request)
+            patch_vary_headers(response, ("Accept-Language",))
+            return response
         if (
             request.method in ("GET", "HEAD")
             and get_language_from_path(request.path_info) is None

@@ -90,9 +90,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language: from its address (/fr/, /es/, /de/; English unprefixed); a first
-    # visit to an English address follows the browser's Accept-Language (cases/languages.py).
+    # visit to an English address follows the browser's Accept-Language, the API and the admin
+    # the language asked (cases/languages.py).
     "django.middleware.locale.LocaleMiddleware",
-    "cases.languages.FirstVisitMiddleware",
+    "cases.languages.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

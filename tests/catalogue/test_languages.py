@@ -134,3 +134,36 @@ def test_numbers_and_dates_follow_the_language(client):
     cite = client.get("/de/innovations/bold-experimentation/").context["cite"]["text"]
     assert "ein Fall von Central Provident Fund Board (CPF)" in cite
     assert re.search(r"im Katalog veröffentlicht am \d+\. \w+ \d{4}\.", cite)
+
+
+def test_the_api_answers_in_the_language_asked_and_says_which(client):
+    from cases.models import Innovation
+
+    Innovation.objects.filter(slug="design-thinking").update(stage="pilot", branch="old-age")
+    french = client.get("/api/innovations/design-thinking/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert french["Content-Language"] == "fr"
+    record = french.json()
+    assert (record["stage_label"], record["branch_label"]) == ("Projet pilote", "Vieillesse")
+    assert record["institution"]["region_name"] == "Amériques"
+    assert record["original_language"] == "en"
+    english = client.get("/api/innovations/design-thinking/")
+    assert english["Content-Language"] == "en" and english.json()["stage_label"] == "Pilot"
+
+
+def test_downloads_and_the_codebook_follow_the_page_language(client):
+    assert "Ce que signifie chaque colonne" in client.get("/fr/data/").content.decode()
+    response = client.get("/de/data/cases.json", {"region": "asia-pacific"})
+    body = b"".join(response.streaming_content).decode()
+    assert '"region_name": "Asien und Pazifik"' in body
+
+
+def test_lang_in_the_query_chooses_the_apis_language(client):
+    response = client.get("/api/themes/leadership/", {"lang": "de"}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response["Content-Language"] == "de"
+    junk = client.get("/api/themes/leadership/", {"lang": "xx"}, HTTP_ACCEPT_LANGUAGE="es")
+    assert junk["Content-Language"] == "es"
+
+
+def test_the_admin_speaks_the_editors_language(client):
+    page = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert '<html lang="es"' in page
