@@ -19,19 +19,15 @@ from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import get_language_from_path, trans_real
+from django.utils.translation import get_language_from_path, get_language_from_request
 
 SITE_LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 
 def browser_language(request):
-    """The first of the site's languages that the browser's Accept-Language names, or None."""
-    header = request.META.get("HTTP_ACCEPT_LANGUAGE", "")
-    for accepted, _quality in trans_real.parse_accept_lang_header(header[:500]):
-        code = accepted.split("-")[0].lower()
-        if code in SITE_LANGUAGES:
-            return code
-    return None
+    """The site's language that the browser's Accept-Language prefers, or LANGUAGE_CODE:
+    Django's own reading of the header (it caps its length and matches fr-CH to fr)."""
+    return get_language_from_request(request)
 
 
 def from_this_site(request):
@@ -47,7 +43,7 @@ def asked_language(request):
     asked = request.GET.get("lang", "") if "lang=" in request.META.get("QUERY_STRING", "") else ""
     if asked in SITE_LANGUAGES:
         return asked
-    return browser_language(request) or settings.LANGUAGE_CODE
+    return browser_language(request)
 
 
 class LanguageMiddleware:
@@ -71,7 +67,7 @@ class LanguageMiddleware:
             and not from_this_site(request)
         ):
             wanted = browser_language(request)
-            if wanted and wanted != settings.LANGUAGE_CODE:
+            if wanted != settings.LANGUAGE_CODE:
                 target = translate_url(request.get_full_path(), wanted)
                 if target != request.get_full_path():  # a public page that has the language
                     response = HttpResponseRedirect(target)

@@ -307,6 +307,10 @@ class InnovationQuerySet(models.QuerySet):
             )
         return case
 
+    def suggested(self):
+        """Cases that came from the public suggestion form."""
+        return self.filter(suggestion__isnull=False)
+
     def recognised(self):
         """Cases that received an award."""
         return self.filter(pk__in=model("Award").objects.values("innovation_id"))

@@ -103,9 +103,9 @@ class SuggestedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.filter(suggestion__isnull=False)
+            return queryset.suggested()
         if self.value() == "new-institution":
-            return queryset.filter(suggestion__isnull=False, institution=None)
+            return queryset.suggested().filter(institution=None)
         if self.value() == "no":
             return queryset.filter(suggestion__isnull=True)
         return queryset
@@ -329,17 +329,14 @@ class InnovationAdmin(HistoryAdmin):
             raise Http404(_("No such case, or not one you may see."))
         return render_case(request, Innovation.objects.for_detail().get(pk=case.pk), preview=True)
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        case = self.get_object(request, unquote(object_id))
-        suggestion = getattr(case, "suggestion", None)
-        waiting = case is not None and case.institution_id is None
-        proposed = suggestion if waiting and suggestion and suggestion.institution_name else None
-        context = {
-            "proposed": proposed,
-            "may_create_institution": rights.may(request.user, "add", model=Institution),
-            **(extra_context or {}),
-        }
-        return super().change_view(request, object_id, form_url, context)
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """The change form, with the institution a suggestion names when the case has none
+        (from the case the form has loaded: no query of its own)."""
+        suggestion = getattr(obj, "suggestion", None)
+        if obj is not None and obj.institution_id is None and suggestion is not None:
+            context["proposed"] = suggestion if suggestion.institution_name else None
+            context["may_create_institution"] = rights.may(request.user, "add", model=Institution)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def create_institution_view(self, request, object_id):
         """The editor's one step for a suggestion naming an institution not in the

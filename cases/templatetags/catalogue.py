@@ -37,10 +37,15 @@ def lang_of(record):
     """` lang="en"` when a record's text is in another language than the page's, so that
     screen readers and browsers read it as what it is; nothing when they are the same. A case
     says its language (original_language); the other records are in the catalogue's own."""
-    language = getattr(record, "original_language", settings.LANGUAGE_CODE)
+    language = language_of(record)
     if language != translation.get_language():
         return format_html(' lang="{}"', language)
     return ""
+
+
+def language_of(record):
+    """A case's own language; the catalogue's for every other record."""
+    return getattr(record, "original_language", settings.LANGUAGE_CODE)
 
 
 @register.simple_tag
@@ -49,7 +54,7 @@ def untranslated_note(record=None):
     a short note that its text is shown in its original language until it is translated."""
     page = translation.get_language()
     if record is not None:
-        if getattr(record, "original_language", settings.LANGUAGE_CODE) == page:
+        if language_of(record) == page:
             return ""
         text = gettext("Not yet translated: shown in its original language.")
     elif page != settings.LANGUAGE_CODE:

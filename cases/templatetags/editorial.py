@@ -13,6 +13,4 @@ def suggestions_waiting(user):
     """How many suggested cases wait for review, for those who publish (else None)."""
     if not rights.is_editor(user):
         return None
-    return Innovation.objects.filter(
-        suggestion__isnull=False, status=Innovation.Status.REVIEW
-    ).count()
+    return Innovation.objects.suggested().filter(status=Innovation.Status.REVIEW).count()
