@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Innovation, Theme
+from .querysets import LARGE_COLUMNS
 
 FEED_SIZE = 50
 
@@ -26,7 +27,7 @@ class NewCasesFeed(Feed):
         return (
             cases.select_related("institution")
             .prefetch_related("themes")
-            .defer("story", "search_vector")
+            .defer(*LARGE_COLUMNS)
             .order_by("-published_at", "-pk")[:FEED_SIZE]
         )
 

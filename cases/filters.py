@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from . import facets, regions, search
+from .languages import page_language
 from .models import Innovation, Partner
 
 SEARCH_MAX_LENGTH = 200
@@ -258,7 +259,7 @@ class InnovationFilter(django_filters.FilterSet):
 
     @property
     def search_terms(self):
-        return search.search_terms(self.search_text)
+        return search.search_terms(self.search_text, page_language())
 
     @cached_property
     def unsearchable(self):

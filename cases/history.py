@@ -17,6 +17,7 @@ import reversion
 from reversion.models import Version
 
 from .models import CATALOGUE_MODELS, Innovation, Institution, Suggestion
+from .querysets import SEARCH_DOCUMENTS
 
 # What goes with a record in each of its versions: a case's parts and links; an institution's
 # key facts. (A case's themes and sources are stored with it, as its many-to-many fields.)
@@ -25,7 +26,7 @@ FOLLOW = {
     Institution: ["facts"],
 }
 # Derived, and rebuilt after every revert (signals.py): not kept.
-EXCLUDE = {Innovation: ["search_vector"]}
+EXCLUDE = {Innovation: list(SEARCH_DOCUMENTS)}
 
 
 def register_models():

@@ -24,6 +24,23 @@ from django.utils.translation import get_language_from_path, get_language_from_r
 SITE_LANGUAGES = [code for code, _ in settings.LANGUAGES]
 
 
+def column(name, language):
+    """The column holding a record's field `name` translated into `language`
+    (models/translations.py)."""
+    return f"{name}_{language}"
+
+
+def with_translations(*names):
+    """The named fields and all their translation columns, for only() and defer()."""
+    return [*names, *(column(name, code) for name in names for code in SITE_LANGUAGES)]
+
+
+def page_language():
+    """The active language if the site has it, else the catalogue's own."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return language if language in SITE_LANGUAGES else settings.LANGUAGE_CODE
+
+
 def browser_language(request):
     """The site's language that the browser's Accept-Language prefers, or LANGUAGE_CODE:
     Django's own reading of the header (it caps its length and matches fr-CH to fr)."""

@@ -22,10 +22,16 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.lookups import IContains
 from django.utils import timezone
 from django.utils.text import slugify
 
 from . import search
+from .languages import page_language, with_translations
+
+SEARCH_DOCUMENTS = tuple(search.VECTOR_FIELDS.values())
+# Not shown in lists, and the largest columns: the story in every language, the documents.
+LARGE_COLUMNS = (*with_translations("story"), *SEARCH_DOCUMENTS)
 
 
 def model(name):
@@ -162,19 +168,22 @@ class InnovationQuerySet(models.QuerySet):
         the rows with their institution, then one query each for impacts and themes."""
         return (
             self.in_table_order()
-            .defer("story", "search_vector")  # not shown in the table, and the largest columns
+            .defer(*LARGE_COLUMNS)
             .select_related("institution")
             .prefetch_related(
                 Prefetch("impacts", queryset=model("Impact").objects.order_by("position", "pk")),
                 Prefetch(
-                    "themes", queryset=model("Theme").objects.only("slug", "name", "position")
+                    "themes",
+                    queryset=model("Theme").objects.only(
+                        "slug", "position", *with_translations("name")
+                    ),
                 ),
             )
         )
 
     def for_detail(self):
         return (
-            self.defer("search_vector")
+            self.defer(*SEARCH_DOCUMENTS)
             .select_related("institution")
             .prefetch_related(
                 "themes",
@@ -194,42 +203,47 @@ class InnovationQuerySet(models.QuerySet):
         through = self.model.themes.through.objects.filter(theme__slug__in=slugs)
         return self.filter(pk__in=through.values("innovation_id"))
 
-    def search(self, text, themes=(), countries=(), ranked=True):
-        """Cases matching `text` (and any of the theme slugs and country codes given),
-        annotated with `rank` (higher is better) and `headline` (the summary with the matched
-        words between search.MARK_START and MARK_END) unless `ranked` is False, as counting
-        needs neither. Ordering is left to the caller.
+    def search(self, text, themes=(), countries=(), ranked=True, language=None):
+        """Cases matching `text` (and any of the theme slugs and country codes given) in
+        `language` (the page's), annotated with `rank` (higher is better) and `headline` (the
+        summary with the matched words between search.MARK_START and MARK_END) unless
+        `ranked` is False, as counting needs neither. Ordering is left to the caller.
 
-        PostgreSQL: ranked full text over the stored `search_vector`; the themes and countries
-        narrow the same lookup through their facet words, so it is one scan of the GIN index.
-        SQLite: every searchable word must occur, in any case, in any of the fields."""
+        PostgreSQL: ranked full text over the language's stored document; the themes and
+        countries narrow the same lookup through their facet words, so it is one scan of its
+        GIN index. SQLite: every searchable word must occur, in any case, in the text the
+        language's page shows."""
+        language = language or page_language()
         if search.using_postgres():
-            query = search.text_query(text)
-            found = self.filter(search_vector=search.narrowed(query, themes, countries))
+            query = search.text_query(text, language)
+            narrowed = search.narrowed(query, themes, countries)
+            found = self.filter(**{search.VECTOR_FIELDS[language]: narrowed})
             # Rank and highlight by the words searched for only; the facet words only narrow.
-            return found.annotate(**search.rank_and_headline(query)) if ranked else found
+            return found.annotate(**search.rank_and_headline(query, language)) if ranked else found
         cases = self.with_any_theme(themes) if themes else self
         if countries:
             cases = cases.filter(institution__country__in=countries)
-        for word in search.search_terms(text):
-            cases = cases.filter(self._mentioning(word))
+        for word in search.search_terms(text, language):
+            cases = cases.filter(self._mentioning(word, language))
         if not ranked:
             return cases
-        return cases.annotate(rank=Value(1.0, output_field=FloatField()), headline=F("summary"))
-
-    def _mentioning(self, word):
-        """Cases with `word` in a field of their own, an impact, a theme or their institution."""
-        impacts = model("Impact").objects.filter(statement__icontains=word)
-        themes = self.model.themes.through.objects.filter(theme__name__icontains=word)
-        institutions = model("Institution").objects.filter(
-            Q(name__icontains=word) | Q(acronym__icontains=word)
+        return cases.annotate(
+            rank=Value(1.0, output_field=FloatField()),
+            headline=search.shown("summary", language),
         )
+
+    def _mentioning(self, word, language):
+        """Cases with `word` in the text a page in `language` shows: a field of their own, an
+        impact, a theme or their institution."""
+
+        def mentions(*fields):
+            return Q(*(IContains(search.shown(f, language), word) for f in fields), _connector=Q.OR)
+
+        impacts = model("Impact").objects.filter(mentions("statement"))
+        themes = self.model.themes.through.objects.filter(mentions("theme__name"))
+        institutions = model("Institution").objects.filter(mentions("name", "acronym"))
         return (
-            Q(title__icontains=word)
-            | Q(summary__icontains=word)
-            | Q(story__icontains=word)
-            | Q(lessons__icontains=word)
-            | Q(reuse_needs__icontains=word)
+            mentions("title", "summary", "story", "lessons", "reuse_needs")
             | Q(pk__in=impacts.values("innovation_id"))
             | Q(pk__in=themes.values("innovation_id"))
             | Q(institution__in=institutions)
@@ -321,14 +335,20 @@ class InnovationQuerySet(models.QuerySet):
         return self.filter(pk__in=links.values("innovation_id"))
 
     def refresh_search_vectors(self):
-        """Rebuild the stored search document of these cases, in one UPDATE (PostgreSQL only;
-        SQLite searches the fields themselves). signals.py calls it after every write."""
+        """Rebuild the stored search documents of these cases, one per language, in one
+        UPDATE (PostgreSQL only; SQLite searches the fields themselves). signals.py calls it
+        after every write."""
         if search.using_postgres():
-            self.update(search_vector=self._document_vector())
+            self.update(
+                **{
+                    field: self._document_vector(language)
+                    for language, field in search.VECTOR_FIELDS.items()
+                }
+            )
 
-    def _document_vector(self):
-        """Title (A), summary and impacts (B), story, lessons and reuse needs (C),
-        institution and theme names (D), and the facet words of the case's themes and
+    def _document_vector(self, language):
+        """In `language`: title (A), summary and impacts (B), story, lessons and reuse needs
+        (C), institution and theme names (D), and the facet words of the case's themes and
         country."""
         links = self.model.themes.through.objects.filter(innovation=OuterRef("pk"))
         institution = model("Institution").objects.filter(pk=OuterRef("institution_id"))
@@ -336,22 +356,27 @@ class InnovationQuerySet(models.QuerySet):
         def joined(rows, expression):
             return rows.values("innovation").annotate(text=search.joined(expression)).values("text")
 
+        def shown(field):
+            return search.shown(field, language)
+
         impacts = model("Impact").objects.filter(innovation=OuterRef("pk"))
+        name = search.words(shown("name"), shown("acronym"))
         return search.document(
             [
-                ("title", "A"),
-                ("summary", "B"),
-                (joined(impacts, "statement"), "B"),
-                ("story", "C"),
-                ("lessons", "C"),
-                ("reuse_needs", "C"),
-                (institution.annotate(text=search.words("name", "acronym")).values("text"), "D"),
-                (joined(links, "theme__name"), "D"),
+                (shown("title"), "A"),
+                (shown("summary"), "B"),
+                (joined(impacts, shown("statement")), "B"),
+                (shown("story"), "C"),
+                (shown("lessons"), "C"),
+                (shown("reuse_needs"), "C"),
+                (institution.annotate(text=name).values("text"), "D"),
+                (joined(links, shown("theme__name")), "D"),
             ],
             facet_words=[
                 joined(links, search.facet_word("theme", "theme__slug")),
                 institution.annotate(text=search.facet_word("country", "country")).values("text"),
             ],
+            language=language,
         )
 
     def sharing_themes_with(self, innovation):
@@ -372,7 +397,7 @@ class InnovationQuerySet(models.QuerySet):
                 ),
             )
             .select_related("institution")
-            .defer("story", "search_vector")
+            .defer(*LARGE_COLUMNS)
             .order_by(
                 "-shared_themes",
                 "-same_country",

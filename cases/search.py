@@ -6,24 +6,40 @@ imports run one way, models -> querysets -> search.
 
 Ranked full-text search on PostgreSQL, a plain word match on SQLite.
 
-On PostgreSQL each innovation stores its weighted document in `search_vector`: title (A),
-summary and impacts (B), story (C), institution and theme names (D), and one "facet word"
-for each of its themes and its country (facet_token), so that a search narrowed by theme and
-country is answered by the one GIN index. A GIN index on that
-column (migration 0002) serves `search_vector @@ websearch_to_tsquery('english', q)`. A stored
-vector, rather than an expression index, because the document spans four tables and an index
-expression can only read one row. `refresh_search_vectors()` rebuilds it in one UPDATE, and
-the receivers in signals.py call it whenever a case, its impacts, themes, institution or a theme
-changes, whatever saved them (admin, shell, loaddata).
+On PostgreSQL each innovation stores one weighted document per site language
+(VECTOR_FIELDS: `search_vector` for English, `search_vector_fr`, …): the text a page in that
+language shows (a translation where there is one, else the original: shown()), stemmed by
+that language's rules (CONFIGS), so a search on /fr/ is French on both sides and never mixes in
+another language's stemming. Each holds title (A), summary and impacts (B), story (C),
+institution and theme names (D), and one "facet word" for each of its themes and its country
+(facet_token), so that a search narrowed by theme and country is answered by one GIN index. A
+GIN index on each column (migrations 0002 and 0013) serves
+`search_vector_fr @@ websearch_to_tsquery('french', q)`. A stored vector, rather than an
+expression index, because the document spans four tables and an index expression can only
+read one row. `refresh_search_vectors()` rebuilds all four in one UPDATE, and the receivers in
+signals.py call it whenever a case, its impacts, themes, institution or a theme changes,
+whatever saved them (admin, shell, loaddata).
+
+On SQLite, every word searched for must occur in the text the page's language shows.
 """
 
 import re
+from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import F, Func, Subquery, TextField, Value
-from django.db.models.functions import Concat, Lower
+from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
-SEARCH_CONFIG = "english"
+from .languages import column
+
+# Each site language's PostgreSQL text-search configuration, and the column of its document.
+CONFIGS = {"en": "english", "fr": "french", "es": "spanish", "de": "german"}
+VECTOR_FIELDS = {
+    code: "search_vector" if code == settings.LANGUAGE_CODE else f"search_vector_{code}"
+    for code in CONFIGS
+}
 FACET_CONFIG = "simple"  # facet words are stored as they are, never stemmed
 FACET_PREFIX = "facet"  # then the kind ("theme", "country") and the value's letters and digits
 FACET_DROPPED = "[^a-z0-9]"  # what a facet word leaves out of the (lower-cased) value
@@ -31,23 +47,33 @@ FACET_DROPPED = "[^a-z0-9]"  # what a facet word leaves out of the (lower-cased)
 # after the text around them has been escaped.
 MARK_START, MARK_END = "\ue000", "\ue001"
 
-# PostgreSQL's English stop words (snowball), so both databases agree on what cannot be
-# searched for on its own.
-STOP_WORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before
-    being below between both but by can did do does doing don down during each few for from
-    further had has have having he her here hers herself him himself his how i if in into is it
-    its itself just me more most my myself no nor not now of off on once only or other our ours
-    ourselves out over own s same she should so some such t than that the their theirs them
-    themselves then there these they this those through to too under until up very was we were
-    what when where which while who whom why will with you your yours yourself yourselves""".split()
-)
+# PostgreSQL's stop words for each language (snowball's lists, as PostgreSQL ships them in
+# tsearch_data/<language>.stop), so both databases agree on what cannot be searched for alone.
+STOP_WORDS_DIR = Path(__file__).resolve().parent / "stopwords"
+
+
+@cache
+def stop_words(language):
+    return frozenset((STOP_WORDS_DIR / f"{language}.txt").read_text(encoding="utf-8").split())
+
+
 WORD = re.compile(r"\w+", re.UNICODE)
 
 
-def search_terms(text):
-    """The words of `text` that can be searched for: no punctuation, no stop words."""
-    return [word for word in WORD.findall(text.lower()) if word not in STOP_WORDS]
+def search_terms(text, language):
+    """The words of `text` that can be searched for in `language`: no punctuation, none of
+    its stop words."""
+    stop = stop_words(language)
+    return [word for word in WORD.findall(text.lower()) if word not in stop]
+
+
+def shown(field, language):
+    """Field `field` (a name, maybe across relations: "theme__name") as a page in `language`
+    shows it: its translation if it has one, else the original (models/translations.py)."""
+    text = TextField()
+    return Coalesce(
+        NullIf(F(column(field, language)), Value(""), output_field=text), F(field), output_field=text
+    )
 
 
 def using_postgres():
@@ -73,10 +99,10 @@ def facet_word(kind, field):
 # Building a search (PostgreSQL) --------------------------------------------------------------
 
 
-def text_query(text):
+def text_query(text, language):
     from django.contrib.postgres.search import SearchQuery
 
-    return SearchQuery(text, search_type="websearch", config=SEARCH_CONFIG)
+    return SearchQuery(text, search_type="websearch", config=CONFIGS[language])
 
 
 def narrowed(query, themes=(), countries=()):
@@ -91,17 +117,17 @@ def narrowed(query, themes=(), countries=()):
     return query
 
 
-def rank_and_headline(query):
-    """The annotations of a ranked search: `rank`, and `headline` (the summary with the
-    matched words between MARK_START and MARK_END)."""
+def rank_and_headline(query, language):
+    """The annotations of a ranked search in `language`: `rank`, and `headline` (the summary
+    the page shows, with the matched words between MARK_START and MARK_END)."""
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
     return {
-        "rank": SearchRank(F("search_vector"), query),
+        "rank": SearchRank(F(VECTOR_FIELDS[language]), query),
         "headline": SearchHeadline(
-            "summary",
+            shown("summary", language),
             query,
-            config=SEARCH_CONFIG,
+            config=CONFIGS[language],
             start_sel=MARK_START,
             stop_sel=MARK_END,
             highlight_all=True,
@@ -127,17 +153,18 @@ def words(*fields):
     return Concat(*parts[:-1], output_field=TextField())
 
 
-def document(weighted_parts, facet_words):
-    """The search vector: each (field name or subquery of `text`, weight) in the search
+def document(weighted_parts, facet_words, language):
+    """The search vector in `language`: each (expression or subquery of `text`, weight) in its
     configuration, then the facet words (weight D) as they are, never stemmed."""
     from django.contrib.postgres.search import SearchVector
 
     def vector(expression, weight, config):
-        if not isinstance(expression, str):
+        if hasattr(expression, "query"):  # a QuerySet of one `text` column
             expression = Subquery(expression, output_field=TextField())
         return SearchVector(expression, weight=weight, config=config)
 
-    parts = [vector(expression, weight, SEARCH_CONFIG) for expression, weight in weighted_parts]
+    config = CONFIGS[language]
+    parts = [vector(expression, weight, config) for expression, weight in weighted_parts]
     parts += [vector(expression, "D", FACET_CONFIG) for expression in facet_words]
     result = parts[0]
     for part in parts[1:]:

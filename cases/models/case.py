@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..querysets import InnovationQuerySet, SlugManager
 from .records import Institution, Partner, Source, Theme
+from .translations import Translatable, translatable
 
 YEAR_VALIDATORS = [
     MinValueValidator(1900, _("Give a year from 1900 on.")),
@@ -22,7 +23,8 @@ YEAR_VALIDATORS = [
 ]
 
 
-class Innovation(models.Model):
+@translatable("title", "summary", "story", "lessons", "reuse_needs")
+class Innovation(Translatable, models.Model):
     """An innovation case: one row of the summary table."""
 
     class Status(models.TextChoices):
@@ -144,7 +146,12 @@ class Innovation(models.Model):
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now, editable=False)
     # Kept by search.py from this row and its impacts, themes and institution; PostgreSQL only.
+    # One document per site language, of the text a page in it shows, stemmed by that
+    # language's rules (search.VECTOR_FIELDS): search_vector is the English one.
     search_vector = SearchVectorField(null=True, editable=False)
+    search_vector_fr = SearchVectorField(null=True, editable=False)
+    search_vector_es = SearchVectorField(null=True, editable=False)
+    search_vector_de = SearchVectorField(null=True, editable=False)
 
     objects = SlugManager.from_queryset(InnovationQuerySet)()
 
@@ -224,12 +231,25 @@ class Innovation(models.Model):
         return gettext("until %(year)s") % {"year": self.year_ended} if self.year_ended else ""
 
     @property
+    def text_language(self):
+        return self.original_language
+
+    @property
     def public_contact(self):
         """The contact, when the institution agreed to show it and there is one."""
         return self.contact_public and bool(self.contact_role or self.contact_email)
 
 
-class Impact(models.Model):
+class CasePart(Translatable):
+    """A part of a case, written in the case's language."""
+
+    @property
+    def text_language(self):
+        return self.innovation.original_language
+
+
+@translatable("statement", "unit")
+class Impact(CasePart, models.Model):
     """What an innovation achieved, with a figure where the source gives one."""
 
     class Qualifier(models.TextChoices):
@@ -345,7 +365,8 @@ class Award(models.Model):
         return f"{self.name} {self.year}: {self.get_level_display()}"
 
 
-class Collaboration(models.Model):
+@translatable("role")
+class Collaboration(CasePart, models.Model):
     """A partner's part in an innovation."""
 
     innovation = models.ForeignKey(
@@ -367,7 +388,8 @@ class Collaboration(models.Model):
         return f"{self.partner} ({self.role})"
 
 
-class CaseLink(models.Model):
+@translatable("title")
+class CaseLink(CasePart, models.Model):
     """A document or web page about a case, for the reader who wants more."""
 
     innovation = models.ForeignKey(Innovation, on_delete=models.CASCADE, related_name="links")

@@ -9,9 +9,11 @@ from django_countries.fields import CountryField
 
 from ..querysets import CaseListManager, SlugManager
 from ..regions import REGION_NAMES, region_of
+from .translations import Translatable, translatable
 
 
-class Theme(models.Model):
+@translatable("name", "description")
+class Theme(Translatable, models.Model):
     """A success-factor theme: one of the article's five "critical factors of success"."""
 
     slug = models.SlugField(unique=True)
@@ -34,7 +36,8 @@ class Theme(models.Model):
         return (self.slug,)
 
 
-class Institution(models.Model):
+@translatable("name", "acronym", "description", "collaboration_view")
+class Institution(Translatable, models.Model):
     """A member institution that contributes cases."""
 
     slug = models.SlugField(unique=True)
@@ -91,7 +94,8 @@ class Institution(models.Model):
         return REGION_NAMES[self.region]
 
 
-class InstitutionFact(models.Model):
+@translatable("label", "value")
+class InstitutionFact(Translatable, models.Model):
     """A key fact about an institution as its source states it, e.g. "Staff: 45,000"."""
 
     institution = models.ForeignKey(Institution, on_delete=models.CASCADE, related_name="facts")
@@ -106,7 +110,8 @@ class InstitutionFact(models.Model):
         return f"{self.label}: {self.value}"
 
 
-class Source(models.Model):
+@translatable("title")
+class Source(Translatable, models.Model):
     """A publication that a case or fact comes from."""
 
     slug = models.SlugField(unique=True)
@@ -160,7 +165,8 @@ class Source(models.Model):
         return " ".join(parts)
 
 
-class Partner(models.Model):
+@translatable("name")
+class Partner(Translatable, models.Model):
     """Someone an institution worked with on an innovation: another organisation, or a unit
     of its own staff."""
 

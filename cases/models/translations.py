@@ -1,0 +1,128 @@
+"""Records' text in the site's other languages.
+
+Each translatable text field keeps its own column for the text as it was written (in the
+record's original language), and gains one column per site language, `<field>_<code>`
+(`title_fr`, `title_es`, …), blank until someone translates it. A page in French shows
+`title_fr` where there is one and the original otherwise, marked with its language
+(`Text.language`) so that the template can set `lang` and say it is not yet translated.
+
+Why not django-modeltranslation or django-parler, the two well-kept libraries:
+- modeltranslation adds the same per-language columns, but makes the field itself mean "the
+  current language" (reading and writing it switches column with the active language, its
+  managers rewrite lookups, and the original column holds whatever language was active at the
+  last save). Here the original column must stay the original, because a case is written in
+  its sender's language (`Innovation.original_language`, per record, where modeltranslation
+  has one fallback order for the whole site), and because the history, the open data, the
+  raw-SQL facet counts and the stored search documents all read it as such.
+- parler keeps translations in a table of their own: every page would join it or load it
+  with another query per model, and the facet counts would need the join too, where
+  columns on the row keep every page's query count the same in every language.
+So the columns are declared by `translatable()` below (about what django-translated-fields
+does, keeping the original), and reading them is `Translatable.text()`.
+"""
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.text import format_lazy
+
+from ..languages import SITE_LANGUAGES as LANGUAGE_CODES
+from ..languages import column, page_language
+
+
+def translatable(*names):
+    """Class decorator: each named text field gains one blank column per site language, of the
+    same kind and length. A change to settings.LANGUAGES is a migration."""
+
+    def add_columns(model):
+        model.translated_fields = names
+        for name in names:
+            field = model._meta.get_field(name)
+            _name, _path, args, kwargs = field.deconstruct()
+            for key in ("unique", "help_text", "verbose_name", "default", "blank", "null"):
+                kwargs.pop(key, None)
+            for language in LANGUAGE_CODES:
+                language_name = translation.get_language_info(language)["name_translated"]
+                verbose = format_lazy("{} ({})", field.verbose_name, language_name)
+                model.add_to_class(
+                    column(name, language),
+                    type(field)(*args, verbose_name=verbose, blank=True, default="", **kwargs),
+                )
+        return model
+
+    return add_columns
+
+
+class Text(str):
+    """A record's text as a page shows it: a translation, or the original in `language`."""
+
+    def __new__(cls, value, language, translated=False):
+        text = super().__new__(cls, value)
+        text.language = language
+        text.translated = translated
+        return text
+
+
+class Translatable:
+    """What a model with translatable() columns can say about its text."""
+
+    translated_fields = ()
+
+    @property
+    def text_language(self):
+        """The language its own columns are written in: the catalogue's, unless the model
+        says otherwise (a case and its parts: the case's original language)."""
+        return settings.LANGUAGE_CODE
+
+    def text(self, name, language=None):
+        """Field `name` in `language` (the page's): its translation if it has one, else the
+        original."""
+        language = language or page_language()
+        if language != self.text_language:
+            translated = getattr(self, column(name, language), "")
+            if translated:
+                return Text(translated, language, translated=True)
+        return Text(getattr(self, name), self.text_language)
+
+    @property
+    def shown(self):
+        """The text as this page shows it, a field at a time: `record.shown.title`."""
+        return Shown(self)
+
+    def missing_languages(self):
+        """The site's languages that a written field of this record has no translation in."""
+        own = self.text_language
+        return [
+            language
+            for language in LANGUAGE_CODES
+            if language != own
+            and any(
+                getattr(self, name) and not getattr(self, column(name, language))
+                for name in self.translated_fields
+            )
+        ]
+
+
+class Shown:
+    """`record.shown.<field>`: record.text(field) in the page's language, for templates."""
+
+    def __init__(self, record):
+        self._record = record
+
+    def __getattr__(self, name):
+        if name not in self._record.translated_fields:
+            raise AttributeError(name)
+        return self._record.text(name)
+
+    @property
+    def untranslated(self):
+        """Some written text of the record is shown in another language than the page's."""
+        language = page_language()
+        return any(
+            getattr(self._record, name) and self._record.text(name, language).language != language
+            for name in self._record.translated_fields
+        )
+
+    @property
+    def translated(self):
+        """Some text is shown in a translation (the page says from which language)."""
+        return any(self._record.text(name).translated for name in self._record.translated_fields)
