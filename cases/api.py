@@ -13,7 +13,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import routers, serializers, viewsets
 from rest_framework.response import Response
@@ -24,19 +24,31 @@ from .models import Award, Impact, Innovation, Institution, Partner, Theme
 from .regions import REGIONS
 
 
-class ThemeSerializer(serializers.ModelSerializer):
+class TranslatedSerializer(serializers.ModelSerializer):
+    """A record whose text is given as the language asked shows it: its translation where it
+    has one, else the original (models/translations.py)."""
+
+    def to_representation(self, record):
+        data = super().to_representation(record)
+        for name in record.translated_fields:
+            if name in data:
+                data[name] = str(record.text(name))
+        return data
+
+
+class ThemeSerializer(TranslatedSerializer):
     class Meta:
         model = Theme
         fields = ["slug", "name", "description"]
 
 
-class ThemeBriefSerializer(serializers.ModelSerializer):
+class ThemeBriefSerializer(TranslatedSerializer):
     class Meta:
         model = Theme
         fields = ["slug", "name"]
 
 
-class InstitutionSerializer(serializers.ModelSerializer):
+class InstitutionSerializer(TranslatedSerializer):
     country = serializers.CharField(source="country.code", help_text=_("ISO 3166-1 alpha-2"))
     country_name = serializers.CharField(source="country.name")
     region = serializers.ChoiceField(
@@ -172,10 +184,28 @@ class CatalogueFilterBackend(DjangoFilterBackend):
         return kwargs
 
 
-class InnovationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Published innovation cases, each as the same record the JSON download gives."""
+LANGUAGE_PARAMETER = OpenApiParameter(
+    "lang",
+    str,
+    enum=[code for code, _name in settings.LANGUAGES],
+    description=_(
+        "The language of the answer: its words and the records' text where translated (the "
+        "original otherwise; each case gives its original_language). Without it, the "
+        "browser's Accept-Language. The answer says which in Content-Language."
+    ),
+)
+
+
+@extend_schema(parameters=[LANGUAGE_PARAMETER])
+class CatalogueViewSet(viewsets.ReadOnlyModelViewSet):
+    """Every endpoint answers in the language asked (languages.LanguageMiddleware)."""
 
     lookup_field = "slug"
+
+
+class InnovationViewSet(CatalogueViewSet):
+    """Published innovation cases, each as the same record the JSON download gives."""
+
     serializer_class = CaseRecordSerializer
     filter_backends = [CatalogueFilterBackend]
     filterset_class = InnovationFilter
@@ -201,18 +231,16 @@ class InnovationViewSet(viewsets.ReadOnlyModelViewSet):
         return Response(self.get_serializer(record).data)
 
 
-class InstitutionViewSet(viewsets.ReadOnlyModelViewSet):
+class InstitutionViewSet(CatalogueViewSet):
     """Member institutions with at least one published case."""
 
-    lookup_field = "slug"
     serializer_class = InstitutionSerializer
     queryset = Institution.objects.public()
 
 
-class ThemeViewSet(viewsets.ReadOnlyModelViewSet):
+class ThemeViewSet(CatalogueViewSet):
     """The success-factor themes."""
 
-    lookup_field = "slug"
     serializer_class = ThemeSerializer
     queryset = Theme.objects.all()
 

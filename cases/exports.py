@@ -13,10 +13,10 @@ from itertools import islice
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .facets import country_name
+from .languages import column, page_language
 from .models import (
     Award,
     CaseLink,
@@ -243,17 +243,34 @@ def _sources():
     return {source.pk: source for source in Source.objects.all()}
 
 
-def _grouped(queryset):
+def _grouped(queryset, *translated_keys):
     groups = defaultdict(list)
     for row in queryset:
-        groups[row.pop("case")].append(row)
+        groups[row.pop("case")].append(shown(row, *translated_keys))
     return groups
 
 
+def translations(language, **paths):
+    """values() arguments: for each key, the translation into `language` of the field at
+    `path`, as `<key>_in` (shown() puts it in place)."""
+    return {f"{key}_in": F(column(path, language)) for key, path in paths.items()}
+
+
+def shown(row, *keys):
+    """The row with each key's text as a page in the language shows it: its translation if it
+    has one, else the original (models/translations.py)."""
+    for key in keys:
+        row[key] = row.pop(f"{key}_in") or row[key]
+    return row
+
+
+CASE_TEXTS = ("title", "summary", "story", "lessons", "reuse_needs")
+
+
 def _chunk_records(ids, links, sources):
-    cases = {case["pk"]: case for case in _case_rows(ids)}
-    details = _details(ids)
-    language = translation.get_language()
+    language = page_language()
+    cases = {case["pk"]: case for case in _case_rows(ids, language)}
+    details = _details(ids, language)
     for pk in ids:
         case = cases.get(pk)
         if case is not None:  # None: deleted since the export began
@@ -262,8 +279,8 @@ def _chunk_records(ids, links, sources):
             )
 
 
-def _case_rows(ids):
-    return Innovation.objects.filter(pk__in=ids).values(
+def _case_rows(ids, language):
+    rows = Innovation.objects.filter(pk__in=ids).values(
         "pk",
         "slug",
         "title",
@@ -285,21 +302,44 @@ def _case_rows(ids):
         institution_acronym=F("institution__acronym"),
         institution_website=F("institution__website"),
         country=F("institution__country"),
+        **translations(
+            language,
+            **{name: name for name in CASE_TEXTS},
+            institution_name="institution__name",
+            institution_acronym="institution__acronym",
+        ),
     )
+    return [shown(row, *CASE_TEXTS, "institution_name", "institution_acronym") for row in rows]
 
 
-def _details(ids):
-    """{kind of detail: {case id: [rows]}}: one plain query per kind."""
+def _details(ids, language):
+    """{kind of detail: {case id: [rows]}}: one plain query per kind, in `language`."""
     return {
         "themes": _grouped(
             Innovation.themes.through.objects.filter(innovation__in=ids)
             .order_by("theme__position", "theme__name")
-            .values(case=F("innovation"), slug=F("theme__slug"), name=F("theme__name"))
+            .values(
+                case=F("innovation"),
+                slug=F("theme__slug"),
+                name=F("theme__name"),
+                **translations(language, name="theme__name"),
+            ),
+            "name",
         ),
         "impacts": _grouped(
             Impact.objects.filter(innovation__in=ids)
             .order_by("position", "pk")
-            .values("statement", "qualifier", "figure", "out_of", "unit", case=F("innovation"))
+            .values(
+                "statement",
+                "qualifier",
+                "figure",
+                "out_of",
+                "unit",
+                case=F("innovation"),
+                **translations(language, statement="statement", unit="unit"),
+            ),
+            "statement",
+            "unit",
         ),
         "partners": _grouped(
             Collaboration.objects.filter(innovation__in=ids)
@@ -310,7 +350,10 @@ def _details(ids):
                 name=F("partner__name"),
                 kind=F("partner__kind"),
                 country=F("partner__country"),
-            )
+                **translations(language, role="role", name="partner__name"),
+            ),
+            "role",
+            "name",
         ),
         "awards": _grouped(
             Award.objects.filter(innovation__in=ids)
@@ -320,7 +363,8 @@ def _details(ids):
         "links": _grouped(
             CaseLink.objects.filter(innovation__in=ids)
             .order_by("position", "pk")
-            .values("title", "url", case=F("innovation"))
+            .values("title", "url", case=F("innovation"), **translations(language, title="title")),
+            "title",
         ),
         "sources": _grouped(
             Innovation.sources.through.objects.filter(innovation__in=ids)

@@ -19,6 +19,7 @@ from django.db.models import Count
 from django.utils import translation
 from django_countries import countries
 
+from .languages import column, page_language
 from .models import Innovation, Institution, Partner, Theme
 from .regions import REGION_NAMES, region_of
 
@@ -31,6 +32,7 @@ class Option:
     count: int | None  # None: the option shows no count
     checked: bool
     title: str = ""  # the name in full, when the label is an acronym
+    language: str = ""  # the language of a record's name: its translation's, or its own
 
     @property
     def input_id(self):
@@ -62,10 +64,15 @@ class Facets(dict):
 
 
 def _themes(filterset):
+    language = page_language()
     counts = Theme.objects.counted_values(
-        ["slug", "name"], case_count=filterset.cases_without("theme")
+        ["slug", "name", column("name", language)], case_count=filterset.cases_without("theme")
     )
-    return {"theme": _listed(filterset, "theme", counts)}
+    items = [
+        (slug, translated or name, count, "", language if translated else Theme.TEXT_LANGUAGE)
+        for slug, name, translated, count in counts
+    ]
+    return {"theme": _listed(filterset, "theme", items)}
 
 
 def _listed(filterset, name, items):
@@ -80,8 +87,10 @@ def _places(filterset):
     its country and region are chosen (or none is); a country's or a region's is the sum over
     its institutions that the other two place filters keep. Each case has one institution, so
     nothing is counted twice."""
+    language = page_language()
+    names = [column("name", language), column("acronym", language)]
     institutions = Institution.objects.counted_values(
-        ["slug", "name", "acronym", "country"],
+        ["slug", "name", "acronym", *names, "country"],
         public_only=True,
         case_count=filterset.cases_without("institution", "country", "region"),
     )
@@ -91,13 +100,14 @@ def _places(filterset):
         return not chosen[name] or value in chosen[name]
 
     items, by_country, by_region = [], {}, dict.fromkeys(REGION_NAMES, 0)
-    language = translation.get_language()
-    for slug, name, acronym, code, case_count in institutions:
+    for slug, name, acronym, name_in, acronym_in, code, case_count in institutions:
         region = region_of(code)
         in_place = kept("country", code) and kept("region", region)
         # The label is the institution's short name (Institution.short_name), the title its
-        # name in full.
-        items.append((slug, acronym or name, case_count * in_place, name if acronym else ""))
+        # name in full; both translated when the name is.
+        own = language if name_in else Institution.TEXT_LANGUAGE
+        name, acronym = (name_in, acronym_in or acronym) if name_in else (name, acronym)
+        items.append((slug, acronym or name, case_count * in_place, name if acronym else "", own))
         label, count = by_country.get(code, (country_name(code, language), 0))
         if kept("institution", slug) and kept("region", region):
             count += case_count

@@ -72,7 +72,9 @@ def shown(field, language):
     shows it: its translation if it has one, else the original (models/translations.py)."""
     text = TextField()
     return Coalesce(
-        NullIf(F(column(field, language)), Value(""), output_field=text), F(field), output_field=text
+        NullIf(F(column(field, language)), Value(""), output_field=text),
+        F(field),
+        output_field=text,
     )
 
 

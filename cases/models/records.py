@@ -82,7 +82,8 @@ class Institution(Translatable, models.Model):
 
     @property
     def short_name(self):
-        return self.acronym or self.name
+        """Its acronym, else its name, as the page's language has them."""
+        return self.shown.acronym or self.shown.name
 
     @property
     def region(self):

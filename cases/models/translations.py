@@ -66,12 +66,13 @@ class Translatable:
     """What a model with translatable() columns can say about its text."""
 
     translated_fields = ()
+    TEXT_LANGUAGE = settings.LANGUAGE_CODE  # of every record of the model, unless it says
 
     @property
     def text_language(self):
         """The language its own columns are written in: the catalogue's, unless the model
         says otherwise (a case and its parts: the case's original language)."""
-        return settings.LANGUAGE_CODE
+        return self.TEXT_LANGUAGE
 
     def text(self, name, language=None):
         """Field `name` in `language` (the page's): its translation if it has one, else the

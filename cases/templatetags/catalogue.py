@@ -5,13 +5,13 @@ import html
 
 from django import template
 from django.conf import settings
-from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, npgettext
+from django.utils.translation import gettext, gettext_lazy, npgettext
 
 from cases import languages
+from cases.languages import page_language
 from cases.search import MARK_END, MARK_START, mark_words
 
 register = template.Library()
@@ -33,32 +33,43 @@ def field(form, name):
 
 
 @register.filter
-def lang_of(record):
-    """` lang="en"` when a record's text is in another language than the page's, so that
-    screen readers and browsers read it as what it is; nothing when they are the same. A case
-    says its language (original_language); the other records are in the catalogue's own."""
-    language = language_of(record)
-    if language != translation.get_language():
+def lang_of(value):
+    """` lang="fr"` when a text (a record's field as shown, `case.shown.title`, or a facet
+    option) or a record is in another language than the page's, so that screen readers and
+    browsers read it as what it is; nothing when they are the same."""
+    language = language_of(value)
+    if language != page_language():
         return format_html(' lang="{}"', language)
     return ""
 
 
-def language_of(record):
-    """A case's own language; the catalogue's for every other record."""
-    return getattr(record, "original_language", settings.LANGUAGE_CODE)
+def language_of(value):
+    """A shown text's or option's language, else a record's own (Translatable.text_language)."""
+    return getattr(value, "language", "") or getattr(value, "text_language", settings.LANGUAGE_CODE)
+
+
+TRANSLATED_FROM = {  # whole sentences: each language says "from French" its own way
+    "en": gettext_lazy("Translated from English."),
+    "fr": gettext_lazy("Translated from French."),
+    "es": gettext_lazy("Translated from Spanish."),
+    "de": gettext_lazy("Translated from German."),
+}
 
 
 @register.simple_tag
 def untranslated_note(record=None):
-    """On a page in another language than a record's (or, without one, than the catalogue's),
-    a short note that its text is shown in its original language until it is translated."""
-    page = translation.get_language()
-    if record is not None:
-        if language_of(record) == page:
+    """On a page in another language than a record's (or, without one, than the catalogue's):
+    that some of its text is not yet translated and shown in its original language, or that
+    it is a translation, and from which language."""
+    page = page_language()
+    if record is None:
+        if page == settings.LANGUAGE_CODE:
             return ""
-        text = gettext("Not yet translated: shown in its original language.")
-    elif page != settings.LANGUAGE_CODE:
         text = gettext("Texts not yet translated are shown in their original language.")
+    elif record.shown.untranslated:
+        text = gettext("Not yet translated: shown in its original language.")
+    elif record.shown.translated:
+        text = TRANSLATED_FROM[record.text_language]
     else:
         return ""
     return format_html('<p class="translation-note">{}</p>', text)
@@ -73,17 +84,15 @@ def language_alternates(context):
 @register.filter
 def institution_name(institution):
     """The institution's short name, its full name one hover away (and read out by screen
-    readers) when the short name is an acronym: <abbr title="…">ESDC</abbr>."""
-    return abbreviated(institution.acronym, institution.name)
+    readers) when the short name is an acronym: <abbr title="…">ESDC</abbr>, as this page's
+    language shows them."""
+    return abbreviated(institution.shown.acronym, institution.shown.name)
 
 
 def abbreviated(acronym, name):
     if not acronym:
         return escape(name)
     return format_html('<abbr title="{}">{}</abbr>', name, acronym)
-
-
-RECORD_NAMES = {"theme", "institution"}  # options named by the catalogue's records
 
 
 def in_language(html_text, language):
@@ -105,7 +114,7 @@ def checkbox_options(options):
     wrapper), because `/` lists well over a hundred options at 100,000 cases, and the loop
     took a third of the page's time."""
     items = []
-    own = "" if translation.get_language() == settings.LANGUAGE_CODE else settings.LANGUAGE_CODE
+    page = page_language()
     for option in options:
         count = ""
         if option.count is not None:
@@ -119,7 +128,7 @@ def checkbox_options(options):
                 checked=" checked" if option.checked else "",
                 label=in_language(
                     abbreviated(option.title and option.label, option.title or option.label),
-                    own if option.name in RECORD_NAMES else "",
+                    option.language if option.language not in ("", page) else "",
                 ),
                 count=count,
             )
