@@ -35,6 +35,14 @@ def with_translations(*names):
     return [*names, *(column(name, code) for name in names for code in SITE_LANGUAGES)]
 
 
+def untranslated_text(fields, language):
+    """A Q: some of `fields` has text but no translation into `language`."""
+    from django.db.models import Q
+
+    missing = [~Q(**{name: ""}) & Q(**{column(name, language): ""}) for name in fields]
+    return Q(*missing, _connector=Q.OR)
+
+
 def page_language():
     """The active language if the site has it, else the catalogue's own."""
     language = translation.get_language() or settings.LANGUAGE_CODE

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import search
-from .languages import page_language, with_translations
+from .languages import SITE_LANGUAGES, page_language, untranslated_text, with_translations
 
 SEARCH_DOCUMENTS = tuple(search.VECTOR_FIELDS.values())
 # Not shown in lists, and the largest columns: the story in every language, the documents.
@@ -248,6 +248,35 @@ class InnovationQuerySet(models.QuerySet):
             | Q(pk__in=themes.values("innovation_id"))
             | Q(institution__in=institutions)
         )
+
+    def untranslated(self, language):
+        """Cases written in another language whose text (their own, or their impacts',
+        partners' roles' or links') is not all translated into `language`."""
+        return self.filter(self._untranslated(language))
+
+    def with_missing_languages(self):
+        """Each case with `missing_<code>` per site language: untranslated() into it."""
+        return self.annotate(
+            **{
+                f"missing_{code}": models.ExpressionWrapper(
+                    self._untranslated(code), output_field=models.BooleanField()
+                )
+                for code in SITE_LANGUAGES
+            }
+        )
+
+    def _untranslated(self, language):
+        parts = [
+            models.Exists(
+                model(name).objects.filter(
+                    untranslated_text(model(name).translated_fields, language),
+                    innovation=OuterRef("pk"),
+                )
+            )
+            for name in ("Impact", "Collaboration", "CaseLink")
+        ]
+        written = untranslated_text(self.model.translated_fields, language)
+        return ~Q(original_language=language) & Q(written, *parts, _connector=Q.OR)
 
     def newest_first(self):
         return self.order_by("-created", "-pk")

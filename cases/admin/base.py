@@ -1,13 +1,73 @@
 """The base of every catalogue screen: history with undo and restore (history.py), rights
 from rights.py, and deletes refused while cases use a record."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from reversion.admin import VersionAdmin
 
 from .. import history, rights
+from ..languages import SITE_LANGUAGES, column
+
+TRANSLATION_HEADINGS = {  # whole words: each language names the others its own way
+    "en": gettext_lazy("English translation"),
+    "fr": gettext_lazy("French translation"),
+    "es": gettext_lazy("Spanish translation"),
+    "de": gettext_lazy("German translation"),
+}
+
+
+class TranslatedForm(forms.ModelForm):
+    """Refuses a translation into the record's own language: its text goes in the fields
+    as written."""
+
+    def clean(self):
+        data = super().clean()
+        own = data.get("original_language") or self.instance_language()
+        for name in self._meta.model.translated_fields:
+            field = column(name, own)
+            if data.get(field):
+                self.add_error(
+                    field,
+                    gettext(
+                        "This is the language the text is written in: put it in the field above."
+                    ),
+                )
+        return data
+
+    def instance_language(self):
+        try:
+            return self.instance.text_language
+        except AttributeError:  # a new part, not yet tied to its case
+            return ""
+
+
+class Translations:
+    """For the screen of a model with translations (models/translations.py): its text fields
+    as written first, then one folded block per other language with their translations."""
+
+    form = TranslatedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.model.translated_fields
+        translations = {column(name, code) for name in fields for code in SITE_LANGUAGES}
+        own = [
+            (title, {**options, "fields": [f for f in options["fields"] if f not in translations]})
+            for title, options in super().get_fieldsets(request, obj)
+        ]
+        # `obj` is the record, or on an inline its case or institution; a new case's language
+        # is not known yet (TEXT_LANGUAGE None): every language is offered.
+        written_in = obj.text_language if obj is not None else self.model.TEXT_LANGUAGE
+        languages = [code for code in SITE_LANGUAGES if code != written_in]
+        return own + [
+            (
+                TRANSLATION_HEADINGS[code],
+                {"fields": [column(name, code) for name in fields], "classes": ["collapse"]},
+            )
+            for code in languages
+        ]
 
 
 class HistoryAdmin(VersionAdmin):

@@ -2,6 +2,7 @@
 awards, moves through review to publication, and can be previewed, imported and exported."""
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
@@ -16,6 +17,7 @@ from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .. import admin_csv, history, rights
+from ..languages import SITE_LANGUAGES
 from ..models import (
     Award,
     CaseLink,
@@ -27,11 +29,11 @@ from ..models import (
     institution_of,
 )
 from ..views import render_case
-from .base import HistoryAdmin
+from .base import HistoryAdmin, TranslatedForm, Translations
 from .records import HTTPS_URLS
 
 
-class ImpactInline(admin.StackedInline):
+class ImpactInline(Translations, admin.StackedInline):
     """An impact is its statement; a figure is optional, and folded away until wanted."""
 
     model = Impact
@@ -45,7 +47,7 @@ class ImpactInline(admin.StackedInline):
     ]
 
 
-class CaseLinkInline(admin.TabularInline):
+class CaseLinkInline(Translations, admin.StackedInline):
     model = CaseLink
     extra = 1
     fields = ["title", "url", "position"]
@@ -53,7 +55,7 @@ class CaseLinkInline(admin.TabularInline):
     verbose_name_plural = _("links: documents and web pages about the case")
 
 
-class CollaborationInline(admin.TabularInline):
+class CollaborationInline(Translations, admin.StackedInline):
     model = Collaboration
     extra = 1
     fields = ["partner", "role", "position"]
@@ -111,7 +113,20 @@ class SuggestedFilter(admin.SimpleListFilter):
         return queryset
 
 
-class InnovationForm(forms.ModelForm):
+class UntranslatedFilter(admin.SimpleListFilter):
+    title = _("not yet translated into")
+    parameter_name = "untranslated"
+
+    def lookups(self, request, model_admin):
+        return settings.LANGUAGES
+
+    def queryset(self, request, queryset):
+        if self.value() in SITE_LANGUAGES:
+            return queryset.untranslated(self.value())
+        return queryset
+
+
+class InnovationForm(TranslatedForm):
     """The case screen's rules beyond the table's: an institution, except while a suggestion
     names a new one; and none published without one."""
 
@@ -138,12 +153,20 @@ class InnovationForm(forms.ModelForm):
 
 
 @admin.register(Innovation)
-class InnovationAdmin(HistoryAdmin):
+class InnovationAdmin(Translations, HistoryAdmin):
     form = InnovationForm
-    list_display = ["title", "institution", "status", "suggested", "updated_on", "preview_link"]
+    list_display = [
+        "title",
+        "institution",
+        "status",
+        "suggested",
+        "updated_on",
+        "preview_link",
+    ]
     list_filter = [
         "status",
         SuggestedFilter,
+        UntranslatedFilter,
         "institution",
         "themes",
         "stage",
@@ -155,12 +178,21 @@ class InnovationAdmin(HistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["institution"]
     filter_horizontal = ["sources"]
-    readonly_fields = ["created", "updated", "published_at"]
+    readonly_fields = ["missing_translations", "created", "updated", "published_at"]
     inlines = [ImpactInline, CollaborationInline, CaseLinkInline, AwardInline, SuggestionInline]
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", "original_language", "institution", "status", "position"]},
+            {
+                "fields": [
+                    "title",
+                    "slug",
+                    ("original_language", "missing_translations"),
+                    "institution",
+                    "status",
+                    "position",
+                ]
+            },
         ),
         (_("What the case is"), {"fields": ["summary", "story", "themes", "sources"]}),
         (
@@ -182,6 +214,15 @@ class InnovationAdmin(HistoryAdmin):
     def suggested(self, obj):
         return hasattr(obj, "suggestion")
 
+    @admin.display(description=_("Not yet translated into"))
+    def missing_translations(self, obj):
+        """The languages some of the case's text is missing in (with_missing_languages)."""
+        if obj is None or obj.pk is None:
+            return "–"
+        names = dict(settings.LANGUAGES)
+        missing = [names[code] for code in SITE_LANGUAGES if getattr(obj, f"missing_{code}")]
+        return ", ".join(missing) or "–"
+
     @admin.display(description=_("Updated"), ordering="updated")
     def updated_on(self, obj):
         return date_format(timezone.localtime(obj.updated), "j M Y")
@@ -194,7 +235,8 @@ class InnovationAdmin(HistoryAdmin):
     # What each user may see and do -------------------------------------------------------
 
     def get_queryset(self, request):
-        return rights.visible(request.user, super().get_queryset(request))
+        cases = super().get_queryset(request).with_missing_languages()
+        return rights.visible(request.user, cases)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "institution":

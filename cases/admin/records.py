@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from .. import rights
 from ..models import Innovation, Institution, InstitutionFact, Partner, Source, Theme
-from .base import HistoryAdmin
+from .base import HistoryAdmin, Translations
 
 
-class InstitutionFactInline(admin.TabularInline):
+class InstitutionFactInline(Translations, admin.StackedInline):
     model = InstitutionFact
     extra = 1
 
@@ -36,7 +36,7 @@ HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Institution)
-class InstitutionAdmin(HistoryAdmin):
+class InstitutionAdmin(Translations, HistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["name", "acronym", "country", "region", "public", "position"]
     list_filter = ["country"]
@@ -61,21 +61,21 @@ class InstitutionAdmin(HistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(HistoryAdmin):
+class ThemeAdmin(Translations, HistoryAdmin):
     list_display = ["name", "slug", "position"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Source)
-class SourceAdmin(HistoryAdmin):
+class SourceAdmin(Translations, HistoryAdmin):
     formfield_overrides = HTTPS_URLS
     list_display = ["__str__", "year"]
     search_fields = ["authors", "title", "published_in"]
 
 
 @admin.register(Partner)
-class PartnerAdmin(HistoryAdmin):
+class PartnerAdmin(Translations, HistoryAdmin):
     list_display = ["name", "kind", "country"]
     list_filter = ["kind"]
     search_fields = ["name", "slug"]

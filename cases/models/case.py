@@ -230,6 +230,8 @@ class Innovation(Translatable, models.Model):
             return gettext("since %(year)s") % {"year": self.year_started}
         return gettext("until %(year)s") % {"year": self.year_ended} if self.year_ended else ""
 
+    TEXT_LANGUAGE = None  # each case says its own
+
     @property
     def text_language(self):
         return self.original_language
@@ -242,6 +244,8 @@ class Innovation(Translatable, models.Model):
 
 class CasePart(Translatable):
     """A part of a case, written in the case's language."""
+
+    TEXT_LANGUAGE = None
 
     @property
     def text_language(self):
