@@ -1,7 +1,9 @@
 """How to cite a case: plain text and BibTeX. A case is cited by its title, as a case of its
 institution (not written by it: the catalogue does not know who wrote it), with the date it
 was published in the catalogue, labelled as such, its address, and where the case is told
-(its sources, such as the article and the forum where its cases were presented)."""
+(its sources, such as the article and the forum where its cases were presented). All in the
+page's language: the address cited is that language's page, and the title and institution
+are as that page shows them."""
 
 from django.utils.dateformat import format as format_date
 from django.utils.formats import date_format
@@ -20,9 +22,8 @@ def _of(case):
     institution = case.institution
     if institution is None:
         return ""
-    name = (
-        f"{institution.name} ({institution.acronym})" if institution.acronym else institution.name
-    )
+    name, acronym = institution.shown.name, institution.shown.acronym
+    name = f"{name} ({acronym})" if acronym else name
     return gettext("a case of %(institution)s") % {"institution": name}
 
 
@@ -35,7 +36,7 @@ def _published(case, style):
 
 
 def plain(case, url):
-    title = case.title.replace("“", "‘").replace("”", "’")  # quotes within quotes
+    title = case.shown.title.replace("“", "‘").replace("”", "’")  # quotes within quotes
     of = f", {_of(case)}" if _of(case) else ""
     text = f"“{title}”{of}. {CATALOGUE}, {_published(case, None)}. {url}."
     if sources := _sources(case):
@@ -65,7 +66,7 @@ def bibtex(case, url):
         if part
     )
     fields = [
-        ("title", _braced(case.title)),
+        ("title", _braced(case.shown.title)),
         ("howpublished", f"\\url{{{url}}}"),
         ("organization", str(CATALOGUE)),
         ("note", _braced(note)),

@@ -304,7 +304,8 @@ class Impact(CasePart, models.Model):
 
     @property
     def figure_text(self):
-        return figure_text(self.figure, self.qualifier, self.out_of, self.unit)
+        """The figure in words, with its unit as the page's language has it."""
+        return figure_text(self.figure, self.qualifier, self.out_of, self.shown.unit)
 
     @property
     def figure_number(self):
@@ -321,7 +322,11 @@ class Impact(CasePart, models.Model):
     def statement_gives_figure(self):
         """Whether the statement already says the figure in words, so that a reader who
         hears the page is not told it twice."""
-        return self.figure_text.casefold() in " ".join(self.statement.split()).casefold()
+
+        def spaced(text):  # a no-break space, as numbers are grouped in French, is a space
+            return " ".join(text.split()).casefold()
+
+        return spaced(self.figure_text) in spaced(self.shown.statement)
 
 
 def figure_text(figure, qualifier="", out_of=None, unit=""):

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from cases.models import Innovation, Theme
 from tests.helpers import row_slugs
 
 pytestmark = pytest.mark.django_db
@@ -37,20 +38,68 @@ def test_each_language_has_its_pages(client, prefix, language, words):
     assert response["Content-Language"] == language
 
 
+def untranslate(record, language, *fields):
+    """Take a record's translations into `language` away, as an editor would."""
+    for name in fields or record.translated_fields:
+        setattr(record, f"{name}_{language}", "")
+    record.save()
+
+
 def test_text_not_yet_translated_says_so_and_keeps_its_language(client):
+    untranslate(Innovation.objects.get(slug="design-thinking"), "fr", "title")
+    untranslate(Theme.objects.get(slug="leadership"), "fr")
     html = client.get("/fr/innovations/design-thinking/").content.decode()
     assert '<h1 lang="en">Design thinking to clear the passport backlog</h1>' in html
     assert "Pas encore traduit\u00a0: présenté dans sa langue d’origine." in html
+    # The rest of the case is translated: no lang, the page's own language.
+    assert '<p class="lead">La méthode du design thinking appliquée' in html
     assert '<h2 id="impact-heading">Ce qu’il a permis d’obtenir</h2>' in html
     home = client.get("/fr/").content.decode()
     assert "Les textes pas encore traduits sont présentés dans leur langue d’origine." in home
     label = re.search(r'<label for="id_theme_leadership">(.*?)</label>', home, re.S).group(1)
     assert '<span lang="en">Sustained leadership engagement</span>' in label
+    translated = re.search(r'<label for="id_theme_agile-teamwork">(.*?)</label>', home, re.S)
+    assert translated.group(1).startswith("Travail d’équipe agile")  # no lang: French
     region = re.search(r'<label for="id_region_europe">(.*?)</label>', home, re.S).group(1)
     assert region.startswith("Europe") and "lang=" not in region  # the interface's own word
     english = client.get("/innovations/design-thinking/").content.decode()
     assert "<h1>Design thinking to clear the passport backlog</h1>" in english
     assert "translation-note" not in english
+
+
+@pytest.mark.parametrize(
+    ("prefix", "title", "note", "institution"),
+    [
+        (
+            "/fr",
+            "Le design thinking pour résorber l’arriéré des passeports",
+            "Traduit de l’anglais.",
+            '<a href="/fr/institutions/esdc/">Emploi et Développement social Canada</a> (EDSC)',
+        ),
+        (
+            "/es",
+            "Pensamiento de diseño para eliminar el atraso de pasaportes",
+            "Traducido del inglés.",
+            '<a href="/es/institutions/esdc/">Empleo y Desarrollo Social Canadá</a> (ESDC)',
+        ),
+        (
+            "/de",
+            "Design Thinking gegen den Rückstau bei Reisepässen",
+            "Aus dem Englischen übersetzt.",
+            '<a href="/de/institutions/esdc/">Ministerium für Beschäftigung und soziale '
+            "Entwicklung Kanada</a> (ESDC)",
+        ),
+    ],
+)
+def test_a_translated_case_reads_in_the_page_language(client, prefix, title, note, institution):
+    html = client.get(f"{prefix}/innovations/design-thinking/").content.decode()
+    assert f"<h1>{title}</h1>" in html
+    assert f'<p class="translation-note">{note}</p>' in html
+    assert institution in html
+    body = html.split("<main", 1)[1].split('<section aria-labelledby="cite-heading"', 1)[0]
+    assert 'lang="en"' not in body.split('aria-labelledby="sources-heading"', 1)[0]
+    table = client.get(f"{prefix}/", {"institution": "esdc"}).content.decode()
+    assert f">{title}</a>" in table
 
 
 def test_the_switcher_leads_to_the_same_page_in_each_language(client):
@@ -132,7 +181,7 @@ def test_numbers_and_dates_follow_the_language(client):
     html = client.get("/fr/innovations/plain-language-website/").content.decode()
     assert "5\u202f000 / 8\u202f000" in html or "5\u00a0000 / 8\u00a0000" in html
     cite = client.get("/de/innovations/bold-experimentation/").context["cite"]["text"]
-    assert "ein Fall von Central Provident Fund Board (CPF)" in cite
+    assert "ein Fall von Verwaltung des Zentralen Vorsorgefonds (CPF)" in cite
     assert re.search(r"im Katalog veröffentlicht am \d+\. \w+ \d{4}\.", cite)
 
 
@@ -167,3 +216,35 @@ def test_lang_in_the_query_chooses_the_apis_language(client):
 def test_the_admin_speaks_the_editors_language(client):
     page = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert '<html lang="es"' in page
+
+
+def test_the_api_gives_the_records_text_in_the_language_asked(client):
+    record = client.get("/api/innovations/design-thinking/", {"lang": "fr"}).json()
+    assert record["title"] == "Le design thinking pour résorber l’arriéré des passeports"
+    assert record["original_language"] == "en"
+    assert record["institution"]["name"] == "Emploi et Développement social Canada"
+    assert record["institution"]["acronym"] == "EDSC"
+    assert record["impacts"][0]["statement"].startswith("Une délivrance des passeports")
+    assert {partner["name"] for partner in record["partners"]} == {
+        "Service Canada",
+        "Agents du transport",
+    }
+    theme = client.get("/api/themes/leadership/", {"lang": "de"}).json()
+    assert theme["name"] == "Nachhaltiges Engagement der Führung"
+    institution = client.get("/api/institutions/kela/", HTTP_ACCEPT_LANGUAGE="es").json()
+    assert institution["name"] == "Institución del Seguro Social"
+    english = client.get("/api/innovations/design-thinking/").json()
+    assert english["title"] == "Design thinking to clear the passport backlog"
+
+
+def test_downloads_give_the_records_text_in_the_pages_language(client):
+    def download(url):
+        return b"".join(client.get(url, {"institution": "esdc"}).streaming_content).decode()
+
+    spanish = download("/es/data/cases.csv")
+    assert "Pensamiento de diseño para eliminar el atraso de pasaportes" in spanish
+    assert "Empleo y Desarrollo Social Canadá" in spanish
+    german = download("/de/data/cases.json")
+    assert '"title": "Design Thinking gegen den Rückstau bei Reisepässen"' in german
+    assert '"original_language": "en"' in german
+    assert "Design thinking to clear the passport backlog" in download("/data/cases.csv")

@@ -2,6 +2,8 @@
 
 import pytest
 from django.db import connection
+from django.utils import translation
+from django.utils.translation import gettext
 
 from cases.models import Impact, Innovation, Institution, Theme
 from tests.helpers import row_slugs
@@ -159,3 +161,87 @@ def test_search_narrowed_by_theme_and_country_follows_changes(client):
     assert row_slugs(
         client.get("/", {**params, "theme": "innovation-systems", "country": "FI"})
     ) == ["experimentation-fund"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "text"),
+    [
+        ("/fr", "passeport"),
+        ("/fr", "passeports"),
+        ("/de", "Reisepass"),
+        ("/es", "pasaporte"),
+        ("/es", "pasaportes"),
+        ("", "passport"),
+    ],
+)
+def test_each_language_finds_a_case_by_its_own_words(client, prefix, text):
+    assert row_slugs(client.get(f"{prefix}/", {"q": text})) == ["design-thinking"]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "text"),
+    [("/fr", "passport"), ("/de", "passeport"), ("", "pasaporte"), ("/es", "Reisepass")],
+)
+def test_a_search_is_in_the_pages_language_only(client, prefix, text):
+    """The case is translated: on /fr/ its words are French, and another language's word for
+    the same thing finds nothing."""
+    response = client.get(f"{prefix}/", {"q": text})
+    assert row_slugs(response) == []
+
+
+@postgres_only
+@pytest.mark.parametrize(
+    ("prefix", "text", "expected"),
+    [
+        # Stemmed by each language's rules: the plural finds the singular and back.
+        ("/fr", "révision", ["plain-language-website"]),  # the text: "révisées"
+        ("/de", "Reisepässe", ["design-thinking"]),  # "Reisepässen", "Reisepässe"
+        ("/es", "cajero", ["bold-experimentation"]),  # "cajeros automáticos"
+    ],
+)
+def test_each_language_is_stemmed_by_its_own_rules(client, prefix, text, expected):
+    assert row_slugs(client.get(f"{prefix}/", {"q": text})) == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("fr", "le la et"), ("es", "el de los"), ("de", "der die und")],
+)
+def test_stop_words_of_the_pages_language_are_explained(client, language, text):
+    response = client.get(f"/{language}/", {"q": text})
+    assert response.status_code == 200
+    assert row_slugs(response) == []
+    with translation.override(language):
+        explained = gettext(
+            "Your search has no words we can look for: it holds only very common words "
+            "(such as “the” or “and”) or punctuation. Add a more specific word."
+        )
+    assert explained.split(":")[0] in response.content.decode()
+
+
+def test_a_search_in_french_highlights_the_french_summary(client):
+    html = client.get("/fr/", {"q": "distributeurs"}).content.decode()
+    assert "aux <mark>distributeurs</mark> automatiques" in html
+
+
+def test_an_untranslated_field_is_searched_as_it_is_shown(client):
+    """A field without a translation is shown, and so searched, in its original words."""
+    case = Innovation.objects.get(slug="bold-experimentation")
+    case.summary_fr = ""
+    case.save()
+    assert row_slugs(client.get("/fr/", {"q": "unbanked"})) == ["bold-experimentation"]
+
+
+@postgres_only
+def test_the_stop_word_lists_are_postgresqls():
+    from cases import search
+
+    with connection.cursor() as cursor:
+        for code, config in search.CONFIGS.items():
+            words = sorted(search.stop_words(code))
+            cursor.execute(
+                "SELECT count(*) FROM unnest(%s::text[]) AS w "
+                "WHERE to_tsvector(%s::regconfig, w) != ''",
+                [words, config],
+            )
+            assert cursor.fetchone()[0] == 0, code

@@ -1,5 +1,7 @@
 """The seed: the article's Table 1, themes, institutions and sources, loaded as editors expect."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 
@@ -216,3 +218,68 @@ def test_seed_names_the_partners_the_article_names():
         "Kela’s IT specialists",
     ]
     assert {kind for _, kind in kela} == {Partner.Kind.INTERNAL}
+
+
+# The seed in four languages ------------------------------------------------------------------
+
+TRANSLATED = (
+    Theme,
+    Institution,
+    InstitutionFact,
+    Source,
+    Partner,
+    Innovation,
+    Impact,
+    Collaboration,
+)
+NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f]\d{3})*")
+
+
+def numbers(text):
+    """The numbers a text gives, whatever its language groups thousands with."""
+    return sorted(re.sub(r"\D", "", number) for number in NUMBER.findall(text))
+
+
+def test_the_seed_is_in_all_four_languages_as_translations_from_english():
+    for model in TRANSLATED:
+        for record in model.objects.all():
+            assert record.text_language == "en"  # the article's language: the originals
+            for name in record.translated_fields:
+                if getattr(record, name):
+                    for code in ("fr", "es", "de"):
+                        assert getattr(record, f"{name}_{code}"), (record, name, code)
+                assert getattr(record, f"{name}_en") == ""  # no translation into its own
+    for code in ("fr", "es", "de"):
+        assert not Innovation.objects.untranslated(code).exists()
+    assert Innovation.objects.untranslated("en").count() == 0
+
+
+def test_translations_keep_every_number_of_the_original():
+    """No fact added or lost: each translated text gives the same numbers (years, figures,
+    counts) as its original, grouped as its language groups them."""
+    for model in TRANSLATED:
+        for record in model.objects.all():
+            for name in record.translated_fields:
+                for code in ("fr", "es", "de"):
+                    translated = getattr(record, f"{name}_{code}")
+                    if translated:
+                        assert numbers(translated) == numbers(getattr(record, name)), (
+                            record,
+                            name,
+                            code,
+                        )
+
+
+def test_the_seeds_figures_read_in_each_language():
+    from django.utils import translation
+
+    impact = Impact.objects.get(innovation__slug="plain-language-website", figure=5000)
+    expected = {
+        "fr": "5\u00a0000 sur 8\u00a0000 pages web",
+        "es": "5\u00a0000 de 8\u00a0000 páginas web",
+        "de": "5.000 von 8.000 Webseiten",
+    }
+    for code, words in expected.items():
+        with translation.override(code):
+            assert impact.figure_text == words
+            assert impact.statement_gives_figure  # said once to a screen reader
