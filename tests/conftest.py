@@ -54,6 +54,18 @@ def empty_page_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def catalogue_language():
+    """Each test starts in the catalogue's own language: a request to /fr/ leaves French
+    active in the thread it ran in (LocaleMiddleware does not switch back)."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def add_cases(db):
     """Add `count` published cases to an institution, each with two impacts and a theme

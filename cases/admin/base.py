@@ -28,7 +28,7 @@ class TranslatedForm(forms.ModelForm):
         own = data.get("original_language") or self.instance_language()
         for name in self._meta.model.translated_fields:
             field = column(name, own)
-            if data.get(field):
+            if field in self.fields and data.get(field):
                 self.add_error(
                     field,
                     gettext(
@@ -58,8 +58,11 @@ class Translations:
             for title, options in super().get_fieldsets(request, obj)
         ]
         # `obj` is the record, or on an inline its case or institution; a new case's language
-        # is not known yet (TEXT_LANGUAGE None): every language is offered.
-        written_in = obj.text_language if obj is not None else self.model.TEXT_LANGUAGE
+        # is not known yet (TEXT_LANGUAGE None): every language is offered. A case's language
+        # is the one saved: a post that changes it and is refused must show the same fields.
+        written_in = self.model.TEXT_LANGUAGE
+        if obj is not None:
+            written_in = getattr(obj, "language_as_loaded", None) or obj.text_language
         languages = [code for code in SITE_LANGUAGES if code != written_in]
         return own + [
             (

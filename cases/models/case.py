@@ -213,6 +213,7 @@ class Innovation(Translatable, models.Model):
     def from_db(cls, db, field_names, values):
         case = super().from_db(db, field_names, values)
         case._status_as_loaded = case.__dict__.get("status")  # for save()'s published_at
+        case.language_as_loaded = case.__dict__.get("original_language")  # for its screen
         return case
 
     @property

@@ -2,7 +2,7 @@
 
 Not a test file (its name does not start with test_), so the suite never collects it; the
 make target runs it by name. The pictures are for people to look at; git ignores them, except
-the small one of `/` that README shows (screenshots/readme-catalogue.png).
+the small ones that README shows (screenshots/readme-catalogue.png, readme-case-fr.png).
 """
 
 from pathlib import Path
@@ -21,6 +21,8 @@ PAGES = {
     "matrix": "/matrix/",
     "compare": "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
     "not-found": "/innovations/no-such-case/",
+    "catalogue-fr": "/fr/",
+    "innovation-fr": "/fr/innovations/design-thinking/",
 }
 
 
@@ -36,3 +38,6 @@ def test_screenshot(page, site, name, width):
     if name == "catalogue" and width == DESKTOP:
         page.set_viewport_size({"width": 1000, "height": 700})
         page.screenshot(path=OUT / "readme-catalogue.png")
+    if name == "innovation-fr" and width == DESKTOP:
+        page.set_viewport_size({"width": 1000, "height": 700})
+        page.screenshot(path=OUT / "readme-case-fr.png")

@@ -37,6 +37,7 @@ PAGES = {
     "bad years": "/?started_min=2023&started_max=2019",
     "thanks for a suggestion": "/suggest/thanks/",
     "catalogue in French": "/fr/?theme=customer-centricity&region=europe",
+    "search in French": "/fr/?q=passeports",
     "case in Spanish": "/es/innovations/design-thinking/",
     "institution in German": "/de/institutions/kela/",
     "matrix in German": "/de/matrix/",

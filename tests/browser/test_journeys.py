@@ -224,13 +224,17 @@ def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):
     page.get_by_label("Password").fill("a long editor password")
     page.get_by_role("button", name="Log in").click()
     page.goto(site + "/admin/cases/innovation/add/")
-    page.get_by_label("Title").fill("Citizen panels for benefit letters")
+    page.locator("#id_title").fill("Citizen panels for benefit letters")
     # The institution field is an autocomplete: open it, type, choose.
     page.locator(".field-institution .select2-selection").click()
     page.locator(".select2-search__field").fill("Kela")
     page.locator(".select2-results__option", has_text="Kela").click()
     page.get_by_label("Status").select_option("published")
-    page.get_by_label("Summary").fill("Letters rewritten with citizen panels.")
+    page.locator("#id_summary").fill("Letters rewritten with citizen panels.")
+    # Its French title, in the folded block for French.
+    expect(page.locator("#id_title_fr")).to_be_hidden()
+    page.get_by_text("French translation", exact=True).first.click()
+    page.locator("#id_title_fr").fill("Des panels de citoyens pour les lettres de prestations")
     page.get_by_role("checkbox", name="Customer centricity").check()
     page.locator("#id_impacts-0-statement").fill("Fewer calls about letters.")
     # The figure's fields are folded away until wanted.
@@ -246,6 +250,10 @@ def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):
     page.get_by_role("link", name="Citizen panels for benefit letters").click()
     expect(page.locator(".figure-number")).to_have_text("300 calls")
     expect(page.locator(".impact")).to_contain_text("Fewer calls about letters.")
+    page.goto(site + "/fr/?institution=kela&theme=customer-centricity")
+    expect(
+        page.get_by_role("link", name="Des panels de citoyens pour les lettres de prestations")
+    ).to_have_attribute("href", "/fr/innovations/citizen-panels-for-benefit-letters/")
 
 
 def test_on_a_phone_a_link_jumps_past_the_filters_to_the_results(page, site):
@@ -348,7 +356,7 @@ def test_a_new_member_suggests_a_case_an_editor_creates_the_institution_and_publ
     )
 
 
-def test_switch_to_french_filter_and_open_a_case(page, site):
+def test_switch_to_french_filter_search_and_open_a_case(page, site):
     page.goto(site + "/?theme=customer-centricity")
     page.get_by_role("navigation", name="Language").get_by_role("link", name="Français").click()
     expect(page).to_have_url(re.compile(r"/fr/\?theme=customer-centricity$"))
@@ -356,11 +364,24 @@ def test_switch_to_french_filter_and_open_a_case(page, site):
     page.get_by_role("checkbox", name=re.compile("^Europe")).check()
     page.get_by_role("button", name="Afficher les cas").first.click()
     expect(rows(page)).to_have_count(3)
-    page.get_by_role("link", name="User profile analyses").click()
+    page.get_by_role("link", name="Analyses des profils d’usagers").click()
     expect(page).to_have_url(re.compile(r"/fr/innovations/user-profile-analyses/$"))
-    expect(page.get_by_role("heading", level=1)).to_have_attribute("lang", "en")
-    expect(page.get_by_text("Pas encore traduit")).to_be_visible()
+    heading = page.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Analyses des profils d’usagers")
+    expect(heading).not_to_have_attribute("lang", re.compile(".+"))
+    expect(page.get_by_text("Traduit de l’anglais.")).to_be_visible()
+    # A search in French words finds the case by its French text, and marks them.
+    page.get_by_role("link", name="Catalogue").first.click()
+    page.get_by_label(re.compile("^Rechercher")).fill("passeports")
+    page.get_by_label(re.compile("^Rechercher")).press("Enter")
+    expect(rows(page)).to_have_count(1)
+    title = "Le design thinking pour résorber l’arriéré des passeports"
+    page.get_by_role("link", name=title).click()
+    expect(page).to_have_url(re.compile(r"/fr/innovations/design-thinking/$"))
     # Back to English by the switcher: it stays English.
     page.get_by_role("navigation", name="Langue").get_by_role("link", name="English").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page).to_have_url(re.compile(r"/innovations/user-profile-analyses/$"))
+    expect(page).to_have_url(re.compile(r"/innovations/design-thinking/$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Design thinking to clear the passport backlog"
+    )
