@@ -54,7 +54,11 @@ CODEBOOK = [
     ),
     (
         "original_language",
-        _("The language the case's text was written in, as an ISO 639-1 code: en, fr, es or de."),
+        _(
+            "The language the case's text was written in, as an ISO 639-1 code: en, fr, es or "
+            "de. The text columns give its translation into the download's language where "
+            "there is one, and this original otherwise."
+        ),
         "en",
     ),
     (

@@ -32,10 +32,10 @@ class NewCasesFeed(Feed):
         )
 
     def item_title(self, case):
-        return f"{case.title} ({case.institution.short_name})"
+        return f"{case.shown.title} ({case.institution.short_name})"
 
     def item_description(self, case):
-        return case.summary
+        return case.shown.summary
 
     def item_pubdate(self, case):
         return case.published_at
@@ -44,10 +44,10 @@ class NewCasesFeed(Feed):
         return case.updated
 
     def item_author_name(self, case):
-        return case.institution.name
+        return case.institution.shown.name
 
     def item_categories(self, case):
-        return [theme.name for theme in case.themes.all()]
+        return [theme.shown.name for theme in case.themes.all()]
 
 
 class ThemeCasesFeed(NewCasesFeed):
@@ -56,14 +56,14 @@ class ThemeCasesFeed(NewCasesFeed):
 
     def title(self, theme):
         return gettext("ISSA Innovation Hub: newly published cases on %(theme)s") % {
-            "theme": theme.name
+            "theme": theme.shown.name
         }
 
     def link(self, theme):
         return theme.get_absolute_url()
 
     def subtitle(self, theme):
-        return theme.description
+        return theme.shown.description
 
     def items(self, theme):
         return self.newest(Innovation.objects.published().filter(themes=theme))

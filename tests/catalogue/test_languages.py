@@ -248,3 +248,10 @@ def test_downloads_give_the_records_text_in_the_pages_language(client):
     assert '"title": "Design Thinking gegen den Rückstau bei Reisepässen"' in german
     assert '"original_language": "en"' in german
     assert "Design thinking to clear the passport backlog" in download("/data/cases.csv")
+
+
+def test_the_feeds_follow_the_page_language(client):
+    feed = client.get("/fr/feed/").content.decode()
+    assert "Le design thinking pour résorber l’arriéré des passeports (EDSC)" in feed
+    theme = client.get("/de/themes/leadership/feed/").content.decode()
+    assert "Nachhaltiges Engagement der Führung" in theme

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from cases.models import (
+    CATALOGUE_MODELS,
     Award,
     Collaboration,
     Impact,
@@ -222,16 +223,7 @@ def test_seed_names_the_partners_the_article_names():
 
 # The seed in four languages ------------------------------------------------------------------
 
-TRANSLATED = (
-    Theme,
-    Institution,
-    InstitutionFact,
-    Source,
-    Partner,
-    Innovation,
-    Impact,
-    Collaboration,
-)
+TRANSLATED = [model for model in CATALOGUE_MODELS if getattr(model, "translated_fields", ())]
 NUMBER = re.compile(r"\d+(?:[,.\u00a0\u202f]\d{3})*")
 
 

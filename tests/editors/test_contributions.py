@@ -20,12 +20,6 @@ IMPORT = "/admin/cases/innovation/import/"
 HEADER = admin_csv.BASE_COLUMNS + admin_csv.impact_columns(1) + admin_csv.impact_columns(2)
 
 
-@pytest.fixture
-def editor(client):
-    client.force_login(user_in("Editors", "editor"))
-    return client
-
-
 def csv_file(*rows, header=HEADER):
     out = io.StringIO()
     writer = csv.writer(out)

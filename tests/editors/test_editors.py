@@ -17,12 +17,6 @@ CHANGELIST = "/admin/cases/innovation/"
 
 
 @pytest.fixture
-def editor(client):
-    client.force_login(user_in("Editors", "editor"))
-    return client
-
-
-@pytest.fixture
 def contributor(client):
     client.force_login(user_in("Contributors", "contributor"))
     return client

@@ -19,12 +19,6 @@ NEW = {
 }
 
 
-@pytest.fixture
-def editor(client):
-    client.force_login(user_in("Editors", "editor"))
-    return client
-
-
 def suggest_new(client, **changes):
     response = client.post("/suggest/", suggestion(**{**NEW, **changes}))
     assert response.status_code == 302, response.content.decode()[:3000]

@@ -4,20 +4,11 @@ languages each case still misses, and the case list filtered by them."""
 import re
 
 import pytest
-from django.contrib.auth.models import Permission, User
 
 from cases.models import Impact, Innovation, Theme
 from tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def editor(client):
-    user = User.objects.create_user("editor", password="a long editor password", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="cases"))
-    client.force_login(user)
-    return client
 
 
 def case_url(slug):
