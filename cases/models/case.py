@@ -233,6 +233,9 @@ class Innovation(Translatable, models.Model):
 
     TEXT_LANGUAGE = None  # each case says its own
 
+    def translated_parts(self):
+        return [*self.impacts.all(), *self.collaborations.all(), *self.links.all()]
+
     @property
     def text_language(self):
         return self.original_language

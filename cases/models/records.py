@@ -80,6 +80,9 @@ class Institution(Translatable, models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    def translated_parts(self):
+        return list(self.facts.all())
+
     @property
     def short_name(self):
         """Its acronym, else its name, as the page's language has them."""

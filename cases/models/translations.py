@@ -84,23 +84,15 @@ class Translatable:
                 return Text(translated, language, translated=True)
         return Text(getattr(self, name), self.text_language)
 
+    def translated_parts(self):
+        """The records shown with this one on its page, whose text belongs to it (a case's
+        impacts): none unless the model says."""
+        return []
+
     @property
     def shown(self):
         """The text as this page shows it, a field at a time: `record.shown.title`."""
         return Shown(self)
-
-    def missing_languages(self):
-        """The site's languages that a written field of this record has no translation in."""
-        own = self.text_language
-        return [
-            language
-            for language in LANGUAGE_CODES
-            if language != own
-            and any(
-                getattr(self, name) and not getattr(self, column(name, language))
-                for name in self.translated_fields
-            )
-        ]
 
 
 class Shown:

@@ -48,6 +48,11 @@ def language_of(value):
     return getattr(value, "language", "") or getattr(value, "text_language", settings.LANGUAGE_CODE)
 
 
+def with_parts(record):
+    """The record and the parts its page shows with it (already loaded by the page)."""
+    return [record, *record.translated_parts()]
+
+
 TRANSLATED_FROM = {  # whole sentences: each language says "from French" its own way
     "en": gettext_lazy("Translated from English."),
     "fr": gettext_lazy("Translated from French."),
@@ -66,9 +71,9 @@ def untranslated_note(record=None):
         if page == settings.LANGUAGE_CODE:
             return ""
         text = gettext("Texts not yet translated are shown in their original language.")
-    elif record.shown.untranslated:
+    elif any(part.shown.untranslated for part in with_parts(record)):
         text = gettext("Not yet translated: shown in its original language.")
-    elif record.shown.translated:
+    elif any(part.shown.translated for part in with_parts(record)):
         text = TRANSLATED_FROM[record.text_language]
     else:
         return ""

@@ -255,3 +255,14 @@ def test_the_feeds_follow_the_page_language(client):
     assert "Le design thinking pour résorber l’arriéré des passeports (EDSC)" in feed
     theme = client.get("/de/themes/leadership/feed/").content.decode()
     assert "Nachhaltiges Engagement der Führung" in theme
+
+
+def test_a_case_whose_impact_is_not_yet_translated_says_so(client):
+    from cases.models import Impact
+
+    untranslate(Impact.objects.get(innovation__slug="design-thinking"), "fr")
+    html = client.get("/fr/innovations/design-thinking/").content.decode()
+    assert "<h1>Le design thinking pour résorber l’arriéré des passeports</h1>" in html
+    assert '<span class="statement" lang="en">More efficient and rapid handling' in html
+    assert "Pas encore traduit\u00a0: présenté dans sa langue d’origine." in html
+    assert "Traduit de l’anglais." not in html

@@ -245,3 +245,16 @@ def test_the_stop_word_lists_are_postgresqls():
                 [words, config],
             )
             assert cursor.fetchone()[0] == 0, code
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({"country": "CA"}, ["design-thinking"]),
+        ({"country": "FI"}, []),
+        ({"theme": "agile-teamwork"}, ["design-thinking"]),
+        ({"theme": "leadership"}, []),
+    ],
+)
+def test_a_search_in_french_is_narrowed_by_theme_and_country(client, query, expected):
+    assert row_slugs(client.get("/fr/", {"q": "passeports", **query})) == expected
