@@ -173,6 +173,11 @@ class Innovation(Translatable, models.Model):
                 fields=["status", "stage", "branch", "year_started"],
                 name="innovation_stage_counts",
             ),
+            # Whether an institution has a published case (Institution.objects.public(), on
+            # every page's place facets): one index lookup each. Without it PostgreSQL walked
+            # innovation_table_order from its start for each institution: at 100,000 cases
+            # 208 of the 236 ms of the facet's query.
+            models.Index(fields=["institution", "status"], name="innovation_institution_status"),
         ]
         constraints = [
             models.CheckConstraint(

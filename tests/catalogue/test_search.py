@@ -258,3 +258,19 @@ def test_the_stop_word_lists_are_postgresqls():
 )
 def test_a_search_in_french_is_narrowed_by_theme_and_country(client, query, expected):
     assert row_slugs(client.get("/fr/", {"q": "passeports", **query})) == expected
+
+
+@postgres_only
+def test_the_search_documents_are_kept_out_of_the_cases_rows():
+    """Four documents in the row would make each case about 2 KB, and every scan of the cases
+    slower (migration 0014): they are stored out of line."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute "
+            "WHERE attrelid = 'cases_innovation'::regclass AND attname LIKE 'search_vector%%'"
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(
+            ["search_vector", "search_vector_fr", "search_vector_es", "search_vector_de"], "e"
+        )
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'cases_innovation'")
+        assert "toast_tuple_target=256" in cursor.fetchone()[0]

@@ -215,24 +215,51 @@ SCRIPT = "<script>alert('x')</script>"
 
 
 def test_html_that_editors_type_is_escaped_everywhere(client):
+    # Every text in English and, as translations, in French: both are shown.
     institution = Institution.objects.create(
-        slug="evil", name=f"Evil {SCRIPT}", acronym=f"EV{SCRIPT}", country="FI", position=9
+        slug="evil",
+        name=f"Evil {SCRIPT}",
+        acronym=f"EV{SCRIPT}",
+        name_fr=f"Mal {SCRIPT}",
+        acronym_fr=f"MA{SCRIPT}",
+        country="FI",
+        position=9,
     )
-    theme = Theme.objects.create(slug="evil-theme", name=f"Theme {SCRIPT}", description=SCRIPT)
-    source = Source.objects.create(slug="evil-source", title=SCRIPT, authors=SCRIPT)
+    theme = Theme.objects.create(
+        slug="evil-theme",
+        name=f"Theme {SCRIPT}",
+        description=SCRIPT,
+        name_fr=f"Thème {SCRIPT}",
+        description_fr=SCRIPT,
+    )
+    source = Source.objects.create(
+        slug="evil-source", title=SCRIPT, authors=SCRIPT, title_fr=SCRIPT
+    )
     case = Innovation.objects.create(
         slug="evil-case",
         institution=institution,
         title=f"Case {SCRIPT}",
         summary=f"Summary {SCRIPT}",
         story=f"Story {SCRIPT}",
+        title_fr=f"Cas {SCRIPT}",
+        summary_fr=f"Résumé {SCRIPT}",
+        story_fr=f"Histoire {SCRIPT}",
         status=Innovation.Status.PUBLISHED,
     )
     case.themes.add(theme)
     case.sources.add(source)
-    Impact.objects.create(innovation=case, statement=f"Impact {SCRIPT}", figure=3, unit=SCRIPT)
-    partner = Partner.objects.create(slug="evil-partner", name=f"P {SCRIPT}", kind="company")
-    Collaboration.objects.create(innovation=case, partner=partner, role=SCRIPT)
+    Impact.objects.create(
+        innovation=case,
+        statement=f"Impact {SCRIPT}",
+        figure=3,
+        unit=SCRIPT,
+        statement_fr=f"Effet {SCRIPT}",
+        unit_fr=SCRIPT,
+    )
+    partner = Partner.objects.create(
+        slug="evil-partner", name=f"P {SCRIPT}", kind="company", name_fr=f"Pa {SCRIPT}"
+    )
+    Collaboration.objects.create(innovation=case, partner=partner, role=SCRIPT, role_fr=SCRIPT)
     Award.objects.create(innovation=case, name=SCRIPT, year=2024, practice_title=SCRIPT)
 
     pages = [
@@ -249,11 +276,12 @@ def test_html_that_editors_type_is_escaped_everywhere(client):
         "/feed/",
         "/sitemap.xml",
     ]
-    for page in pages:
+    for page in pages + ["/fr" + page for page in pages if page != "/sitemap.xml"]:
         html = client.get(page).content.decode()
         assert "<script>" not in html, page
+    assert "Cas &lt;script&gt;" in client.get("/fr/innovations/evil-case/").content.decode()
     # The API's JSON is data, not a page: served as JSON, never sniffed as HTML.
-    response = client.get("/api/innovations/evil-case/")
+    response = client.get("/api/innovations/evil-case/", {"lang": "fr"})
     assert response["Content-Type"] == "application/json"
     assert response["X-Content-Type-Options"] == "nosniff"
 
