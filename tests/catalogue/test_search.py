@@ -274,3 +274,16 @@ def test_the_search_documents_are_kept_out_of_the_cases_rows():
         )
         cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'cases_innovation'")
         assert "toast_tuple_target=256" in cursor.fetchone()[0]
+
+
+@postgres_only
+def test_the_seeds_documents_built_once_are_a_full_rebuilds():
+    """The seed rebuilds each case's documents once, after loading (search_refreshed_once):
+    they are what rebuilding every case from scratch gives."""
+    from cases.search import VECTOR_FIELDS
+
+    fields = ["slug", *VECTOR_FIELDS.values()]
+    loaded = list(Innovation.objects.order_by("slug").values_list(*fields))
+    assert all(all(row[1:]) for row in loaded)
+    Innovation.objects.all().refresh_search_vectors()
+    assert list(Innovation.objects.order_by("slug").values_list(*fields)) == loaded

@@ -7,6 +7,7 @@ from django.db.models import F
 
 from cases import history
 from cases.models import CATALOGUE_MODELS, Innovation, Institution, Theme
+from cases.signals import search_refreshed_once
 
 
 class Command(BaseCommand):
@@ -23,7 +24,8 @@ class Command(BaseCommand):
             )
             return
         with transaction.atomic():
-            call_command("loaddata", "seed", verbosity=0)
+            with search_refreshed_once():
+                call_command("loaddata", "seed", verbosity=0)
             # Fixtures load raw, without save(): copy what save() would have.
             Innovation.objects.all().sync_institution_positions()
             Innovation.objects.published().update(published_at=F("created"))
