@@ -250,17 +250,17 @@ def _sources():
 def _grouped(queryset, *translated_keys):
     groups = defaultdict(list)
     for row in queryset:
-        groups[row.pop("case")].append(shown(row, *translated_keys))
+        groups[row.pop("case")].append(translated_in_place(row, *translated_keys))
     return groups
 
 
-def translations(language, **paths):
+def translation_columns(language, **paths):
     """values() arguments: for each key, the translation into `language` of the field at
-    `path`, as `<key>_in` (shown() puts it in place)."""
+    `path`, as `<key>_in` (translated_in_place() puts it in place)."""
     return {f"{key}_in": F(column(path, language)) for key, path in paths.items()}
 
 
-def shown(row, *keys):
+def translated_in_place(row, *keys):
     """The row with each key's text as a page in the language shows it: its translation if it
     has one, else the original (models/translations.py)."""
     for key in keys:
@@ -306,14 +306,17 @@ def _case_rows(ids, language):
         institution_acronym=F("institution__acronym"),
         institution_website=F("institution__website"),
         country=F("institution__country"),
-        **translations(
+        **translation_columns(
             language,
             **{name: name for name in CASE_TEXTS},
             institution_name="institution__name",
             institution_acronym="institution__acronym",
         ),
     )
-    return [shown(row, *CASE_TEXTS, "institution_name", "institution_acronym") for row in rows]
+    return [
+        translated_in_place(row, *CASE_TEXTS, "institution_name", "institution_acronym")
+        for row in rows
+    ]
 
 
 def _details(ids, language):
@@ -326,7 +329,7 @@ def _details(ids, language):
                 case=F("innovation"),
                 slug=F("theme__slug"),
                 name=F("theme__name"),
-                **translations(language, name="theme__name"),
+                **translation_columns(language, name="theme__name"),
             ),
             "name",
         ),
@@ -340,7 +343,7 @@ def _details(ids, language):
                 "out_of",
                 "unit",
                 case=F("innovation"),
-                **translations(language, statement="statement", unit="unit"),
+                **translation_columns(language, statement="statement", unit="unit"),
             ),
             "statement",
             "unit",
@@ -354,7 +357,7 @@ def _details(ids, language):
                 name=F("partner__name"),
                 kind=F("partner__kind"),
                 country=F("partner__country"),
-                **translations(language, role="role", name="partner__name"),
+                **translation_columns(language, role="role", name="partner__name"),
             ),
             "role",
             "name",
@@ -367,7 +370,9 @@ def _details(ids, language):
         "links": _grouped(
             CaseLink.objects.filter(innovation__in=ids)
             .order_by("position", "pk")
-            .values("title", "url", case=F("innovation"), **translations(language, title="title")),
+            .values(
+                "title", "url", case=F("innovation"), **translation_columns(language, title="title")
+            ),
             "title",
         ),
         "sources": _grouped(

@@ -104,9 +104,9 @@ def _places(filterset):
         region = region_of(code)
         in_place = kept("country", code) and kept("region", region)
         # The label is the institution's short name (Institution.short_name), the title its
-        # name in full; both translated when the name is.
+        # name in full; each its translation where it has one (Translatable.text).
         own = language if name_in else Institution.TEXT_LANGUAGE
-        name, acronym = (name_in, acronym_in or acronym) if name_in else (name, acronym)
+        name, acronym = name_in or name, acronym_in or acronym
         items.append((slug, acronym or name, case_count * in_place, name if acronym else "", own))
         label, count = by_country.get(code, (country_name(code, language), 0))
         if kept("institution", slug) and kept("region", region):

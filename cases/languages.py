@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
+from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
@@ -37,8 +38,6 @@ def with_translations(*names):
 
 def untranslated_text(fields, language):
     """A Q: some of `fields` has text but no translation into `language`."""
-    from django.db.models import Q
-
     missing = [~Q(**{name: ""}) & Q(**{column(name, language): ""}) for name in fields]
     return Q(*missing, _connector=Q.OR)
 

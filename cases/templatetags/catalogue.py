@@ -48,11 +48,6 @@ def language_of(value):
     return getattr(value, "language", "") or getattr(value, "text_language", settings.LANGUAGE_CODE)
 
 
-def with_parts(record):
-    """The record and the parts its page shows with it (already loaded by the page)."""
-    return [record, *record.translated_parts()]
-
-
 TRANSLATED_FROM = {  # whole sentences: each language says "from French" its own way
     "en": gettext_lazy("Translated from English."),
     "fr": gettext_lazy("Translated from French."),
@@ -66,17 +61,18 @@ def untranslated_note(record=None):
     """On a page in another language than a record's (or, without one, than the catalogue's):
     that some of its text is not yet translated and shown in its original language, or that
     it is a translation, and from which language."""
-    page = page_language()
     if record is None:
-        if page == settings.LANGUAGE_CODE:
+        if page_language() == settings.LANGUAGE_CODE:
             return ""
         text = gettext("Texts not yet translated are shown in their original language.")
-    elif any(part.shown.untranslated for part in with_parts(record)):
-        text = gettext("Not yet translated: shown in its original language.")
-    elif any(part.shown.translated for part in with_parts(record)):
-        text = TRANSLATED_FROM[record.text_language]
     else:
-        return ""
+        parts = [record, *record.translated_parts()]  # already loaded by the page
+        if any(part.shown.untranslated for part in parts):
+            text = gettext("Not yet translated: shown in its original language.")
+        elif any(part.shown.translated for part in parts):
+            text = TRANSLATED_FROM[record.text_language]
+        else:
+            return ""
     return format_html('<p class="translation-note">{}</p>', text)
 
 
