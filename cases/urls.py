@@ -12,6 +12,7 @@ urlpatterns = [
     path("", views.catalogue, name="catalogue"),
     path("innovations/<slug:slug>/", views.innovation_detail, name="innovation"),
     path("matrix/", views.matrix, name="matrix"),
+    path("map/", views.world_map, name="map"),
     path("compare/", views.compare, name="compare"),
     # Who and what: institutions and success-factor themes
     path("institutions/", views.institution_list, name="institutions"),

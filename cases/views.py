@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import citations, exports, facets, history, mail
+from . import charts, citations, exports, facets, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import over_limit
@@ -56,11 +56,28 @@ def published_cases():
 def catalogue(request):
     filterset = InnovationFilter(request.GET or None, queryset=published_cases())
     page, page_problem = paginate(request, filterset.qs, count=filterset.total)
+    pictures = {}
+    if filterset.is_valid() and not filterset.unsearchable:
+        pictures = {
+            "map": charts.WorldMap(filterset),
+            "charts": [charts.by_theme(filterset), charts.by_region(filterset)],
+            "years": charts.by_year(filterset),
+        }
     return render(
         request,
         "cases/catalogue.html",
-        {"filter": filterset, "page": page, "page_problem": page_problem},
+        {"filter": filterset, "page": page, "page_problem": page_problem, **pictures},
     )
+
+
+@require_safe
+@cached_page
+def world_map(request):
+    """The cases by country, as a map and a table, following the same filters as `/`."""
+    filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
+    valid = filterset.is_valid() and not filterset.unsearchable
+    picture = charts.WorldMap(filterset) if valid else None
+    return render(request, "cases/map.html", {"filter": filterset, "map": picture})
 
 
 @require_safe
@@ -129,7 +146,8 @@ def institution_detail(request, slug):
         innovation__institution=institution, innovation__status=Innovation.Status.PUBLISHED
     ).select_related("innovation")
     cases = published_cases().filter(institution=institution)
-    context = {"institution": institution, "awards": awards}
+    themes = charts.of_institution(institution, facets.theme_counts(cases))
+    context = {"institution": institution, "awards": awards, "themes_chart": themes}
     return render_cases_page(request, "cases/institution_detail.html", context, cases)
 
 

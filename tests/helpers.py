@@ -31,6 +31,11 @@ def fresh_get(client, url, params=None):
     return client.get(url, params)
 
 
+def shown_rows(response):
+    """How many rows the table really has, counted by the database, not from the facets."""
+    return response.context["filter"].qs.count()
+
+
 def summary_rows(response):
     """The summary table as a reader sees it: [(institution heading, [case slugs]), ...]."""
     html = response.content.decode()

@@ -101,7 +101,7 @@ def in_language(html_text, language):
 
 
 OPTION = (
-    '<li><input type="checkbox" name="{name}" value="{value}" id="{id}"{checked}>\n'
+    '<li{marked}><input type="checkbox" name="{name}" value="{value}" id="{id}"{checked}>\n'
     '<label for="{id}">{label}{count}</label></li>'
 )
 COUNT = ' <span class="count">({}<span class="visually-hidden"> {}</span>)</span>'
@@ -127,6 +127,8 @@ def checkbox_options(options):
                 value=html.escape(str(option.value)),
                 id=html.escape(option.input_id),
                 checked=" checked" if option.checked else "",
+                # An option that would add no case is shown muted (its count says 0).
+                marked=' class="nothing"' if option.count == 0 and not option.checked else "",
                 label=in_language(
                     abbreviated(option.title and option.label, option.title or option.label),
                     option.language if option.language not in ("", page) else "",
@@ -135,3 +137,9 @@ def checkbox_options(options):
             )
         )
     return mark_safe("\n".join(items))  # every value above is escaped
+
+
+@register.simple_tag
+def world_map_svg(world_map, size="full"):
+    """The map of cases by country as inline SVG (charts.WorldMap.svg)."""
+    return world_map.svg(size, title_id=f"map-title-{size}")

@@ -5,6 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.factories import with_every_field
+from tests.pages import PAGES
 
 from .conftest import DESKTOP, PHONE
 
@@ -13,35 +14,6 @@ WCAG_AA = {
         "type": "tag",
         "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"],
     }
-}
-PAGES = {
-    "catalogue": "/",
-    "filtered catalogue": "/?theme=customer-centricity&country=FI&q=language",
-    "empty result": "/?theme=leadership&institution=kela",
-    "bad filter": "/?theme=nothing",
-    "second page": "/?page=2",
-    "innovation": "/innovations/solutions-without-borders/",
-    "institution": "/institutions/esdc/",
-    "institutions": "/institutions/",
-    "theme": "/themes/innovation-system/",
-    "themes": "/themes/",
-    "matrix": "/matrix/",
-    "compare": "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
-    "compare with a problem": "/compare/?i=design-thinking",
-    "not found": "/innovations/no-such-case/",
-    "partner and recognition filters": "/?partner_kind=internal&partner_kind=company&recognised=1",
-    "open data": "/data/",
-    "suggest a case": "/suggest/",
-    "regions, stages, branches and years": "/?region=europe&region=americas&stage=pilot"
-    "&branch=old-age&started_min=2019&started_max=2023",
-    "bad years": "/?started_min=2023&started_max=2019",
-    "thanks for a suggestion": "/suggest/thanks/",
-    "catalogue in French": "/fr/?theme=customer-centricity&region=europe",
-    "search in French": "/fr/?q=passeports",
-    "case in Spanish": "/es/innovations/design-thinking/",
-    "institution in German": "/de/institutions/kela/",
-    "matrix in German": "/de/matrix/",
-    "suggest a case in French": "/fr/suggest/",
 }
 
 

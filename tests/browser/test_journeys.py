@@ -39,12 +39,12 @@ def test_filter_by_theme_then_clear(page, site):
     page.goto(site + "/")
     expect(page).to_have_title(re.compile("All cases"))
     expect(rows(page)).to_have_count(12)
-    page.get_by_label(re.compile("^Customer centricity")).check()
-    page.get_by_role("button", name="Show cases").click()
+    page.get_by_role("checkbox", name=re.compile("^Customer centricity")).check()
+    page.get_by_role("button", name="Show cases").first.click()
     expect(page).to_have_url(re.compile(r"theme=customer-centricity"))
     expect(rows(page)).to_have_count(3)
     expect(page.locator(".result-count")).to_have_text("3 cases.")
-    page.get_by_role("link", name="Clear filters").click()
+    page.get_by_role("link", name="Clear all filters").click()
     expect(rows(page)).to_have_count(12)
 
 
@@ -89,7 +89,7 @@ def test_page_through_results(page, site):
 def test_compare_two_cases_then_open_the_matrix(page, site):
     page.goto(site + "/")
     page.get_by_label("Compare Design thinking to clear the passport backlog").check()
-    page.get_by_label(re.compile("Compare Bold experimentation")).check()
+    page.get_by_role("checkbox", name=re.compile("Compare Bold experimentation")).check()
     page.get_by_role("button", name="Compare ticked cases").click()
     expect(page.locator("#compare thead th")).to_have_count(2)
     expect(page.locator("#compare")).to_contain_text("Over 40,000 people")
@@ -152,14 +152,14 @@ def test_everything_works_without_javascript(no_script, site):
     page = no_script
     add_published_cases(56)
     page.goto(site + "/")
-    page.get_by_label(re.compile("^Sustained leadership engagement")).check()
-    page.get_by_label(re.compile("^Kela")).check()
-    page.get_by_role("button", name="Show cases").click()
+    page.get_by_role("checkbox", name=re.compile("^Sustained leadership engagement")).check()
+    page.get_by_role("checkbox", name=re.compile("^Kela")).check()
+    page.get_by_role("button", name="Show cases").first.click()
     expect(page.locator(".result-count")).to_have_text(f"Showing 1–{PAGE_SIZE} of 56 cases.")
     page.get_by_label(re.compile("^Search")).fill("GovCash")
-    page.get_by_label(re.compile("^Kela")).uncheck()
-    page.get_by_label(re.compile("^Sustained leadership engagement")).uncheck()
-    page.get_by_role("button", name="Show cases").click()
+    page.get_by_role("checkbox", name=re.compile("^Kela")).uncheck()
+    page.get_by_role("checkbox", name=re.compile("^Sustained leadership engagement")).uncheck()
+    page.get_by_role("button", name="Show cases").first.click()
     expect(rows(page)).to_have_count(1)
     page.goto(site + "/?theme=leadership")
     page.get_by_role("link", name="Next page").click()
@@ -167,8 +167,8 @@ def test_everything_works_without_javascript(no_script, site):
         f"Showing {PAGE_SIZE + 1}–{2 * PAGE_SIZE} of 57 cases."
     )
     page.goto(site + "/")
-    page.get_by_label(re.compile("Compare User-friendly")).check()
-    page.get_by_label(re.compile("Compare User profile")).check()
+    page.get_by_role("checkbox", name=re.compile("Compare User-friendly")).check()
+    page.get_by_role("checkbox", name=re.compile("Compare User profile")).check()
     page.get_by_role("button", name="Compare ticked cases").click()
     expect(page.locator("#compare thead th")).to_have_count(2)
 
@@ -256,14 +256,46 @@ def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):
     ).to_have_attribute("href", "/fr/innovations/citizen-panels-for-benefit-letters/")
 
 
-def test_on_a_phone_a_link_jumps_past_the_filters_to_the_results(page, site):
+def test_on_a_phone_the_filters_fold_away_so_the_results_come_first(page, site):
     page.set_viewport_size(PHONE)
-    page.goto(site + "/")
-    page.get_by_role("link", name="Jump to the results").click()
-    expect(page).to_have_url(re.compile("#results-heading$"))
+    page.goto(site + "/?theme=customer-centricity&region=europe")
+    search = page.get_by_label(re.compile("^Search"))
+    expect(search).to_be_hidden()
     expect(page.get_by_role("heading", name="Results")).to_be_in_viewport()
+    page.get_by_text("Filters (2 active)").click()  # a <details>: no JavaScript needed
+    expect(search).to_be_visible()
+    page.get_by_role("checkbox", name=re.compile("^Europe")).uncheck()
+    page.get_by_role("button", name="Show cases").first.click()
+    expect(page.get_by_text("Filters (1 active)")).to_be_visible()
+    # On a wide screen the filters are always open, and the fold's control is not shown.
     page.set_viewport_size({"width": 1280, "height": 900})
-    expect(page.get_by_role("link", name="Jump to the results")).to_be_hidden()
+    expect(page.get_by_label(re.compile("^Search"))).to_be_visible()
+    expect(page.get_by_text("Filters (1 active)")).to_be_hidden()
+
+
+def test_from_the_map_to_a_countrys_cases_then_filters_removed_one_by_one(page, site):
+    page.goto(site + "/")
+    page.get_by_role("checkbox", name=re.compile("^Customer centricity")).check()
+    page.get_by_role("checkbox", name=re.compile("^Europe")).check()
+    page.get_by_role("button", name="Show cases").first.click()
+    page.get_by_role("link", name="The map in full, with its numbers by country").click()
+    expect(page).to_have_url(re.compile(r"/map/\?theme=customer-centricity&region=europe"))
+    finland = page.get_by_role("link", name=re.compile(r"^Finland: \d+ cases?$"))
+    count = int(re.search(r"(\d+) case", finland.get_attribute("aria-label")).group(1))
+    finland.focus()  # each country with cases is a link the keyboard reaches
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/\?theme=customer-centricity&.*country=FI"))
+    expect(rows(page)).to_have_count(count)
+    active = page.get_by_role("navigation", name="Filters in use")
+    expect(active.get_by_role("link")).to_have_count(4)  # three filters and "Clear all"
+    active.get_by_role("link", name="Remove the filter Country: Finland").click()
+    expect(page).not_to_have_url(re.compile("country="))
+    active.get_by_role("link", name="Remove the filter Region: Europe").click()
+    expect(rows(page)).to_have_count(3)
+    expect(active.get_by_role("link")).to_have_count(2)
+    active.get_by_role("link", name="Clear all", exact=True).click()
+    expect(rows(page)).to_have_count(12)
+    expect(active).to_have_count(0)
 
 
 def test_a_member_suggests_a_case_and_an_editor_previews_and_publishes_it(page, site):
@@ -343,7 +375,7 @@ def test_a_new_member_suggests_a_case_an_editor_creates_the_institution_and_publ
     page.get_by_role("checkbox", name=re.compile("^Africa")).check()
     page.get_by_role("checkbox", name=re.compile("^Pilot")).check()
     page.get_by_role("checkbox", name=re.compile("^Family and maternity")).check()
-    page.get_by_role("button", name="Show cases").click()
+    page.get_by_role("button", name="Show cases").first.click()
     expect(rows(page)).to_have_count(1)
     expect(page.get_by_role("checkbox", name=re.compile("^Africa"))).to_have_accessible_name(
         re.compile(r"Africa \(1 case")

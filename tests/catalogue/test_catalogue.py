@@ -64,7 +64,7 @@ def test_no_match_is_explained(client):
     response = client.get("/", {"theme": "leadership", "institution": "kela"})
     assert response.status_code == 200
     assert "No cases match these filters." in response.content.decode()
-    assert 'href="/">Clear filters</a>' in response.content.decode()
+    assert 'href="/">Clear all filters</a>' in response.content.decode()
 
 
 def test_filtered_url_round_trips(client):

@@ -130,8 +130,10 @@ def test_every_page_has_landmarks_a_skip_link_and_language(client):
         # Each page first reads the catalogue version (for the page cache), then:
         # case with institution, themes, impacts, sources, awards, partners, links, similar cases
         ("/innovations/leadership-engagement/", 9),
-        # institution with facts, awards, count, rows, impacts, themes
-        ("/institutions/cpf/", 8),
+        # institution with facts, awards, its cases by theme, count, rows, impacts, themes
+        ("/institutions/cpf/", 9),
+        # the places' counts (institutions, countries, regions): one query
+        ("/map/", 2),
         # theme, count, rows, impacts, themes
         ("/themes/leadership/", 6),
         ("/institutions/", 2),

@@ -1,0 +1,262 @@
+"""Pictures of the catalogue drawn on the server as SVG: the world map of cases by country, and
+bar charts of cases by theme, region and year started. No JavaScript, nothing fetched from
+elsewhere, no inline style (the Content Security Policy forbids it): colours are classes of
+site.css (`shade-0` … `shade-5`), so the map and the charts print and follow the stylesheet.
+
+Every number is a facet count (facets.py): what `/` would give with that one choice instead
+of the chosen ones, the other filters kept. So each country, bar or matrix cell links to the
+selection it counts, and the numbers cannot disagree with the filter form or the results.
+"""
+
+import html
+from dataclasses import dataclass
+from math import ceil
+
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
+from . import worldmap
+from .languages import page_language
+from .regions import REGIONS, region_of
+
+SHADES = 5  # steps of colour for counts above zero; shade-0 is "none"
+MARKER_RADIUS = 14  # map units (the map is 2,700 wide): small countries' clickable dot
+
+
+def shade(count, most):
+    """The colour step of a count, 1 to SHADES in proportion to the largest; 0 for none."""
+    return ceil(count * SHADES / most) if count and most else 0
+
+
+def legend(most):
+    """[(shade, lowest, highest)] for the steps that some count from 1 to `most` can take."""
+    steps = []
+    for step in range(1, SHADES + 1):
+        low, high = (step - 1) * most // SHADES + 1, step * most // SHADES
+        if low <= high:
+            steps.append((step, low, high))
+    return steps
+
+
+def cases_label(name, count):
+    """'Finland: 3 cases', the accessible name of a country, a bar or a cell."""
+    return ngettext("%(name)s: %(count)s case", "%(name)s: %(count)s cases", count) % {
+        "name": name,
+        "count": number_format(count, force_grouping=True),
+    }
+
+
+@dataclass
+class Bar:
+    label: str
+    count: int
+    url: str
+    language: str = ""
+    chosen: bool = False
+    # Geometry in the chart's units, set by BarChart.
+    y: float = 0
+    length: float = 0
+
+    @property
+    def name(self):
+        return cases_label(self.label, self.count)
+
+
+@dataclass
+class BarChart:
+    """Horizontal bars, one per option with cases, each a link to its cases. A long label
+    (a theme's name) stands above its bar; a short one (a year) beside it."""
+
+    id: str
+    title: str
+    bars: list
+    short_labels: bool = False
+    width: int = 360
+
+    ROW, SHORT_ROW, LABEL, BAR = 42, 24, 48, 14
+
+    def __post_init__(self):
+        self.bars = [bar for bar in self.bars if bar.count]
+        most = max((bar.count for bar in self.bars), default=0)
+        room = self.width - self.bar_x - 48  # the count's digits after the bar
+        for index, bar in enumerate(self.bars):
+            bar.y = index * self.row_height + (4 if self.short_labels else 22)
+            bar.length = max(2, round(room * bar.count / most)) if most else 0
+
+    @property
+    def bar_x(self):
+        return self.LABEL if self.short_labels else 0
+
+    @property
+    def row_height(self):
+        return self.SHORT_ROW if self.short_labels else self.ROW
+
+    @property
+    def height(self):
+        return len(self.bars) * self.row_height + 4
+
+    @property
+    def description(self):
+        most = max(self.bars, key=lambda bar: bar.count, default=None)
+        if most is None:
+            return ""
+        return gettext("The most: %(name)s. Each bar links to the cases it counts.") % {
+            "name": most.name
+        }
+
+
+def by_theme(filterset):
+    return BarChart(
+        "chart-themes",
+        gettext("Cases by success-factor theme"),
+        [_bar(filterset, "theme", option) for option in filterset.facets["theme"]],
+    )
+
+
+def by_region(filterset):
+    return BarChart(
+        "chart-regions",
+        gettext("Cases by region"),
+        [_bar(filterset, "region", option) for option in filterset.facets["region"]],
+    )
+
+
+def by_year(filterset):
+    bars = [
+        Bar(
+            option.label,
+            option.count,
+            _catalogue(filterset.query(started_min=[option.value], started_max=[option.value])),
+            page_language(),
+            option.checked,
+        )
+        for option in filterset.facets["year"]
+    ]
+    return BarChart("chart-years", gettext("Cases by year started"), bars, short_labels=True)
+
+
+def of_institution(institution, themes):
+    """An institution's published cases by theme: `themes` from Theme.counted_values."""
+    bars = [
+        Bar(name, count, _catalogue(f"?institution={institution.slug}&theme={slug}"), language)
+        for slug, name, count, language in themes
+    ]
+    title = gettext("Cases of %(name)s by theme") % {"name": institution.short_name}
+    return BarChart("chart-institution-themes", title, bars)
+
+
+def _bar(filterset, name, option):
+    return Bar(
+        option.label,
+        option.count,
+        _catalogue(filterset.query(**{name: [option.value]})),
+        option.language or page_language(),  # a record's name may be untranslated
+        option.checked,
+    )
+
+
+def _catalogue(query):
+    return reverse("cases:catalogue") + query
+
+
+# The map ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Country:
+    code: str
+    name: str
+    count: int
+    url: str
+    chosen: bool
+
+    @property
+    def label(self):
+        return cases_label(self.name, self.count)
+
+
+@dataclass
+class Region:
+    slug: str
+    name: str
+    count: int
+    url: str
+    countries: list
+
+
+class WorldMap:
+    """The countries of the catalogue's institutions with their counts, by region, for the
+    map and the table beside it."""
+
+    def __init__(self, filterset):
+        self.filterset = filterset
+        self.countries = [
+            Country(
+                option.value,
+                option.label,
+                option.count,
+                _catalogue(filterset.query(country=[option.value])),
+                option.checked,
+            )
+            for option in filterset.facets["country"]
+        ]
+        self.most = max((country.count for country in self.countries), default=0)
+        regions = {option.value: option for option in filterset.facets["region"]}
+        self.regions = [
+            Region(
+                slug,
+                regions[slug].label,
+                regions[slug].count,
+                _catalogue(filterset.query(region=[slug])),
+                [c for c in self.countries if c.count and region_of(c.code) == slug],
+            )
+            for slug, _ in REGIONS
+        ]
+
+    @property
+    def legend(self):
+        return legend(self.most)
+
+    @property
+    def linked(self):
+        """The countries with cases, in the table's order (by region, then name): the order
+        a keyboard moves through them on the map."""
+        return [country for region in self.regions for country in region.countries]
+
+    def svg(self, size="full", title_id="map-title"):
+        """The map as inline SVG. Built here rather than in a template: it is 250 shapes, and
+        a template loop over them took longer than the page's queries."""
+        data = worldmap.shapes()
+        shapes = data["countries"]
+        linked = {country.code for country in self.linked}
+        blank = "".join(
+            f'<path d="{shape[size]}"/>'
+            for code, shape in shapes.items()
+            if code not in linked and shape[size]
+        )
+        links = []
+        for country in self.linked:
+            shape = shapes.get(country.code)
+            if shape is None:  # a code the map has no shape for: the table still lists it
+                continue
+            marker = ""
+            if shape["marker"]:
+                x, y = shape["marker"]
+                marker = f'<circle class="marker" cx="{x}" cy="{y}" r="{MARKER_RADIUS}"/>'
+            label = html.escape(country.label)
+            outline = f'<path d="{shape[size]}"/>' if shape[size] else ""  # else a dot only
+            links.append(
+                f'<a href="{html.escape(country.url)}" aria-label="{label}"'
+                f' class="shade-{shade(country.count, self.most)}'
+                f'{" chosen" if country.chosen else ""}">'
+                f"<title>{label}</title>{outline}{marker}</a>"
+            )
+        title = html.escape(gettext("Map of the cases by country"))
+        return mark_safe(  # every text above is escaped; the shapes are the build's numbers
+            f'<svg class="world-map {size}" viewBox="{data["viewBox"]}" role="group"'
+            f' aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">'
+            f'<title id="{title_id}">{title}</title>'
+            f'<g class="shade-0" aria-hidden="true">{blank}</g>{"".join(links)}</svg>'
+        )

@@ -1,0 +1,165 @@
+"""The map and the charts: each country, bar and table row counts exactly the cases its link
+leads to, for any filters; the map is drawn from the package's shapes, accessible, and within
+the Content Security Policy."""
+
+import re
+from html import unescape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cases import worldmap
+from tests.helpers import fresh_get, shown_rows
+from tests.seed_facts import TABLE_1
+
+pytestmark = pytest.mark.django_db
+
+THEMES = ["agile-teamwork", "customer-centricity", "innovation-system", "leadership"]
+# A link in a picture: its address and its accessible name, "Finland: 3 cases".
+PICTURE_LINK = re.compile(r'<a href="([^"]+)" aria-label="([^"]+): ([\d,]+) cases?"')
+TABLE_ROW = re.compile(
+    r'<tr[^>]*><th scope="row"[^>]*><a href="([^"]+)"[^>]*>([^<]+)</a></th>'
+    r"<td>(\d+)</td></tr>"
+)
+
+
+def picture_links(html, start=None, end="</svg>"):
+    """[(address, name, count)] of the links in the picture that starts at `start` (none
+    when the page has no such picture)."""
+    if start is not None:
+        if start not in html:
+            return []
+        html = html[html.index(start) :]
+        html = html[: html.index(end)]
+    return [
+        (unescape(href), unescape(name), int(count.replace(",", "")))
+        for href, name, count in PICTURE_LINK.findall(html)
+    ]
+
+
+def assert_each_link_counts_its_cases(client, links):
+    for href, name, count in links:
+        assert count == shown_rows(fresh_get(client, href)), (name, href)
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(
+    themes=st.lists(st.sampled_from(THEMES), max_size=2, unique=True),
+    institutions=st.lists(st.sampled_from(list(TABLE_1)), max_size=1),
+    countries=st.lists(st.sampled_from(["CA", "FI", "SG"]), max_size=2, unique=True),
+    regions=st.lists(st.sampled_from(["americas", "asia-pacific", "europe"]), max_size=1),
+    q=st.sampled_from(["", "staff", "customer", "innovation"]),
+    stages=st.lists(st.sampled_from(["pilot", "evaluated"]), max_size=1),
+    started=st.sampled_from([("", ""), ("2019", ""), ("", "2021")]),
+)
+def test_the_map_and_the_charts_count_what_their_links_show(
+    client, richer_catalogue, themes, institutions, countries, regions, q, stages, started
+):
+    params = {
+        "theme": themes,
+        "institution": institutions,
+        "country": countries,
+        "region": regions,
+        "q": q,
+        "stage": stages,
+        "started_min": started[0],
+        "started_max": started[1],
+    }
+    html = fresh_get(client, "/map/", params).content.decode()
+    on_map = picture_links(html, '<svg class="world-map full"')
+    in_table = [(unescape(href), name, int(count)) for href, name, count in TABLE_ROW.findall(html)]
+    # The table beside the map gives the same numbers, country by country.
+    countries_in_table = {name: (href, count) for href, name, count in in_table}
+    for href, name, count in on_map:
+        assert countries_in_table[name] == (href, count)
+    assert_each_link_counts_its_cases(client, on_map + in_table)
+    if not countries:  # then every case shown is on the map, once
+        assert sum(count for _, _, count in on_map) == shown_rows(fresh_get(client, "/", params))
+
+    catalogue = fresh_get(client, "/", params)
+    charts = picture_links(catalogue.content.decode(), 'class="glance"', "</section>")
+    assert_each_link_counts_its_cases(client, charts)
+    if shown_rows(catalogue):  # the small map on / is the same map
+        assert {name for _, name, _ in on_map} <= {name for _, name, _ in charts}
+
+
+def test_the_map_shades_each_country_by_its_cases_and_names_it_with_its_count(client):
+    html = client.get("/map/").content.decode()
+    links = picture_links(html, '<svg class="world-map full"')
+    assert [(name, count) for _, name, count in links] == [
+        ("Canada", 3),
+        ("Singapore", 6),
+        ("Finland", 3),
+    ]
+    assert '<a href="/?country=FI" aria-label="Finland: 3 cases" class="shade-3">' in html
+    assert 'class="shade-5"><title>Singapore: 6 cases</title>' in html
+    # Singapore is a dot on the map: a marker makes it one to click.
+    singapore = html[html.index("Singapore: 6 cases</title>") :]
+    assert '<circle class="marker"' in singapore[: singapore.index("</a>")]
+    # Countries without cases are drawn, and are no link.
+    assert html.count("<path ") == len(
+        [s for s in worldmap.shapes()["countries"].values() if s["full"]]
+    )
+
+
+def test_the_map_keeps_the_other_filters_in_its_links(client):
+    html = client.get("/map/", {"theme": "customer-centricity", "sort": "newest"}).content.decode()
+    links = picture_links(html, '<svg class="world-map full"')
+    assert links == [("/?theme=customer-centricity&country=FI&sort=newest", "Finland", 3)]
+
+
+def test_the_map_explains_filters_it_cannot_use_and_a_selection_without_cases(client):
+    response = client.get("/map/", {"country": "ZZ"})
+    assert response.status_code == 200
+    assert "There is no country “ZZ” in the catalogue." in response.content.decode()
+    html = client.get("/map/", {"theme": "leadership", "institution": "kela"}).content.decode()
+    assert "No country has cases that match these filters." in html
+    assert "<svg" in html  # the map is still drawn, all of it grey
+
+
+def test_the_map_is_in_the_page_language(client):
+    html = client.get("/fr/map/", {"region": "europe"}).content.decode()
+    assert 'aria-label="Finlande : 3 cas"' in html or 'aria-label="Finlande: 3 cas"' in html
+    assert 'href="/fr/?region=europe&amp;country=FI"' in html
+
+
+def test_pictures_need_no_inline_style_or_script(client):
+    for url in ("/", "/map/", "/matrix/", "/institutions/kela/"):
+        response = client.get(url)
+        html = response.content.decode()
+        assert "style=" not in html and "<script" not in html, url
+        policy = response["Content-Security-Policy"]
+        assert "unsafe-inline" not in policy and "style-src 'self'" in policy
+
+
+def test_an_institution_page_charts_its_cases_by_theme(client, add_cases):
+    add_cases(2, institution="kela", theme="leadership")
+    html = fresh_get(client, "/institutions/kela/").content.decode()
+    bars = picture_links(html, 'id="chart-institution-themes-title"')
+    assert bars == [  # in the themes' order; a theme without cases has no bar
+        ("/?institution=kela&theme=customer-centricity", "Customer centricity", 3),
+        ("/?institution=kela&theme=leadership", "Sustained leadership engagement", 2),
+    ]
+    assert_each_link_counts_its_cases(client, bars)
+
+
+def test_the_matrix_shades_its_cells_with_a_legend(client):
+    html = client.get("/matrix/").content.decode()
+    assert re.search(r'<td class="shade-5"><a href="[^"]+" aria-label="\d cases of', html)
+    assert '<td class="shade-0">0</td>' in html
+    assert '<ul class="legend"' in html
+
+
+def test_the_map_file_is_the_packages_map_simplified(tmp_path):
+    """world_map.json is what build_world_map makes of the package's map, never edited by
+    hand (the package comes with the development tools)."""
+    pytest.importorskip("pygal_maps_world")
+    assert worldmap.dumps(worldmap.build(worldmap.package_svg())) == worldmap.DATA.read_text()
+    shapes = worldmap.shapes()["countries"]
+    assert "AQ" not in shapes and {"CA", "FI", "SG"} <= set(shapes)
+    assert shapes["SG"]["marker"] and not shapes["CA"]["marker"]

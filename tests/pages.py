@@ -1,0 +1,38 @@
+"""Every public page of the catalogue, in the states a visitor meets: what the accessibility
+check (browser/test_accessibility.py) and the HTML check (operations/test_valid_html.py) read."""
+
+PAGES = {
+    "catalogue": "/",
+    "filtered catalogue": "/?theme=customer-centricity&country=FI&q=language",
+    "empty result": "/?theme=leadership&institution=kela",
+    "bad filter": "/?theme=nothing",
+    "second page": "/?page=2",
+    "innovation": "/innovations/solutions-without-borders/",
+    "institution": "/institutions/esdc/",
+    "institutions": "/institutions/",
+    "theme": "/themes/innovation-system/",
+    "themes": "/themes/",
+    "matrix": "/matrix/",
+    "matrix filtered": "/matrix/?region=europe&q=language",
+    "map": "/map/",
+    "map filtered": "/map/?theme=customer-centricity&region=europe",
+    "map with nothing": "/map/?theme=leadership&institution=kela",
+    "map with a bad filter": "/map/?country=ZZ",
+    "compare": "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
+    "compare with a problem": "/compare/?i=design-thinking",
+    "not found": "/innovations/no-such-case/",
+    "partner and recognition filters": "/?partner_kind=internal&partner_kind=company&recognised=1",
+    "open data": "/data/",
+    "suggest a case": "/suggest/",
+    "regions, stages, branches and years": "/?region=europe&region=americas&stage=pilot"
+    "&branch=old-age&started_min=2019&started_max=2023",
+    "bad years": "/?started_min=2023&started_max=2019",
+    "thanks for a suggestion": "/suggest/thanks/",
+    "catalogue in French": "/fr/?theme=customer-centricity&region=europe",
+    "search in French": "/fr/?q=passeports",
+    "case in Spanish": "/es/innovations/design-thinking/",
+    "institution in German": "/de/institutions/kela/",
+    "matrix in German": "/de/matrix/",
+    "map in Spanish": "/es/map/?region=americas",
+    "suggest a case in French": "/fr/suggest/",
+}
