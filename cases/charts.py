@@ -22,7 +22,8 @@ from .languages import page_language
 from .regions import REGIONS, region_of
 
 SHADES = 5  # steps of colour for counts above zero; shade-0 is "none"
-MARKER_RADIUS = 14  # map units (the map is 2,700 wide): small countries' clickable dot
+# Small countries' clickable dot, in map units (the map is 2,700 wide), per size of map.
+MARKER_RADIUS = {"full": 14, "small": 24}
 
 
 def shade(count, most):
@@ -244,7 +245,7 @@ class WorldMap:
             marker = ""
             if shape["marker"]:
                 x, y = shape["marker"]
-                marker = f'<circle class="marker" cx="{x}" cy="{y}" r="{MARKER_RADIUS}"/>'
+                marker = f'<circle class="marker" cx="{x}" cy="{y}" r="{MARKER_RADIUS[size]}"/>'
             label = html.escape(country.label)
             outline = f'<path d="{shape[size]}"/>' if shape[size] else ""  # else a dot only
             links.append(

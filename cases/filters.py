@@ -129,7 +129,7 @@ class InnovationFilter(django_filters.FilterSet):
     SORTS = [
         ("table", _("Summary table order")),
         ("newest", _("Newest first")),
-        ("relevance", _("Best match (when searching)")),
+        ("relevance", _("Best match")),  # short: a select does not wrap
     ]
 
     q = django_filters.CharFilter(

@@ -215,6 +215,14 @@ def test_print_shows_the_table_without_the_filters(page, site):
     page.goto(site + "/innovations/design-thinking/")
     expect(page.locator("nav[aria-label=Main]")).to_be_hidden()
     expect(page.get_by_role("heading", level=1)).to_be_visible()
+    # The map prints, shaded as on screen, with its table.
+    page.goto(site + "/map/")
+    expect(page.locator(".world-map")).to_be_visible()
+    fill = page.locator('.world-map a[aria-label^="Singapore"] circle').evaluate(
+        "el => getComputedStyle(el).fill"
+    )
+    assert fill == "rgb(11, 61, 110)"  # the darkest shade: Singapore has the most cases
+    expect(page.locator("table.map-table")).to_be_visible()
 
 
 def test_editor_adds_and_publishes_a_case_in_the_admin(page, site):

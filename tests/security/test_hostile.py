@@ -34,6 +34,7 @@ PUBLIC = [
     "/themes/leadership/",
     "/themes/leadership/feed/",
     "/matrix/",
+    "/map/",
     "/compare/",
     "/suggest/",
     "/suggest/thanks/",
@@ -203,7 +204,7 @@ def test_the_corpus_is_large_enough():
     )
 )
 def test_any_filter_parameters_give_a_page_not_an_error(client, params):
-    for path in ("/", "/matrix/", "/api/innovations/", "/data/cases.json"):
+    for path in ("/", "/matrix/", "/map/", "/api/innovations/", "/data/cases.json"):
         response = client.get(path, params)
         # 404: the API's answer to a page number past the end, with {"detail": "Invalid page."}
         assert response.status_code in {200, 400, 404, 429}, (path, params)
@@ -272,6 +273,8 @@ def test_html_that_editors_type_is_escaped_everywhere(client):
         "/themes/",
         "/themes/evil-theme/",
         "/matrix/",
+        "/map/?theme=evil-theme",
+        f"/?theme=evil-theme&q=evil+{SCRIPT}",  # the search's own filter link shows it
         "/compare/?i=evil-case&i=design-thinking",
         "/feed/",
         "/sitemap.xml",

@@ -34,6 +34,7 @@ PAGES = [
     ("/?theme=…&country=…&q=…", "/?theme=innovation-system&country={country}&q=fraud+detection"),
     ("innovation page", "/innovations/{case}/"),
     ("/matrix/", "/matrix/"),
+    ("/map/", "/map/"),
     ("/fr/?q=…", "/fr/?q=fraud+detection"),
 ]
 COMBINED = "/?theme=…&country=…&q=…"
