@@ -425,3 +425,28 @@ def test_switch_to_french_filter_search_and_open_a_case(page, site):
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Design thinking to clear the passport backlog"
     )
+
+
+LONGEST_LINE = """() => {
+    let most = 0;
+    for (const node of document.querySelectorAll('.case section > div p')) {
+        const text = node.firstChild, range = document.createRange();
+        let top = null, count = 0;
+        for (let i = 0; i < text.textContent.length; i++) {
+            range.setStart(text, i);
+            range.setEnd(text, i + 1);
+            const y = Math.round(range.getBoundingClientRect().top);
+            if (top !== null && y > top + 2) { most = Math.max(most, count); count = 0; }
+            top = y;
+            count++;
+        }
+        most = Math.max(most, count);
+    }
+    return most;
+}"""
+
+
+def test_a_cases_story_reads_in_lines_under_80_characters(page, site):
+    page.goto(site + "/innovations/solutions-without-borders/")
+    longest = page.evaluate(LONGEST_LINE)
+    assert 40 < longest < 80, longest

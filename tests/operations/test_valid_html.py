@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from django.template import loader
 
 from tests.factories import with_every_field
 from tests.pages import PAGES
@@ -62,9 +63,16 @@ def test_every_public_page_is_valid_html(client, tmp_path, db):
         path = tmp_path / f"{index:02d}-{name.replace(' ', '-')}.html"
         path.write_bytes(response.content)
         paths.append(path)
-    invalid = client.post("/suggest/", {"email": "not an address"})
-    paths.append(tmp_path / "suggest-with-errors.html")
-    paths[-1].write_bytes(invalid.content)
+    extra = {
+        "suggest-with-errors": client.post("/suggest/", {"email": "not an address"}).content,
+        "api-docs": client.get("/api/docs/").content,
+        # The pages a visitor sees when something fails: no request context, as in production.
+        "500": loader.get_template("500.html").render().encode(),
+        "503": loader.get_template("503.html").render().encode(),
+    }
+    for name, content in extra.items():
+        paths.append(tmp_path / f"{name}.html")
+        paths[-1].write_bytes(content)
 
     assert errors_in(paths) == []
 
