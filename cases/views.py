@@ -60,8 +60,11 @@ def catalogue(request):
     if filterset.is_valid() and not filterset.unsearchable:
         pictures = {
             "map": charts.WorldMap(filterset),
-            "charts": [charts.by_theme(filterset), charts.by_region(filterset)],
-            "years": charts.by_year(filterset),
+            "charts": [
+                charts.by_theme(filterset),
+                charts.by_region(filterset),
+                charts.by_year(filterset),
+            ],
         }
     return render(
         request,

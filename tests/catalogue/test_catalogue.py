@@ -1,6 +1,7 @@
 """The catalogue at `/`: the summary table, its filters, search and pages."""
 
 import re
+from html import unescape
 
 import pytest
 
@@ -222,3 +223,55 @@ def test_award_level_below_the_award_is_named(client):
     award.save()
     html = client.get("/innovations/staff-capabilities-for-innovation/").content.decode()
     assert "ISSA Good Practice Award 2020 (certificate of merit)" in html
+
+
+ACTIVE_FILTER = re.compile(
+    r'<li><a href="([^"]*)"><span class="visually-hidden">Remove the filter </span>([^<]+)<'
+)
+
+
+def test_each_filter_in_use_is_a_link_that_removes_it_alone(client):
+    params = {
+        "theme": ["customer-centricity", "leadership"],
+        "country": "FI",
+        "q": "language",
+        "started_min": "2019",
+        "recognised": "",
+        "sort": "newest",
+    }
+    html = client.get("/", params).content.decode()
+    removals = {unescape(label): unescape(href) for href, label in ACTIVE_FILTER.findall(html)}
+    assert removals == {
+        "Success-factor theme: Customer centricity": "?theme=leadership&country=FI"
+        "&started_min=2019&q=language&sort=newest",
+        "Success-factor theme: Sustained leadership engagement": "?theme=customer-centricity"
+        "&country=FI&started_min=2019&q=language&sort=newest",
+        "Country: Finland": "?theme=customer-centricity&theme=leadership&started_min=2019"
+        "&q=language&sort=newest",
+        "Started from: 2019": "?theme=customer-centricity&theme=leadership&country=FI"
+        "&q=language&sort=newest",
+        "Search: “language”": "?theme=customer-centricity&theme=leadership&country=FI"
+        "&started_min=2019&sort=newest",
+    }
+    assert '<a class="clear-all" href="?">Clear all</a>' in html
+    assert "Filters (5 active)" in html
+    assert client.get("/").content.decode().count("Filters in use") == 0
+
+
+def test_a_search_without_result_offers_a_way_out(client):
+    html = client.get("/", {"theme": "leadership", "institution": "kela"}).content.decode()
+    assert "Remove a filter above, clear them all, or" in html
+    assert '<a href="/suggest/">suggest a case</a>' in html
+    assert len(ACTIVE_FILTER.findall(html)) == 2
+
+
+def test_the_form_can_be_sent_from_its_top_and_zero_options_are_muted(client):
+    html = client.get("/", {"institution": "kela"}).content.decode()
+    assert html.count('<button type="submit">Show cases</button>') == 2
+    assert '<li class="nothing"><input type="checkbox" name="theme" value="leadership"' in html
+    assert '<li><input type="checkbox" name="theme" value="customer-centricity"' in html
+
+
+def test_searched_words_are_highlighted_in_titles_too(client):
+    html = client.get("/", {"q": "GovCash"}).content.decode()
+    assert 'Bold experimentation: <mark>GovCash</mark> payments at cash machines</a>' in html
