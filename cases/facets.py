@@ -20,9 +20,9 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_countries import countries
 
-from . import charts
+from . import charts, counts
 from .languages import column, page_language
-from .models import Innovation, Institution, Partner, Theme
+from .models import CaseCount, Innovation, Institution, Partner, Theme
 from .regions import REGION_NAMES, region_of
 
 
@@ -66,23 +66,26 @@ class Facets(dict):
 
 
 def _themes(filterset):
+    cases = None if filterset.filters_only("theme") else filterset.cases_without("theme")
     items = [
-        (slug, name, count, "", language)
-        for slug, name, count, language in theme_counts(filterset.cases_without("theme"))
+        (slug, name, count, "", language) for slug, name, count, language in theme_counts(cases)
     ]
     return {"theme": _listed(filterset, "theme", items)}
 
 
-def theme_counts(cases):
+def theme_counts(cases=None):
     """[(slug, name, count, the name's language)] of every theme: how many of `cases` have
-    it, named in the page's language where translated (Translatable.text)."""
+    it (None: of every published case, as counts.py keeps them), named in the page's
+    language where translated (Translatable.text)."""
     language = page_language()
-    counts = Theme.objects.counted_values(
-        ["slug", "name", column("name", language)], case_count=cases
-    )
+    fields = ["slug", "name", column("name", language)]
+    if cases is None:
+        rows = Theme.objects.kept_values(fields, CaseCount.THEME)
+    else:
+        rows = Theme.objects.counted_values(fields, case_count=cases)
     return [
         (slug, translated or name, count, language if translated else Theme.TEXT_LANGUAGE)
-        for slug, name, translated, count in counts
+        for slug, name, translated, count in rows
     ]
 
 
@@ -100,11 +103,15 @@ def _places(filterset):
     nothing is counted twice."""
     language = page_language()
     names = [column("name", language), column("acronym", language)]
-    institutions = Institution.objects.counted_values(
-        ["slug", "name", "acronym", *names, "country"],
-        public_only=True,
-        case_count=filterset.cases_without("institution", "country", "region"),
-    )
+    fields = ["slug", "name", "acronym", *names, "country"]
+    if filterset.filters_only("institution", "country", "region"):
+        institutions = Institution.objects.kept_values(fields, CaseCount.INSTITUTION, True)
+    else:
+        institutions = Institution.objects.counted_values(
+            fields,
+            public_only=True,
+            case_count=filterset.cases_without("institution", "country", "region"),
+        )
     chosen = {name: filterset.selected(name) for name in ("institution", "country", "region")}
 
     def kept(name, value):
@@ -143,12 +150,15 @@ def _stages(filterset):
     those, per stage, branch and year. A stage's count is the sum over the branches and years
     the other two keep, and so on; a year's count is what `started_min` and `started_max` at
     that year would give (its option is checked when both are that year)."""
-    rows = (
-        filterset.cases_without("stage", "branch", *filterset.YEARS)
-        .order_by()
-        .values_list("stage", "branch", "year_started")
-        .annotate(count=Count("*"))
-    )
+    if filterset.filters_only("stage", "branch", *filterset.YEARS):
+        rows = counts.stage_branch_year_counts()
+    else:
+        rows = (
+            filterset.cases_without("stage", "branch", *filterset.YEARS)
+            .order_by()
+            .values_list("stage", "branch", "year_started")
+            .annotate(count=Count("*"))
+        )
     chosen_stages, chosen_branches = filterset.selected("stage"), filterset.selected("branch")
     start, end = filterset.year_range
     stages, branches, years = Counter(), Counter(), Counter()
@@ -205,13 +215,16 @@ def total(filterset):
 def theme_institution_grid(filterset):
     """Themes (rows) by institutions (columns): how many cases have both, given the other
     active filters (country, search). Chosen themes or institutions narrow the grid."""
-    pairs = (
-        filterset.cases_without("theme", "institution")
-        .order_by()
-        .values_list("themes__slug", "institution__slug")
-        .annotate(count=Count("*"))
-    )
-    counts = {(theme, institution): count for theme, institution, count in pairs}
+    if filterset.filters_only("theme", "institution"):
+        pairs = counts.theme_institution_counts()
+    else:
+        pairs = (
+            filterset.cases_without("theme", "institution")
+            .order_by()
+            .values_list("themes__slug", "institution__slug")
+            .annotate(count=Count("*"))
+        )
+    by_pair = {(theme, institution): count for theme, institution, count in pairs}
 
     def shown(name):
         options = filterset.facets[name]
@@ -225,12 +238,12 @@ def theme_institution_grid(filterset):
         if name not in ("theme", "institution") and cleaned.get(name) not in (None, "", [], False)
     }
     columns, themes = shown("institution"), shown("theme")
-    most = max((counts.get((t.value, i.value), 0) for t in themes for i in columns), default=0)
+    most = max((by_pair.get((t.value, i.value), 0) for t in themes for i in columns), default=0)
     rows = []
     for theme in themes:
         cells = []
         for institution in columns:
-            count = counts.get((theme.value, institution.value), 0)
+            count = by_pair.get((theme.value, institution.value), 0)
             query = {"theme": theme.value, "institution": institution.value, **kept}
             link = "?" + urlencode(query, doseq=True)
             cells.append((institution, count, link, charts.shade(count, most)))

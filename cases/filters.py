@@ -293,6 +293,21 @@ class InnovationFilter(django_filters.FilterSet):
     def is_active(self):
         return any(self.form.data.get(name) for name in self.CHOICES + ("q",))
 
+    def filters_only(self, *names):
+        """True when no filter is in use but `names` (the sort aside): then counts over every
+        published case, which counts.py keeps, answer what the facets of `names` ask."""
+        if not self.is_bound:
+            return True
+        # The form's own checks only: is_valid() asks the facets, which ask this.
+        if not self.form.is_valid() or self.unsearchable:
+            return False
+        cleaned = self.form.cleaned_data
+        return all(
+            cleaned.get(name) in (*EMPTY_VALUES, False)
+            for name in self.CHOICES + ("q",)
+            if name not in names
+        )
+
     def query(self, **changes):
         """The query string of these filters with `changes` ({name: [values]}, an empty
         list to drop a filter): the link to another selection, from page 1, every filter not

@@ -5,7 +5,9 @@ does. One module, driven by one list of the catalogue's tables (models.CATALOGUE
 - the catalogue version, behind the page cache (pagecache.py), moves on after any save or
   delete of a catalogue record and any change of a case's themes or sources;
 - a case's stored search vector (PostgreSQL) is rebuilt when the case, its impacts, its themes
-  or its institution change, or a theme is renamed or deleted.
+  or its institution change, or a theme is renamed or deleted;
+- the unfiltered catalogue's counts (counts.py) move when a case is saved or deleted, its
+  themes change or a theme is deleted.
 
 Bulk writes (QuerySet.update, bulk_create) send no signals: the QuerySet methods that write in
 bulk (the workflow steps, sync and refresh methods) move the version on themselves.
@@ -13,14 +15,16 @@ Imported by CasesConfig.ready(), once.
 """
 
 import operator
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import reduce
 
 from django.db.models import Q
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
+from . import counts
 from .models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Institution, Theme
 
 CASE_LINKS = [field.remote_field.through for field in Innovation._meta.many_to_many]
@@ -119,3 +123,56 @@ def themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
         refresh_remembered_cases(sender, instance)
     elif action in {"post_add", "post_remove"}:
         refresh_cases(pk__in=pk_set)
+
+
+# The unfiltered catalogue's counts (counts.py) --------------------------------------------
+# Each write notes its cases' contributions before (pre_*) and moves the rows by the
+# difference after (post_*); a write that fails in between moves nothing.
+
+
+@receiver(pre_save, sender=Innovation, dispatch_uid="counts-innovation-pre-save")
+def count_before_save(sender, instance, **kwargs):
+    instance._counted = counts.contributions([instance.pk]) if instance.pk else Counter()
+
+
+@receiver(post_save, sender=Innovation, dispatch_uid="counts-innovation-save")
+def count_after_save(sender, instance, **kwargs):
+    counts.apply(getattr(instance, "_counted", Counter()), counts.contributions([instance.pk]))
+
+
+@receiver(pre_delete, sender=Innovation, dispatch_uid="counts-innovation-pre-delete")
+def count_before_delete(sender, instance, **kwargs):
+    instance._counted = counts.contributions([instance.pk])
+
+
+@receiver(post_delete, sender=Innovation, dispatch_uid="counts-innovation-delete")
+def count_after_delete(sender, instance, **kwargs):
+    counts.apply(getattr(instance, "_counted", Counter()), Counter())
+
+
+@receiver(pre_delete, sender=Theme, dispatch_uid="counts-theme-pre-delete")
+def count_before_theme_delete(sender, instance, **kwargs):
+    instance._counted_cases = list(instance.innovations.values_list("pk", flat=True))
+    instance._counted = counts.contributions(instance._counted_cases)
+
+
+@receiver(post_delete, sender=Theme, dispatch_uid="counts-theme-delete")
+def count_after_theme_delete(sender, instance, **kwargs):
+    cases = getattr(instance, "_counted_cases", [])
+    counts.apply(getattr(instance, "_counted", Counter()), counts.contributions(cases))
+
+
+@receiver(m2m_changed, sender=Innovation.themes.through, dispatch_uid="counts-themes")
+def count_theme_links(sender, instance, action, reverse, pk_set, **kwargs):
+    if action.startswith("pre_"):
+        if not reverse:
+            cases = [instance.pk]
+        elif action == "pre_clear":
+            cases = list(instance.innovations.values_list("pk", flat=True))
+        else:
+            cases = list(pk_set or ())
+        instance._counted_links = (cases, counts.contributions(cases))
+    elif hasattr(instance, "_counted_links"):
+        cases, before = instance._counted_links
+        del instance._counted_links
+        counts.apply(before, counts.contributions(cases))

@@ -5,7 +5,7 @@ once come from `bulk_cases`, which writes in bulk as generate_cases does."""
 import factory
 from django.contrib.auth.models import Group, User
 
-from cases import models
+from cases import counts, models
 
 PASSWORD = "a long password"
 
@@ -104,8 +104,8 @@ def source_of(case, **fields):
 
 def bulk_cases(count, institution="cpf", theme="leadership", status="published", **fields):
     """`count` published cases of an institution, each with two impacts and a theme (and any
-    other `fields`: stage="pilot"), written in bulk (no signals: the search vectors and the
-    catalogue version are kept here)."""
+    other `fields`: stage="pilot"), written in bulk (no signals: the search vectors, the
+    stored counts and the catalogue version are kept here)."""
     owner = models.Institution.objects.get(slug=institution)
     chosen = models.Theme.objects.get(slug=theme)
     start = models.Innovation.objects.count()
@@ -131,6 +131,7 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published",
         for n in (1, 2)
     )
     models.Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
+    counts.added([case.pk for case in cases])
     models.CatalogueVersion.bump()
     return cases
 

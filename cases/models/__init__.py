@@ -5,10 +5,12 @@ in querysets.py.
   Source, Partner;
 - case.py: Innovation (a case) and its parts: Impact, Award, Collaboration, CaseLink;
 - people.py: Contributor (a contributor's institution) and Suggestion (who suggested a case);
-- version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py).
+- version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py);
+- counts.py: CaseCount, the unfiltered catalogue's counts kept on write (cases/counts.py).
 """
 
 from .case import Award, CaseLink, Collaboration, Impact, Innovation, figure_text
+from .counts import CaseCount
 from .people import Contributor, Suggestion, institution_of
 from .records import Institution, InstitutionFact, Partner, Source, Theme
 from .version import CatalogueVersion
@@ -32,6 +34,7 @@ CATALOGUE_MODELS = (
 __all__ = [
     "CATALOGUE_MODELS",
     "Award",
+    "CaseCount",
     "CaseLink",
     "CatalogueVersion",
     "Collaboration",

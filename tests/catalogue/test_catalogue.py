@@ -115,7 +115,7 @@ def test_search_and_filters_combine(client):
 
 
 def test_drafts_are_not_listed(client):
-    Innovation.objects.filter(slug="design-thinking").update(status=Innovation.Status.DRAFT)
+    Innovation.objects.filter(slug="design-thinking").withdraw()
     slugs = row_slugs(client.get("/"))
     assert "design-thinking" not in slugs
     assert len(slugs) == 11
@@ -274,4 +274,4 @@ def test_the_form_can_be_sent_from_its_top_and_zero_options_are_muted(client):
 
 def test_searched_words_are_highlighted_in_titles_too(client):
     html = client.get("/", {"q": "GovCash"}).content.decode()
-    assert 'Bold experimentation: <mark>GovCash</mark> payments at cash machines</a>' in html
+    assert "Bold experimentation: <mark>GovCash</mark> payments at cash machines</a>" in html

@@ -159,7 +159,7 @@ def test_home_links_to_the_matrix_with_its_filters(client):
 
 
 def test_similar_cases_are_symmetric_never_self_never_draft(client):
-    Innovation.objects.filter(slug="automation-and-play-labs").update(status="draft")
+    Innovation.objects.filter(slug="automation-and-play-labs").withdraw()
     related = {}
     for case in Innovation.objects.published():
         response = fresh_get(client, case.get_absolute_url())
@@ -279,7 +279,7 @@ def test_compare_explains_what_it_cannot_show(client, params, message):
 
 
 def test_compare_leaves_out_drafts_and_says_so(client):
-    Innovation.objects.filter(slug="design-thinking").update(status="draft")
+    Innovation.objects.filter(slug="design-thinking").withdraw()
     slugs = ["design-thinking", "bold-experimentation", "plain-language-website"]
     response = client.get("/compare/", {"i": slugs})
     assert compare_columns(response) == ["bold-experimentation", "plain-language-website"]

@@ -48,7 +48,7 @@ def test_similar_cases_share_a_theme_most_shared_first(client):
 
 
 def test_similar_cases_leave_out_drafts(client):
-    Innovation.objects.filter(slug="automation-and-play-labs").update(status="draft")
+    Innovation.objects.filter(slug="automation-and-play-labs").withdraw()
     response = client.get("/innovations/experimentation-fund/")
     assert [case.slug for case in response.context["related"]] == ["leadership-engagement"]
 
@@ -61,7 +61,7 @@ def test_theme_link_on_a_case_opens_the_filtered_catalogue(client):
 
 
 def test_a_draft_is_not_found_by_visitors(client, admin_client):
-    Innovation.objects.filter(slug="design-thinking").update(status=Innovation.Status.DRAFT)
+    Innovation.objects.filter(slug="design-thinking").withdraw()
     response = client.get("/innovations/design-thinking/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
@@ -91,7 +91,7 @@ def test_institution_list_and_page(client):
 
 
 def test_an_institution_without_a_published_case_is_nowhere_public(client):
-    Innovation.objects.filter(institution__slug="kela").update(status=Innovation.Status.DRAFT)
+    Innovation.objects.filter(institution__slug="kela").withdraw()
     assert client.get("/institutions/kela/").status_code == 404
     assert "/institutions/kela/" not in client.get("/institutions/").content.decode()
     assert 'value="kela"' not in client.get("/").content.decode()

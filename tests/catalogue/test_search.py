@@ -79,7 +79,7 @@ def test_search_follows_editors_changes_to_impacts_themes_and_institutions(clien
 
 
 def test_drafts_are_never_found(client):
-    Innovation.objects.filter(slug="design-thinking").update(status=Innovation.Status.DRAFT)
+    Innovation.objects.filter(slug="design-thinking").withdraw()
     assert row_slugs(client.get("/", {"q": "passport"})) == []
 
 

@@ -102,7 +102,7 @@ def test_impact_details_without_a_figure_are_refused(editor):
 
 
 def test_admin_lists_drafts_with_status_and_institution(admin_client):
-    Innovation.objects.filter(slug="design-thinking").update(status=Innovation.Status.DRAFT)
+    Innovation.objects.filter(slug="design-thinking").withdraw()
     html = admin_client.get("/admin/cases/innovation/").content.decode()
     assert "Design thinking to clear the passport backlog" in html
     assert "Draft" in html and "Published" in html

@@ -11,6 +11,7 @@ from django.test import Client
 
 from cases import admin_csv
 from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
+from tests.catalogue.test_counts import assert_kept_equal_a_recount
 from tests.factories import user_in
 from tests.helpers import row_slugs, suggestion
 
@@ -328,3 +329,10 @@ def test_a_file_exported_before_the_story_was_named_so_still_imports(editor):
     assert "adds this case" in response.content.decode()
     assert confirm(editor, response).status_code == 302
     assert Innovation.objects.get(slug="from-an-old-file").story == "The board rewrote its letters."
+
+
+def test_the_import_keeps_the_stored_counts(editor):
+    rows = [a_row("imported-one", status="published"), a_row("imported-two")]
+    confirm(editor, upload(editor, csv_file(*rows)))
+    assert Innovation.objects.get(slug="imported-one").status == "published"
+    assert_kept_equal_a_recount()

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from cases import counts
 from cases.models import CatalogueVersion, Innovation, Partner
 
 CATALOGUE = [
@@ -70,3 +71,4 @@ def test_a_dump_of_the_catalogue_loads_into_an_empty_database_as_it_was(tmp_path
     if connection.vendor == "postgresql":  # searchable again: the vectors were rebuilt
         assert Innovation.objects.search("passport").filter(slug="design-thinking").exists()
     assert CatalogueVersion.current() > 0
+    assert counts.kept() == +counts.full_count()  # the kept counts follow the load

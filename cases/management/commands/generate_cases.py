@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django_countries import countries
 
+from cases import counts
 from cases.models import CatalogueVersion, Impact, Innovation, Institution, Theme
 
 BATCH = 2000
@@ -211,3 +212,4 @@ class Command(BaseCommand):
         Impact.objects.bulk_create(impacts)
         # Bulk writes send no signals: rebuild these cases' search documents here.
         Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
+        counts.added([case.pk for case in cases])

@@ -1,0 +1,113 @@
+"""The counts kept for speed (cases/counts.py) always equal a full recount, after every kind
+of write: creates, edits, theme changes from either side, publishing, withdrawing, deleting
+cases and themes, bulk loads and the editors' CSV import; and the pages that read them show
+what live counting shows."""
+
+import pytest
+
+from cases import counts
+from cases.filters import InnovationFilter
+from cases.models import Innovation, Institution, Theme
+from tests.helpers import fresh_get
+
+pytestmark = pytest.mark.django_db
+
+
+def assert_kept_equal_a_recount():
+    """The one check: kept rows and a full recount agree (the editors' tests use it too)."""
+    full = counts.full_count()
+    assert counts.kept() == +full  # + drops any zero
+
+
+def test_the_seed_is_counted():
+    assert_kept_equal_a_recount()
+    assert counts.kept()[("theme", Theme.objects.get(slug="leadership").pk, 0, "")] == 1
+
+
+def test_every_kind_of_write_keeps_the_counts(add_cases):
+    kela, cpf = Institution.objects.get(slug="kela"), Institution.objects.get(slug="cpf")
+    leadership, customers = (
+        Theme.objects.get(slug="leadership"),
+        Theme.objects.get(slug="customer-centricity"),
+    )
+    case = Innovation.objects.create(
+        slug="counted", title="Counted", institution=kela, position=50, stage="pilot"
+    )
+    case.themes.add(leadership)
+    assert_kept_equal_a_recount()  # a draft counts nowhere
+    Innovation.objects.filter(pk=case.pk).publish()
+    assert_kept_equal_a_recount()
+    case.refresh_from_db()
+    case.stage, case.branch, case.year_started, case.institution = "evaluated", "old-age", 2020, cpf
+    case.save()
+    assert_kept_equal_a_recount()
+    case.themes.add(customers)
+    case.themes.remove(leadership)
+    assert_kept_equal_a_recount()
+    customers.innovations.remove(case)  # from the theme's side
+    leadership.innovations.add(case)
+    assert_kept_equal_a_recount()
+    case.themes.clear()
+    assert_kept_equal_a_recount()
+    case.themes.set([leadership, customers])
+    leadership.innovations.clear()
+    assert_kept_equal_a_recount()
+    Innovation.objects.filter(pk=case.pk).withdraw()
+    assert_kept_equal_a_recount()
+    Innovation.objects.filter(pk=case.pk).publish()
+    add_cases(30, institution="kela", theme="leadership", stage="idea", year_started=2011)
+    assert_kept_equal_a_recount()
+    Innovation.objects.filter(slug__startswith="generated-case").first().delete()
+    Innovation.objects.filter(slug="counted").delete()
+    assert_kept_equal_a_recount()
+    Theme.objects.create(slug="gone", name="Gone", position=9).innovations.add(
+        *Innovation.objects.published()[:5]
+    )
+    assert_kept_equal_a_recount()
+    Theme.objects.get(slug="gone").delete()
+    assert_kept_equal_a_recount()
+
+
+def test_a_write_that_fails_moves_no_count():
+    case = Innovation.objects.get(slug="design-thinking")
+    with pytest.raises(RuntimeError), counts.changing([case.pk]):
+        Innovation.objects.filter(pk=case.pk).update(stage="idea")
+        raise RuntimeError("the write failed")  # rolled back, and so are the counts
+    assert Innovation.objects.get(pk=case.pk).stage == ""
+    assert_kept_equal_a_recount()
+
+
+def test_a_recount_mends_rows_that_went_wrong():
+    from cases.models import CaseCount
+
+    CaseCount.objects.all().update(count=99)
+    counts.recount()
+    assert_kept_equal_a_recount()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/?sort=newest&page=1",
+        "/?theme=leadership",
+        "/?country=FI&region=europe",
+        "/?stage=pilot&started_min=2000",
+        "/matrix/",
+        "/matrix/?theme=leadership",
+        "/map/",
+    ],
+)
+def test_pages_read_from_the_kept_counts_show_what_counting_shows(
+    client, add_cases, monkeypatch, address
+):
+    add_cases(12, institution="kela", theme="leadership", stage="pilot", year_started=2019)
+    kept = fresh_get(client, address)
+    monkeypatch.setattr(InnovationFilter, "filters_only", lambda self, *names: False)
+    live = fresh_get(client, address)
+    for name in ("theme", "region", "country", "institution", "stage", "branch", "year"):
+        assert [(o.value, o.count) for o in kept.context["filter"].facets[name]] == [
+            (o.value, o.count) for o in live.context["filter"].facets[name]
+        ], name
+    if "grid" in kept.context:
+        assert kept.context["grid"] == live.context["grid"]
