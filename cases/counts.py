@@ -1,12 +1,12 @@
-"""The unfiltered catalogue's counts, kept on write (models.CaseCount): how many published
-cases each theme and each institution has, how many each stage, branch and year started
-together, and how many each theme and institution together.
+"""The catalogue's counts, kept on write (models.CaseCount): how many published cases each
+theme and each institution has; each stage, branch and year started together; each theme and
+institution together; and each theme with a stage, branch and year started.
 
 Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
 showed counts over every published case, and at 100,000 cases counting them took 40 to 80 ms
-a query on every read (docs/performance.md). Read from here they take well under a
-millisecond. Filtered pages still count live (facets.py asks `answers()`), over the fewer
-cases that match.
+a query on every read (docs/performance.md). Read from here they take a millisecond or two.
+The facets read them when the filters in use are among those a kind covers (facets.py); other
+filtered pages still count live, over the fewer cases that match.
 
 How they stay right: one rule, `contributions()`, says which rows a published case adds one
 to. Every write that can change it is wrapped, in the same transaction, by `changing(pks)`:
@@ -32,51 +32,62 @@ from .models import CaseCount, Innovation
 
 # Past this many cases in one write, rebuilding every row is cheaper than the differences.
 RECOUNT_ABOVE = 2000
+NO_YEAR = 0
+
+
+def row(kind, theme=0, institution=0, stage="", branch="", year=None):
+    """A row's identity: the values of CaseCount.COLUMNS."""
+    return (kind, theme, institution, stage, branch, NO_YEAR if year is None else year)
+
+
+def rows_of(theme_ids, institution, stage, branch, year):
+    """The rows one published case adds one to: the one rule."""
+    rows = [
+        row(CaseCount.INSTITUTION, institution=institution),
+        row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year),
+    ]
+    for theme in theme_ids:
+        rows += [
+            row(CaseCount.THEME, theme),
+            row(CaseCount.THEME_INSTITUTION, theme, institution),
+            row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year),
+        ]
+    return rows
 
 
 def contributions(pks):
-    """Counter of (kind, first, second, key) -> cases, for the published cases among `pks`:
-    the rows each adds one to."""
-    counter = Counter()
+    """Counter of row -> cases, for the published cases among `pks`."""
     cases = Innovation.objects.published().filter(pk__in=pks)
-    rows = cases.values_list("pk", "institution_id", "stage", "branch", "year_started")
     themes = {}
-    for case, theme in Innovation.themes.through.objects.filter(innovation__in=cases).values_list(
-        "innovation_id", "theme_id"
-    ):
+    links = Innovation.themes.through.objects.filter(innovation__in=cases)
+    for case, theme in links.values_list("innovation_id", "theme_id"):
         themes.setdefault(case, []).append(theme)
-    for pk, institution, stage, branch, year in rows:
-        counter[(CaseCount.INSTITUTION, institution, 0, "")] += 1
-        counter[(CaseCount.STAGE_BRANCH_YEAR, 0, 0, stage_branch_year(stage, branch, year))] += 1
-        for theme in themes.get(pk, ()):
-            counter[(CaseCount.THEME, theme, 0, "")] += 1
-            counter[(CaseCount.THEME_INSTITUTION, theme, institution, "")] += 1
+    counter = Counter()
+    fields = ("pk", "institution_id", "stage", "branch", "year_started")
+    for pk, institution, stage, branch, year in cases.values_list(*fields):
+        counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year))
     return counter
-
-
-def stage_branch_year(stage, branch, year):
-    return f"{stage}|{branch}|{'' if year is None else year}"
 
 
 def apply(before, after):
     """Move each row by the difference between two contributions (before and after a
     write): one upsert, nothing when nothing changed."""
     changes = sorted(  # in one order, so that two writers lock rows in the same order
-        (*row, after[row] - before[row])
-        for row in before.keys() | after.keys()
-        if after[row] != before[row]
+        (*key, after[key] - before[key])
+        for key in before.keys() | after.keys()
+        if after[key] != before[key]
     )
     if not changes:
         return
-    table = connection.ops.quote_name(CaseCount._meta.db_table)
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(changes))
-    params = [value for change in changes for value in change]
+    quote = connection.ops.quote_name
+    table = quote(CaseCount._meta.db_table)
+    columns = ", ".join(quote(column) for column in CaseCount.COLUMNS)
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(changes))
     with connection.cursor() as cursor:
         cursor.execute(
-            f'INSERT INTO {table} ("kind", "first", "second", "key", "count") VALUES {values} '
-            f'ON CONFLICT ("kind", "first", "second", "key") DO UPDATE SET '
-            f'"count" = {table}."count" + excluded."count"',
-            params,
+            f'INSERT INTO {table} ({columns}, "count") VALUES {values} '
+            f'ON CONFLICT ({columns}) DO UPDATE SET "count" = {table}."count" + excluded."count"',
+            [value for change in changes for value in change],
         )
 
 
@@ -111,47 +122,55 @@ def recount(case_model=Innovation, count_model=CaseCount):
     with transaction.atomic():
         count_model.objects.all().delete()
         count_model.objects.bulk_create(
-            count_model(kind=kind, first=first, second=second, key=key, count=count)
-            for (kind, first, second, key), count in full_count(case_model).items()
+            count_model(**dict(zip(CaseCount.COLUMNS, key, strict=True)), count=count)
+            for key, count in full_count(case_model).items()
         )
 
 
 def full_count(case_model=Innovation):
-    """The counts as a full recount gives them, computed by the database."""
+    """The counts as a full recount gives them, grouped by the database."""
     counter = Counter()
     published = case_model.objects.filter(status=Innovation.Status.PUBLISHED).order_by()
     for institution, count in published.values_list("institution_id").annotate(n=Count("*")):
-        counter[(CaseCount.INSTITUTION, institution, 0, "")] = count
-    for stage, branch, year, count in published.values_list(
-        "stage", "branch", "year_started"
-    ).annotate(n=Count("*")):
-        key = stage_branch_year(stage, branch, year)
-        counter[(CaseCount.STAGE_BRANCH_YEAR, 0, 0, key)] = count
+        counter[row(CaseCount.INSTITUTION, institution=institution)] = count
+    by_stage = published.values_list("stage", "branch", "year_started").annotate(n=Count("*"))
+    for stage, branch, year, count in by_stage:
+        counter[row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year)] = count
     links = case_model.themes.through.objects.filter(
         innovation__status=Innovation.Status.PUBLISHED
     ).order_by()
     for theme, institution, count in links.values_list(
         "theme_id", "innovation__institution_id"
     ).annotate(n=Count("*")):
-        counter[(CaseCount.THEME, theme, 0, "")] += count
-        counter[(CaseCount.THEME_INSTITUTION, theme, institution, "")] = count
+        counter[row(CaseCount.THEME, theme)] += count
+        counter[row(CaseCount.THEME_INSTITUTION, theme, institution)] = count
+    for theme, stage, branch, year, count in links.values_list(
+        "theme_id", "innovation__stage", "innovation__branch", "innovation__year_started"
+    ).annotate(n=Count("*")):
+        key = row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year)
+        counter[key] = count
     return counter
 
 
 def kept():
     """The kept rows as a Counter, leaving out rows that came down to zero."""
-    rows = CaseCount.objects.exclude(count=0).values_list("kind", "first", "second", "key", "count")
-    return Counter({tuple(row[:4]): row[4] for row in rows})
+    rows = CaseCount.objects.exclude(count=0).values_list(*CaseCount.COLUMNS, "count")
+    return Counter({tuple(values[:-1]): values[-1] for values in rows})
 
 
-def stage_branch_year_counts():
-    """[(stage, branch, year, count)] of the published cases: one small query."""
-    rows = CaseCount.objects.filter(kind=CaseCount.STAGE_BRANCH_YEAR).exclude(count=0)
-    result = []
-    for key, count in rows.values_list("key", "count"):
-        stage, branch, year = key.split("|")
-        result.append((stage, branch, int(year) if year else None, count))
-    return result
+def stage_branch_year_counts(theme=None):
+    """[(stage, branch, year or None, count)] of the published cases, or of those with one
+    theme (a subquery of its id): one small query."""
+    if theme is None:
+        rows = CaseCount.objects.filter(kind=CaseCount.STAGE_BRANCH_YEAR)
+    else:
+        rows = CaseCount.objects.filter(kind=CaseCount.THEME_STAGE_BRANCH_YEAR, theme__in=theme)
+    return [
+        (stage, branch, year or None, count)
+        for stage, branch, year, count in rows.exclude(count=0).values_list(
+            "stage", "branch", "year", "count"
+        )
+    ]
 
 
 def theme_institution_counts():
@@ -164,4 +183,4 @@ def theme_institution_counts():
         return Subquery(model.objects.filter(pk=OuterRef(field)).values("slug")[:1])
 
     rows = CaseCount.objects.filter(kind=CaseCount.THEME_INSTITUTION).exclude(count=0)
-    return rows.values_list(slug(Theme, "first"), slug(Institution, "second"), "count")
+    return rows.values_list(slug(Theme, "theme"), slug(Institution, "institution"), "count")

@@ -20,7 +20,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_countries import countries
 
-from . import charts, counts
+from . import charts, counts, regions
 from .languages import column, page_language
 from .models import CaseCount, Innovation, Institution, Partner, Theme
 from .regions import REGION_NAMES, region_of
@@ -65,22 +65,73 @@ class Facets(dict):
         return self[name]
 
 
+PLACES = ("institution", "country", "region")
+STAGES = ("stage", "branch", "started_min", "started_max")
+
+
 def _themes(filterset):
-    cases = None if filterset.filters_only("theme") else filterset.cases_without("theme")
+    """Theme counts: kept ones when the other filters in use are all places, or all stages,
+    branches and years (summed from the kept rows they select); else counted live."""
+    kept = None
+    if filterset.filters_only("theme"):
+        kept = (CaseCount.THEME, {})
+    elif filterset.filters_only("theme", *PLACES):
+        kept = (CaseCount.THEME_INSTITUTION, {"institution__in": _institutions(filterset)})
+    elif filterset.filters_only("theme", *STAGES):
+        kept = (CaseCount.THEME_STAGE_BRANCH_YEAR, _stage_conditions(filterset))
+    cases = None if kept else filterset.cases_without("theme")
     items = [
-        (slug, name, count, "", language) for slug, name, count, language in theme_counts(cases)
+        (slug, name, count, "", language)
+        for slug, name, count, language in theme_counts(cases, *(kept or ()))
     ]
     return {"theme": _listed(filterset, "theme", items)}
 
 
-def theme_counts(cases=None):
+def _one_theme(filterset):
+    """The chosen theme as a subquery of its id, when exactly one is chosen: kept counts
+    per theme cannot be summed over several (a case can have both)."""
+    chosen = filterset.selected("theme")
+    if len(chosen) == 1:
+        return Theme.objects.filter(slug__in=chosen).values("pk")
+    return None
+
+
+def _institutions(filterset):
+    """The ids of the institutions the place filters keep, as a subquery."""
+    institutions = Institution.objects.all()
+    if chosen := filterset.selected("institution"):
+        institutions = institutions.filter(slug__in=chosen)
+    if chosen := filterset.selected("country"):
+        institutions = institutions.filter(country__in=chosen)
+    if chosen := filterset.selected("region"):
+        institutions = institutions.filter(country__in=regions.countries_of(chosen))
+    return institutions.values("pk")
+
+
+def _stage_conditions(filterset):
+    """Lookups on kept rows for the chosen stages, branches and years started."""
+    conditions = {}
+    if chosen := filterset.selected("stage"):
+        conditions["stage__in"] = chosen
+    if chosen := filterset.selected("branch"):
+        conditions["branch__in"] = chosen
+    start, end = filterset.year_range
+    if start is not None:
+        conditions["year__gte"] = start
+    if end is not None:
+        conditions["year__lte"] = end
+        conditions.setdefault("year__gte", 1)  # 0: no year given, which a range leaves out
+    return conditions
+
+
+def theme_counts(cases=None, kind=CaseCount.THEME, conditions=None):
     """[(slug, name, count, the name's language)] of every theme: how many of `cases` have
-    it (None: of every published case, as counts.py keeps them), named in the page's
+    it (None: from the kept rows of `kind` that `conditions` select), named in the page's
     language where translated (Translatable.text)."""
     language = page_language()
     fields = ["slug", "name", column("name", language)]
     if cases is None:
-        rows = Theme.objects.kept_values(fields, CaseCount.THEME)
+        rows = Theme.objects.kept_values(fields, kind, **(conditions or {}))
     else:
         rows = Theme.objects.counted_values(fields, case_count=cases)
     return [
@@ -104,8 +155,13 @@ def _places(filterset):
     language = page_language()
     names = [column("name", language), column("acronym", language)]
     fields = ["slug", "name", "acronym", *names, "country"]
-    if filterset.filters_only("institution", "country", "region"):
+    one_theme = _one_theme(filterset)
+    if filterset.filters_only(*PLACES):
         institutions = Institution.objects.kept_values(fields, CaseCount.INSTITUTION, True)
+    elif filterset.filters_only("theme", *PLACES) and one_theme is not None:
+        institutions = Institution.objects.kept_values(
+            fields, CaseCount.THEME_INSTITUTION, True, theme__in=one_theme
+        )
     else:
         institutions = Institution.objects.counted_values(
             fields,
@@ -150,8 +206,11 @@ def _stages(filterset):
     those, per stage, branch and year. A stage's count is the sum over the branches and years
     the other two keep, and so on; a year's count is what `started_min` and `started_max` at
     that year would give (its option is checked when both are that year)."""
-    if filterset.filters_only("stage", "branch", *filterset.YEARS):
+    one_theme = _one_theme(filterset)
+    if filterset.filters_only(*STAGES):
         rows = counts.stage_branch_year_counts()
+    elif filterset.filters_only("theme", *STAGES) and one_theme is not None:
+        rows = counts.stage_branch_year_counts(one_theme)
     else:
         rows = (
             filterset.cases_without("stage", "branch", *filterset.YEARS)

@@ -293,20 +293,23 @@ class InnovationFilter(django_filters.FilterSet):
     def is_active(self):
         return any(self.form.data.get(name) for name in self.CHOICES + ("q",))
 
-    def filters_only(self, *names):
-        """True when no filter is in use but `names` (the sort aside): then counts over every
-        published case, which counts.py keeps, answer what the facets of `names` ask."""
+    @cached_property
+    def in_use(self):
+        """The names of the filters in use (the sort aside); None when the form's values are
+        not valid, and no kept count may answer."""
         if not self.is_bound:
-            return True
+            return set()
         # The form's own checks only: is_valid() asks the facets, which ask this.
         if not self.form.is_valid() or self.unsearchable:
-            return False
+            return None
         cleaned = self.form.cleaned_data
-        return all(
-            cleaned.get(name) in (*EMPTY_VALUES, False)
-            for name in self.CHOICES + ("q",)
-            if name not in names
-        )
+        empty = (*EMPTY_VALUES, False)
+        return {name for name in self.CHOICES + ("q",) if cleaned.get(name) not in empty}
+
+    def filters_only(self, *names):
+        """True when no filter but `names` is in use: then the counts that counts.py keeps
+        answer what the facets ask (facets.py says which)."""
+        return self.in_use is not None and self.in_use <= set(names)
 
     def query(self, **changes):
         """The query string of these filters with `changes` ({name: [values]}, an empty

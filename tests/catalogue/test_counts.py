@@ -21,7 +21,7 @@ def assert_kept_equal_a_recount():
 
 def test_the_seed_is_counted():
     assert_kept_equal_a_recount()
-    assert counts.kept()[("theme", Theme.objects.get(slug="leadership").pk, 0, "")] == 1
+    assert counts.kept()[counts.row("theme", Theme.objects.get(slug="leadership").pk)] == 1
 
 
 def test_every_kind_of_write_keeps_the_counts(add_cases):
@@ -93,6 +93,12 @@ def test_a_recount_mends_rows_that_went_wrong():
         "/?theme=leadership",
         "/?country=FI&region=europe",
         "/?stage=pilot&started_min=2000",
+        "/?stage=pilot&branch=old-age&started_max=2020",
+        "/?theme=leadership&country=FI",
+        "/?theme=leadership&region=europe&institution=kela",
+        "/?theme=leadership&stage=pilot&started_max=2020",
+        "/?theme=leadership&theme=customer-centricity",
+        "/?theme=leadership&started_min=2019&started_max=2019",
         "/matrix/",
         "/matrix/?theme=leadership",
         "/map/",
