@@ -10,7 +10,9 @@ gunicorn (2 workers, persistent connections) and loads `/` and a bare constant v
 on loopback, for requests per second. The table is printed and written to bench-results/.
 """
 
+import html
 import json
+import math
 import os
 import re
 import shutil
@@ -120,6 +122,75 @@ def run_load(env, seconds, pages, workers, connections):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+# The growth picture: p95 against the number of cases, both on log scales, one line per page.
+COLOURS = ["#0b4f8a", "#b35806", "#1b7837", "#762a83", "#a50026", "#4d4d4d", "#01665e", "#c51b7d"]
+TICKS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
+TARGET_P95_MS = 50
+
+
+def growth_svg(vendor, results):
+    """A line chart of each page's p95 against the catalogue's size (an SVG file for the
+    docs: attributes rather than a stylesheet, so it reads the same wherever it is shown)."""
+    sizes = [int(label.split()[0].replace(",", "")) for label, _ in results]
+    width, height, left, top, plot_w, plot_h = 760, 420, 60, 30, 430, 330
+    times = [m["pages"][label]["p95"] for _, m in results for label, _ in PAGES]
+    low = max(1, min(times) / 1.5)
+    high = max(max(times) * 1.5, TARGET_P95_MS * 2)
+
+    def x(size):
+        span = math.log10(max(sizes)) - math.log10(min(sizes)) or 1
+        return left + plot_w * (math.log10(size) - math.log10(min(sizes))) / span
+
+    def y(ms):
+        return top + plot_h * (1 - (math.log10(ms) - math.log10(low)) / math.log10(high / low))
+
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="sans-serif" font-size="12">',
+        f"<title>p95 server time per page against the number of cases ({vendor})</title>",
+        f'<rect width="{width}" height="{height}" fill="#fff"/>',
+        f'<text x="{left}" y="16" font-weight="bold">p95 server time per page, page cache '
+        f"empty ({vendor}; ms, log scale)</text>",
+    ]
+    for ms in (t for t in TICKS_MS if low <= t <= high):
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(ms):.1f}" y2="{y(ms):.1f}" '
+            f'stroke="#ddd"/><text x="{left - 6}" y="{y(ms) + 4:.1f}" text-anchor="end">'
+            f"{ms} ms</text>"
+        )
+    parts.append(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{y(TARGET_P95_MS):.1f}" '
+        f'y2="{y(TARGET_P95_MS):.1f}" stroke="#a50026" stroke-dasharray="6 4"/>'
+        f'<text x="{left + plot_w}" y="{y(TARGET_P95_MS) - 5:.1f}" text-anchor="end" '
+        f'fill="#a50026">target: p95 {TARGET_P95_MS} ms</text>'
+    )
+    for size in sizes:
+        parts.append(
+            f'<text x="{x(size):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{size:,}</text>'
+        )
+    parts.append(
+        f'<text x="{left + plot_w / 2}" y="{height - 6}" text-anchor="middle">'
+        "cases in the catalogue (log scale)</text>"
+    )
+    for index, (label, _) in enumerate(PAGES):
+        colour = COLOURS[index % len(COLOURS)]
+        points = " ".join(
+            f"{x(size):.1f},{y(m['pages'][label]['p95']):.1f}"
+            for size, (_, m) in zip(sizes, results, strict=True)
+        )
+        parts.append(
+            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        )
+        legend_y = top + 10 + index * 20
+        parts.append(
+            f'<line x1="{left + plot_w + 20}" x2="{left + plot_w + 44}" y1="{legend_y - 4}" '
+            f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="3"/>'
+            f'<text x="{left + plot_w + 50}" y="{legend_y}">{html.escape(label)}</text>'
+        )
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
 
 
 class Command(BaseCommand):
@@ -272,7 +343,8 @@ class Command(BaseCommand):
         folder = settings.BASE_DIR / "bench-results"
         folder.mkdir(exist_ok=True)
         (folder / f"latest-{vendor}.md").write_text(text)
-        self.stdout.write(f"Written to bench-results/latest-{vendor}.md")
+        (folder / f"latest-{vendor}.svg").write_text(growth_svg(vendor, results))
+        self.stdout.write(f"Written to bench-results/latest-{vendor}.md and .svg")
 
     # The child process: requests in-process against the benchmark database ---------------
 
