@@ -56,15 +56,22 @@ def rows_of(theme_ids, institution, stage, branch, year):
 
 
 def contributions(pks):
-    """Counter of row -> cases, for the published cases among `pks`."""
-    cases = Innovation.objects.published().filter(pk__in=pks)
+    """Counter of row -> cases, for the published cases among `pks`. Inside a transaction
+    the cases' rows are locked (PostgreSQL), whatever their status, in the order of their
+    ids: when two editors change or publish the same case at once, the second waits, and
+    sees the first one's change as its "before"."""
+    cases = Innovation.objects.filter(pk__in=pks)
+    if connection.in_atomic_block:
+        cases = cases.select_for_update(of=("self",)).order_by("pk")
+    fields = ("pk", "status", "institution_id", "stage", "branch", "year_started")
+    published = Innovation.Status.PUBLISHED
+    rows = [row[:1] + row[2:] for row in cases.values_list(*fields) if row[1] == published]
     themes = {}
-    links = Innovation.themes.through.objects.filter(innovation__in=cases)
+    links = Innovation.themes.through.objects.filter(innovation__in=[row[0] for row in rows])
     for case, theme in links.values_list("innovation_id", "theme_id"):
         themes.setdefault(case, []).append(theme)
     counter = Counter()
-    fields = ("pk", "institution_id", "stage", "branch", "year_started")
-    for pk, institution, stage, branch, year in cases.values_list(*fields):
+    for pk, institution, stage, branch, year in rows:
         counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year))
     return counter
 

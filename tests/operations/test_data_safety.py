@@ -6,10 +6,12 @@ browser tests (conftest.py)."""
 
 import io
 import json
+import threading
+import time
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 from cases import counts
@@ -72,3 +74,39 @@ def test_a_dump_of_the_catalogue_loads_into_an_empty_database_as_it_was(tmp_path
         assert Innovation.objects.search("passport").filter(slug="design-thinking").exists()
     assert CatalogueVersion.current() > 0
     assert counts.kept() == +counts.full_count()  # the kept counts follow the load
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_publishing_one_case_at_once_count_it_once():
+    """The kept counts lock the cases they read (counts.contributions): the second editor
+    waits for the first, sees the case published, and counts nothing more."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite writes one at a time")
+    call_command("seed", verbosity=0)
+    case = Innovation.objects.get(slug="design-thinking")
+    Innovation.objects.filter(pk=case.pk).withdraw()
+    first_wrote = threading.Event()
+
+    def first():
+        try:
+            with transaction.atomic():
+                Innovation.objects.filter(pk=case.pk).publish()
+                first_wrote.set()
+                time.sleep(0.5)  # the second editor publishes now, and must wait
+        finally:
+            connection.close()
+
+    def second():
+        try:
+            first_wrote.wait(5)
+            Innovation.objects.filter(pk=case.pk).publish()
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert Innovation.objects.get(pk=case.pk).status == Innovation.Status.PUBLISHED
+    assert counts.kept() == +counts.full_count()
