@@ -192,7 +192,6 @@ class WorldMap:
     map and the table beside it."""
 
     def __init__(self, filterset):
-        self.filterset = filterset
         self.countries = [
             Country(
                 option.value,

@@ -26,9 +26,9 @@ from collections import Counter
 from contextlib import contextmanager
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 
-from .models import CaseCount, Innovation
+from .models import CaseCount, Innovation, Institution, Theme
 
 # Past this many cases in one write, rebuilding every row is cheaper than the differences.
 RECOUNT_ABOVE = 2000
@@ -182,9 +182,6 @@ def stage_branch_year_counts(theme=None):
 
 def theme_institution_counts():
     """[(theme slug, institution slug, count)] of the published cases: one query."""
-    from django.db.models import OuterRef, Subquery
-
-    from .models import Institution, Theme
 
     def slug(model, field):
         return Subquery(model.objects.filter(pk=OuterRef(field)).values("slug")[:1])

@@ -267,6 +267,12 @@ class InnovationFilter(django_filters.FilterSet):
         """True when q holds only stop words or punctuation: nothing can match it."""
         return bool(self.search_text) and not self.search_terms
 
+    @property
+    def answerable(self):
+        """The filters can be used and the search has a word to look for: there are results
+        to count and show (perhaps none)."""
+        return self.is_valid() and not self.unsearchable
+
     @cached_property
     def chosen_sort(self):
         chosen = self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort")
@@ -279,7 +285,7 @@ class InnovationFilter(django_filters.FilterSet):
         """The filtered cases in the chosen order: the final result. None when a value is not
         valid or the search has no word to look for, so the form can explain why."""
         if not hasattr(self, "_ordered_qs"):
-            if not self.is_valid() or self.unsearchable:
+            if not self.answerable:
                 self._ordered_qs = self.queryset.none()
             elif self.chosen_sort == "newest":
                 self._ordered_qs = super().qs.newest_first()

@@ -6,8 +6,8 @@ does. One module, driven by one list of the catalogue's tables (models.CATALOGUE
   delete of a catalogue record and any change of a case's themes or sources;
 - a case's stored search vector (PostgreSQL) is rebuilt when the case, its impacts, its themes
   or its institution change, or a theme is renamed or deleted;
-- the unfiltered catalogue's counts (counts.py) move when a case is saved or deleted, its
-  themes change or a theme is deleted.
+- the kept counts (counts.py) move when a case is saved or deleted, its themes change or a
+  theme is deleted.
 
 Bulk writes (QuerySet.update, bulk_create) send no signals: the QuerySet methods that write in
 bulk (the workflow steps, sync and refresh methods) move the version on themselves.
@@ -101,31 +101,7 @@ def theme_saved(sender, instance, **kwargs):
     refresh_cases(themes=instance)
 
 
-@receiver(pre_delete, sender=Theme, dispatch_uid="search-theme-pre-delete")
-def remember_theme_cases(sender, instance, **kwargs):
-    """Before a theme loses its links, note its cases: afterwards nothing records them."""
-    instance._cases_to_refresh = list(instance.innovations.values_list("pk", flat=True))
-
-
-@receiver(post_delete, sender=Theme, dispatch_uid="search-theme-delete")
-def refresh_remembered_cases(sender, instance, **kwargs):
-    refresh_cases(pk__in=getattr(instance, "_cases_to_refresh", []))
-
-
-@receiver(m2m_changed, sender=Innovation.themes.through, dispatch_uid="search-themes")
-def themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
-    if not reverse:
-        if action in {"post_add", "post_remove", "post_clear"}:
-            refresh_cases(pk=instance.pk)
-    elif action == "pre_clear":
-        remember_theme_cases(sender, instance)
-    elif action == "post_clear":
-        refresh_remembered_cases(sender, instance)
-    elif action in {"post_add", "post_remove"}:
-        refresh_cases(pk__in=pk_set)
-
-
-# The unfiltered catalogue's counts (counts.py) --------------------------------------------
+# The kept counts (counts.py) ---------------------------------------------------------------
 # Each write notes its cases' contributions before (pre_*) and moves the rows by the
 # difference after (post_*); a write that fails in between moves nothing.
 
@@ -150,20 +126,36 @@ def count_after_delete(sender, instance, **kwargs):
     counts.apply(getattr(instance, "_counted", Counter()), Counter())
 
 
-@receiver(pre_delete, sender=Theme, dispatch_uid="counts-theme-pre-delete")
-def count_before_theme_delete(sender, instance, **kwargs):
-    instance._counted_cases = list(instance.innovations.values_list("pk", flat=True))
-    instance._counted = counts.contributions(instance._counted_cases)
+# A theme's links: both the search documents and the counts follow them --------------------
+# The cases a change of links touches are read once, before it (afterwards nothing records a
+# deleted theme's or a cleared theme's cases), with their counts; after it, their documents
+# are rebuilt and the counts moved.
 
 
-@receiver(post_delete, sender=Theme, dispatch_uid="counts-theme-delete")
-def count_after_theme_delete(sender, instance, **kwargs):
-    cases = getattr(instance, "_counted_cases", [])
-    counts.apply(getattr(instance, "_counted", Counter()), counts.contributions(cases))
+def _before_links_change(theme_or_case, cases):
+    theme_or_case._links_change = (cases, counts.contributions(cases))
 
 
-@receiver(m2m_changed, sender=Innovation.themes.through, dispatch_uid="counts-themes")
-def count_theme_links(sender, instance, action, reverse, pk_set, **kwargs):
+def _after_links_change(theme_or_case):
+    cases, before = theme_or_case.__dict__.pop("_links_change", ([], Counter()))
+    if cases:
+        refresh_cases(pk__in=cases)
+    counts.apply(before, counts.contributions(cases))
+
+
+@receiver(pre_delete, sender=Theme, dispatch_uid="links-theme-pre-delete")
+def before_theme_delete(sender, instance, **kwargs):
+    _before_links_change(instance, list(instance.innovations.values_list("pk", flat=True)))
+
+
+@receiver(post_delete, sender=Theme, dispatch_uid="links-theme-delete")
+def after_theme_delete(sender, instance, **kwargs):
+    _after_links_change(instance)
+
+
+@receiver(m2m_changed, sender=Innovation.themes.through, dispatch_uid="links-themes")
+def themes_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """`instance` is the case (forward) or the theme (reverse, `pk_set` its cases)."""
     if action.startswith("pre_"):
         if not reverse:
             cases = [instance.pk]
@@ -171,8 +163,6 @@ def count_theme_links(sender, instance, action, reverse, pk_set, **kwargs):
             cases = list(instance.innovations.values_list("pk", flat=True))
         else:
             cases = list(pk_set or ())
-        instance._counted_links = (cases, counts.contributions(cases))
-    elif hasattr(instance, "_counted_links"):
-        cases, before = instance._counted_links
-        del instance._counted_links
-        counts.apply(before, counts.contributions(cases))
+        _before_links_change(instance, cases)
+    else:
+        _after_links_change(instance)

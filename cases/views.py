@@ -14,7 +14,7 @@ from . import charts, citations, exports, facets, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import over_limit
-from .models import Award, Innovation, Institution, Theme
+from .models import Award, CaseCount, Innovation, Institution, Theme
 from .pagecache import cached_page
 
 PAGE_SIZE = 20  # as djangopackages lists do; a screenful, and quick to render
@@ -57,7 +57,7 @@ def catalogue(request):
     filterset = InnovationFilter(request.GET or None, queryset=published_cases())
     page, page_problem = paginate(request, filterset.qs, count=filterset.total)
     pictures = {}
-    if filterset.is_valid() and not filterset.unsearchable:
+    if filterset.answerable:
         pictures = {
             "map": charts.WorldMap(filterset),
             "charts": [
@@ -78,8 +78,7 @@ def catalogue(request):
 def world_map(request):
     """The cases by country, as a map and a table, following the same filters as `/`."""
     filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
-    valid = filterset.is_valid() and not filterset.unsearchable
-    picture = charts.WorldMap(filterset) if valid else None
+    picture = charts.WorldMap(filterset) if filterset.answerable else None
     return render(request, "cases/map.html", {"filter": filterset, "map": picture})
 
 
@@ -149,7 +148,8 @@ def institution_detail(request, slug):
         innovation__institution=institution, innovation__status=Innovation.Status.PUBLISHED
     ).select_related("innovation")
     cases = published_cases().filter(institution=institution)
-    themes = charts.of_institution(institution, facets.theme_counts(cases))
+    kept = {"kind": CaseCount.THEME_INSTITUTION, "conditions": {"institution": institution.pk}}
+    themes = charts.of_institution(institution, facets.theme_counts(**kept))
     context = {"institution": institution, "awards": awards, "themes_chart": themes}
     return render_cases_page(request, "cases/institution_detail.html", context, cases)
 

