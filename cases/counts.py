@@ -1,6 +1,7 @@
 """The catalogue's counts, kept on write (models.CaseCount): how many published cases each
 theme and each institution has; each stage, branch and year started together; each theme and
-institution together; and each theme with a stage, branch and year started.
+institution together; and each theme with a stage, branch and year started. And the
+similar-case candidates (models.SimilarCandidate), kept beside them by the same writes.
 
 Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
 showed counts over every published case, and at 100,000 cases counting them took 40 to 80 ms
@@ -18,21 +19,40 @@ the QuerySet methods that write in bulk (the workflow steps) and the bulk loader
 generator, the seed, the tests' factory) call it themselves. `recount()` rebuilds every row
 from the cases, and a test compares the kept rows with it after every kind of write.
 
+The candidates: a case's page lists the cases sharing most of its themes, then from its
+country, then in Table 1's order; ranking every case that shares a theme took 136 ms at
+100,000 cases. Cases with the same themes and country rank alike against any case, so only
+the first few of each such group can ever be listed (models.SimilarCandidate), and the page
+ranks those few. A case's place (`place_of`: group and place in Table 1's order) is part of
+its contributions; when it changes, the groups it left and joined are chosen anew.
+
 What it costs on write: before and after, two small queries read the cases' states; then one
-upsert moves the rows that changed (a case touches 4 to 10). Measured in docs/performance.md.
+upsert moves the rows that changed (a case touches 4 to 10), and when a case's group or place
+changed, one query per group chooses its candidates. Measured in docs/performance.md.
 """
 
+import operator
 from collections import Counter
 from contextlib import contextmanager
+from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 
-from .models import CaseCount, Innovation, Institution, Theme
+from .models import CaseCount, Innovation, Institution, SimilarCandidate, Theme
+from .querysets import SIMILAR_SHOWN, TABLE_ORDER
 
 # Past this many cases in one write, rebuilding every row is cheaper than the differences.
 RECOUNT_ABOVE = 2000
 NO_YEAR = 0
+# A case's place among the similar-case candidates (place_of), beside the rows it counts in.
+SIMILAR = "similar"
+# A group's candidates: enough for the page of a case in the group itself, which is left out.
+CANDIDATES = SIMILAR_SHOWN + 1
+# Past this many groups to choose anew, choosing every group at once is quicker.
+CHOOSE_ALL_ABOVE = 50
+# A candidate's row: its group, its case's place in Table 1's order, the case.
+CANDIDATE_FIELDS = ("themes", "country", *TABLE_ORDER, "innovation_id")
 
 
 def row(kind, theme=0, institution=0, stage="", branch="", year=None):
@@ -55,34 +75,53 @@ def rows_of(theme_ids, institution, stage, branch, year):
     return rows
 
 
+def themes_key(theme_ids):
+    """A group of similar-case candidates' themes, as SimilarCandidate.themes holds them:
+    ",2,5,", each id between commas, so that a theme is found with `contains`."""
+    return "".join(f",{theme}" for theme in sorted(theme_ids)) + ","
+
+
+def place_of(pk, theme_ids, country, order):
+    """Where a published case stands among the similar-case candidates: its group (themes and
+    country) and its place in Table 1's order. When it changes, its group is chosen anew."""
+    return (SIMILAR, themes_key(theme_ids), country, *order, pk)
+
+
 def contributions(pks):
-    """Counter of row -> cases, for the published cases among `pks`. Inside a transaction
-    the cases' rows are locked (PostgreSQL), whatever their status, in the order of their
-    ids: when two editors change or publish the same case at once, the second waits, and
-    sees the first one's change as its "before"."""
+    """Counter of what the published cases among `pks` add to the kept data: their rows and
+    their places (place_of). Inside a transaction the cases' rows are locked (PostgreSQL),
+    whatever their status, in the order of their ids: when two editors change or publish the
+    same case at once, the second waits, and sees the first one's change as its "before"."""
     cases = Innovation.objects.filter(pk__in=pks)
     if connection.in_atomic_block:
         cases = cases.select_for_update(of=("self",)).order_by("pk")
     fields = ("pk", "status", "institution_id", "stage", "branch", "year_started")
     published = Innovation.Status.PUBLISHED
-    rows = [row[:1] + row[2:] for row in cases.values_list(*fields) if row[1] == published]
+    states = [
+        values
+        for values in cases.values_list(*fields, "institution__country", *TABLE_ORDER)
+        if values[1] == published
+    ]
     themes = {}
-    links = Innovation.themes.through.objects.filter(innovation__in=[row[0] for row in rows])
+    links = Innovation.themes.through.objects.filter(innovation__in=[state[0] for state in states])
     for case, theme in links.values_list("innovation_id", "theme_id"):
         themes.setdefault(case, []).append(theme)
     counter = Counter()
-    for pk, institution, stage, branch, year in rows:
+    for pk, _, institution, stage, branch, year, country, *order in states:
         counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year))
+        if pk in themes:  # a case without themes shares none: similar to no case
+            counter[place_of(pk, themes[pk], country, order)] += 1
     return counter
 
 
 def apply(before, after):
     """Move each row by the difference between two contributions (before and after a
-    write): one upsert, nothing when nothing changed."""
+    write): one upsert, nothing when nothing changed; and choose anew the candidates of
+    each group a case left, joined or moved within."""
+    changed = [key for key in before.keys() | after.keys() if after[key] != before[key]]
+    choose_candidates({key[1:3] for key in changed if key[0] == SIMILAR})
     changes = sorted(  # in one order, so that two writers lock rows in the same order
-        (*key, after[key] - before[key])
-        for key in before.keys() | after.keys()
-        if after[key] != before[key]
+        (*key, after[key] - before[key]) for key in changed if key[0] != SIMILAR
     )
     if not changes:
         return
@@ -96,6 +135,77 @@ def apply(before, after):
             f'ON CONFLICT ({columns}) DO UPDATE SET "count" = {table}."count" + excluded."count"',
             [value for change in changes for value in change],
         )
+
+
+def choose_candidates(groups):
+    """The similar-case candidates of these groups ((themes key, country) pairs) anew: the
+    places of the first CANDIDATES published cases of each in Table 1's order. One query a
+    group; past CHOOSE_ALL_ABOVE groups, all of them at once."""
+    if len(groups) > CHOOSE_ALL_ABOVE:
+        choose_all_candidates()
+        return
+    chosen = []
+    for key, country in sorted(groups):
+        theme_ids = [int(theme) for theme in key.strip(",").split(",")]
+        members = (
+            Innovation.objects.published()
+            .filter(institution__country=country)
+            .annotate(
+                all_themes=Count("themes"),
+                group_themes=Count("themes", filter=Q(themes__in=theme_ids)),
+            )
+            .filter(all_themes=len(theme_ids), group_themes=len(theme_ids))
+            .order_by(*TABLE_ORDER, "pk")
+            .values_list(*TABLE_ORDER, "pk")[:CANDIDATES]
+        )
+        chosen += [(key, country, *member) for member in members]
+    if groups:
+        # All the groups' rows go before any is written: a case that moved from one group to
+        # another is in both.
+        SimilarCandidate.objects.filter(
+            reduce(operator.or_, (Q(themes=key, country=country) for key, country in groups))
+        ).delete()
+        SimilarCandidate.objects.bulk_create(candidate(place) for place in chosen)
+
+
+def candidate(place, candidate_model=SimilarCandidate):
+    """The SimilarCandidate row of a place (place_of, without its first item)."""
+    return candidate_model(**dict(zip(CANDIDATE_FIELDS, place, strict=True)))
+
+
+def choose_all_candidates(case_model=Innovation, candidate_model=SimilarCandidate):
+    """Every group's candidates anew (the models can be given, as for count_all())."""
+    candidate_model.objects.all().delete()
+    candidate_model.objects.bulk_create(
+        candidate(place, candidate_model) for place in all_candidates(case_model)
+    )
+
+
+def all_candidates(case_model=Innovation):
+    """The places of every group's candidates, as choosing them all anew gives them: the
+    cases read once in Table 1's order, grouped as they come."""
+    published = case_model.objects.filter(status=Innovation.Status.PUBLISHED)
+    themes = {}
+    links = case_model.themes.through.objects.filter(innovation__status=Innovation.Status.PUBLISHED)
+    for case, theme in links.values_list("innovation_id", "theme_id"):
+        themes.setdefault(case, []).append(theme)
+    taken = Counter()
+    chosen = set()
+    cases = published.order_by(*TABLE_ORDER, "pk").values_list(
+        "pk", "institution__country", *TABLE_ORDER
+    )
+    for pk, country, *order in cases:
+        if pk in themes:
+            place = place_of(pk, themes[pk], country, order)[1:]
+            if taken[place[:2]] < CANDIDATES:
+                taken[place[:2]] += 1
+                chosen.add(place)
+    return chosen
+
+
+def kept_candidates():
+    """The kept candidates' places, as all_candidates() gives them."""
+    return set(SimilarCandidate.objects.values_list(*CANDIDATE_FIELDS))
 
 
 @contextmanager
@@ -123,15 +233,22 @@ def added(pks):
         apply(Counter(), contributions(pks))
 
 
-def recount(case_model=Innovation, count_model=CaseCount):
-    """Every row anew, from the published cases: what the kept rows must always equal. The
-    models can be given (the migration that made the table passes its own)."""
+def recount():
+    """Every row and every group's candidates anew, from the published cases: what the kept
+    data must always equal."""
     with transaction.atomic():
-        count_model.objects.all().delete()
-        count_model.objects.bulk_create(
-            count_model(**dict(zip(CaseCount.COLUMNS, key, strict=True)), count=count)
-            for key, count in full_count(case_model).items()
-        )
+        count_all()
+        choose_all_candidates()
+
+
+def count_all(case_model=Innovation, count_model=CaseCount):
+    """Every row anew (the models can be given: the migration that made the table passes its
+    own)."""
+    count_model.objects.all().delete()
+    count_model.objects.bulk_create(
+        count_model(**dict(zip(CaseCount.COLUMNS, key, strict=True)), count=count)
+        for key, count in full_count(case_model).items()
+    )
 
 
 def full_count(case_model=Innovation):

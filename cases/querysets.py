@@ -15,7 +15,6 @@ from django.db.models import (
     Count,
     F,
     FloatField,
-    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -35,6 +34,11 @@ from .languages import SITE_LANGUAGES, page_language, untranslated_text, with_tr
 SEARCH_DOCUMENTS = tuple(search.VECTOR_FIELDS.values())
 # Not shown in lists, and the largest columns: the story in every language, the documents.
 LARGE_COLUMNS = (*with_translations("story"), *SEARCH_DOCUMENTS)
+# Table 1's order, by the copy of the institution's position each case carries (an index
+# covers it).
+TABLE_ORDER = ("institution_position", "institution_id", "position", "title")
+# How many similar cases a case's page lists.
+SIMILAR_SHOWN = 5
 
 
 def model(name):
@@ -183,13 +187,18 @@ class InnovationQuerySet(models.QuerySet):
     def in_table_order(self):
         """Table 1's order: institutions in their order, then each institution's cases.
         Uses the copy of the institution's position on each case, which an index covers."""
-        return self.order_by("institution_position", "institution_id", "position", "title")
+        return self.order_by(*TABLE_ORDER)
 
     def sync_institution_positions(self):
         """Copy each institution's position onto its cases, after writes that skip save()
-        (fixtures load raw)."""
+        (fixtures load raw) and when an institution moves (Institution.save)."""
+        from .counts import changing  # counts.py reads the models, which import this module
+
         position = model("Institution").objects.filter(pk=models.OuterRef("institution_id"))
-        return self.update(institution_position=models.Subquery(position.values("position")[:1]))
+        with changing(self.values_list("pk", flat=True)):
+            return self.update(
+                institution_position=models.Subquery(position.values("position")[:1])
+            )
 
     def for_summary_table(self):
         """Everything the summary table shows, in a fixed number of queries whatever the size:
@@ -311,7 +320,7 @@ class InnovationQuerySet(models.QuerySet):
 
     def by_relevance(self):
         """Best match first (after search()); ties keep Table 1's order."""
-        return self.order_by("-rank", "institution_position", "institution_id", "position", "title")
+        return self.order_by("-rank", *TABLE_ORDER)
 
     # The review workflow: draft -> in review -> published, and back to draft. Bulk updates
     # send no signals, so each step moves the catalogue version on itself: no visitor may see
@@ -440,40 +449,44 @@ class InnovationQuerySet(models.QuerySet):
         )
 
     def sharing_themes_with(self, innovation):
-        """Other cases with a theme in common: most themes shared first, then the same
-        country, then Table 1's order. Sharing a theme is symmetric, so the relation is too."""
+        """The first SIMILAR_SHOWN other cases with a theme in common: most themes shared
+        first, then the same country, then Table 1's order. Sharing a theme is symmetric, so
+        the relation is too.
+
+        Only the kept candidates (models.SimilarCandidate: the first few of each group of
+        cases with the same themes and country, each with its group and place) are ranked,
+        in their own small table: the same answer as ranking every case that shares a theme,
+        which at 100,000 cases grouped a third of the catalogue's theme links on every case's
+        page (136 ms; docs/performance.md)."""
         # The page has the case's themes already (prefetched): a list, not another subquery.
         theme_ids = [theme.pk for theme in innovation.themes.all()]
+        if not theme_ids:
+            return self.none()
         country = innovation.institution.country if innovation.institution else None
+
+        def ranked(rows, candidate, country_field):
+            """`rows` in the ranking's order; `candidate` leads from them to SimilarCandidate."""
+            shared = [
+                Case(When(**{f"{candidate}themes__contains": f",{theme},"}, then=1), default=0)
+                for theme in theme_ids
+            ]
+            return rows.annotate(
+                shared_themes=sum(shared[1:], shared[0]),
+                same_country=Case(When(**{country_field: country}, then=1), default=0),
+            ).order_by("-shared_themes", "-same_country", *TABLE_ORDER, "pk")
+
+        best = ranked(model("SimilarCandidate").objects, "", "country").exclude(
+            innovation=innovation.pk
+        )
+        best = best.filter(shared_themes__gt=0).values("pk")[:SIMILAR_SHOWN]
         return (
-            self.exclude(pk=innovation.pk)
-            .filter(themes__in=theme_ids)
-            .annotate(
-                shared_themes=Count("themes"),
-                same_country=Case(
-                    When(institution__country=country, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                ),
-            )
+            ranked(self.filter(pk__in=best), "similar_candidate__", "institution__country")
             .select_related("institution")
-            # Only what the list shows: the database sorts every case sharing a theme (a
-            # third of the catalogue at 100,000 cases) with these columns.
             .only(
                 "slug",
                 "original_language",
-                "institution_position",
-                "position",
                 *with_translations("title"),
                 "institution__country",
                 *(f"institution__{name}" for name in with_translations("name", "acronym")),
-            )
-            .order_by(
-                "-shared_themes",
-                "-same_country",
-                "institution_position",
-                "institution_id",
-                "position",
-                "title",
             )
         )

@@ -18,7 +18,6 @@ from .models import Award, CaseCount, Innovation, Institution, Theme
 from .pagecache import cached_page
 
 PAGE_SIZE = 20  # as djangopackages lists do; a screenful, and quick to render
-RELATED_LIMIT = 5
 SUGGESTIONS_PER_HOUR = 5  # per visitor address
 
 
@@ -115,7 +114,7 @@ def innovation_detail(request, slug):
 
 def render_case(request, innovation, preview=False):
     """A case's page; `preview` is the admin's staff-only view of a case not yet public."""
-    related = Innovation.objects.published().sharing_themes_with(innovation)[:RELATED_LIMIT]
+    related = Innovation.objects.published().sharing_themes_with(innovation)
     url = request.build_absolute_uri(innovation.get_absolute_url())
     cite = {"text": citations.plain(innovation, url), "bibtex": citations.bibtex(innovation, url)}
     return render(

@@ -5,9 +5,9 @@ from django.db import migrations, models
 
 def count_the_catalogue(apps, schema_editor):
     """The counts of the cases already there (cases/counts.py keeps them from now on)."""
-    from cases.counts import recount
+    from cases.counts import count_all
 
-    recount(apps.get_model("cases", "Innovation"), apps.get_model("cases", "CaseCount"))
+    count_all(apps.get_model("cases", "Innovation"), apps.get_model("cases", "CaseCount"))
 
 
 class Migration(migrations.Migration):

@@ -6,11 +6,12 @@ in querysets.py.
 - case.py: Innovation (a case) and its parts: Impact, Award, Collaboration, CaseLink;
 - people.py: Contributor (a contributor's institution) and Suggestion (who suggested a case);
 - version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py);
-- counts.py: CaseCount, the unfiltered catalogue's counts kept on write (cases/counts.py).
+- counts.py: CaseCount, the unfiltered catalogue's counts, and SimilarCandidate, the few cases
+  that can be similar to any other, kept on write (cases/counts.py).
 """
 
 from .case import Award, CaseLink, Collaboration, Impact, Innovation, figure_text
-from .counts import CaseCount
+from .counts import CaseCount, SimilarCandidate
 from .people import Contributor, Suggestion, institution_of
 from .records import Institution, InstitutionFact, Partner, Source, Theme
 from .version import CatalogueVersion
@@ -44,6 +45,7 @@ __all__ = [
     "Institution",
     "InstitutionFact",
     "Partner",
+    "SimilarCandidate",
     "Source",
     "Suggestion",
     "Theme",

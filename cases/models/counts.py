@@ -33,3 +33,33 @@ class CaseCount(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.theme} {self.institution} {self.stage} {self.branch} {self.year}"
+
+
+class SimilarCandidate(models.Model):
+    """The first published cases, in Table 1's order, of each group of published cases with
+    the same set of themes and the same country: the only cases that can be among any case's
+    similar cases (querysets.sharing_themes_with). Within a group every case ranks alike
+    against any other case (themes shared, same country or not), so only Table 1's order
+    tells them apart, and a group's first few beat the rest for every case. Each row carries
+    its group and its case's place in Table 1's order, so that a case's page ranks this small
+    table alone. Kept in step by cases/counts.py with the counts, which says what it costs."""
+
+    innovation = models.OneToOneField(
+        "Innovation",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="similar_candidate",
+    )
+    themes = models.TextField()  # the group's theme ids in order, between commas: ",2,5,"
+    country = models.CharField(max_length=2)
+    # The case's place in Table 1's order (querysets.TABLE_ORDER), copied.
+    institution_position = models.PositiveIntegerField()
+    institution_id = models.IntegerField()  # the institution's id
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        indexes = [models.Index(fields=["themes", "country"], name="similar_group")]
+
+    def __str__(self):
+        return f"{self.themes} {self.country} {self.innovation_id}"

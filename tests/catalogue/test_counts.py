@@ -7,16 +7,40 @@ import pytest
 
 from cases import counts
 from cases.filters import InnovationFilter
-from cases.models import Innovation, Institution, Theme
+from cases.models import Innovation, Institution, SimilarCandidate, Theme
 from tests.helpers import fresh_get
 
 pytestmark = pytest.mark.django_db
 
 
 def assert_kept_equal_a_recount():
-    """The one check: kept rows and a full recount agree (the editors' tests use it too)."""
+    """The one check: kept rows and similar-case candidates and a full recount agree (the
+    editors' tests use it too)."""
     full = counts.full_count()
     assert counts.kept() == +full  # + drops any zero
+    assert counts.kept_candidates() == counts.all_candidates()
+
+
+def similar_cases():
+    """Each published case's similar cases, as its page lists them."""
+    published = Innovation.objects.published()
+    return {
+        case.slug: [other.slug for other in published.sharing_themes_with(case)]
+        for case in published.for_detail()
+    }
+
+
+def assert_similar_cases_as_ranking_every_case(monkeypatch):
+    """The pages' similar cases, ranked among the kept candidates, are those that ranking
+    every published case gives (every case made a candidate for the comparison)."""
+    kept = similar_cases()
+    with monkeypatch.context() as every_case:
+        every_case.setattr(counts, "CANDIDATES", 10**9)
+        counts.choose_all_candidates()
+        assert SimilarCandidate.objects.count() == Innovation.objects.published().count()
+        every = similar_cases()
+    counts.choose_all_candidates()
+    assert kept == every
 
 
 def test_the_seed_is_counted():
@@ -68,6 +92,34 @@ def test_every_kind_of_write_keeps_the_counts(add_cases):
     assert_kept_equal_a_recount()
 
 
+def test_similar_cases_come_from_the_candidates_after_every_kind_of_write(add_cases, monkeypatch):
+    """Groups larger than the candidates kept (30 cases of one theme and institution), cases
+    in several groups, and the writes that move a case within or between groups."""
+    leadership = Theme.objects.get(slug="leadership")
+    kela_cases = add_cases(30, institution="kela", theme="leadership")
+    add_cases(30, institution="cpf", theme="leadership")
+    for case in add_cases(12, institution="esdc", theme="customer-centricity")[:6]:
+        case.themes.add(leadership)
+    assert_kept_equal_a_recount()
+    assert_similar_cases_as_ranking_every_case(monkeypatch)
+    first = Innovation.objects.get(pk=kela_cases[0].pk)
+    first.position = 999  # from first to last of its group
+    first.save()
+    Innovation.objects.filter(pk__in=[case.pk for case in kela_cases[1:4]]).withdraw()
+    kela_cases[10].themes.add(Theme.objects.get(slug="agile-teamwork"))  # to another group
+    assert_kept_equal_a_recount()
+    assert_similar_cases_as_ranking_every_case(monkeypatch)
+    kela = Institution.objects.get(slug="kela")
+    kela.country, kela.position = "SG", 0  # to CPF's country, and first in the table
+    kela.save()
+    assert_kept_equal_a_recount()
+    assert_similar_cases_as_ranking_every_case(monkeypatch)
+    Innovation.objects.filter(pk=kela_cases[4].pk).delete()
+    Innovation.objects.filter(pk__in=[case.pk for case in kela_cases[1:4]]).publish()
+    assert_kept_equal_a_recount()
+    assert_similar_cases_as_ranking_every_case(monkeypatch)
+
+
 def test_a_write_that_fails_moves_no_count():
     case = Innovation.objects.get(slug="design-thinking")
     with pytest.raises(RuntimeError), counts.changing([case.pk]):
@@ -81,6 +133,7 @@ def test_a_recount_mends_rows_that_went_wrong():
     from cases.models import CaseCount
 
     CaseCount.objects.all().update(count=99)
+    SimilarCandidate.objects.all().delete()
     counts.recount()
     assert_kept_equal_a_recount()
 
