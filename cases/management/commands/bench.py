@@ -31,13 +31,20 @@ from django.db import connection
 
 PAGES = [
     ("/", "/"),
+    ("/?page=…", "/?page=50"),
     ("/?theme=…", "/?theme=leadership"),
+    ("/?country=…", "/?country={country}"),
     ("/?q=…", "/?q=fraud+detection"),
+    ("/?q=service", "/?q=service"),
     ("/?theme=…&country=…&q=…", "/?theme=innovation-system&country={country}&q=fraud+detection"),
     ("innovation page", "/innovations/{case}/"),
+    ("institution page", "/institutions/{institution}/"),
+    ("theme page", "/themes/leadership/"),
     ("/matrix/", "/matrix/"),
     ("/map/", "/map/"),
     ("/fr/?q=…", "/fr/?q=fraud+detection"),
+    ("API list", "/api/innovations/"),
+    ("API detail", "/api/innovations/{case}/"),
 ]
 COMBINED = "/?theme=…&country=…&q=…"
 INDEX_IN_PLAN = re.compile(r"Index (?:Only )?Scan (?:Backward )?(?:using|on) (\S+)")
@@ -125,7 +132,23 @@ def run_load(env, seconds, pages, workers, connections):
 
 
 # The growth picture: p95 against the number of cases, both on log scales, one line per page.
-COLOURS = ["#0b4f8a", "#b35806", "#1b7837", "#762a83", "#a50026", "#4d4d4d", "#01665e", "#c51b7d"]
+COLOURS = [
+    "#0b4f8a",
+    "#b35806",
+    "#1b7837",
+    "#762a83",
+    "#a50026",
+    "#4d4d4d",
+    "#01665e",
+    "#c51b7d",
+    "#8c510a",
+    "#2166ac",
+    "#5aae61",
+    "#e08214",
+    "#6a3d9a",
+    "#b2182b",
+    "#35978f",
+]
 TICKS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 TARGET_P95_MS = 50
 
@@ -356,11 +379,11 @@ class Command(BaseCommand):
         from cases.models import Innovation
 
         case = Innovation.objects.published().order_by("-pk").first()
-        country = case.institution.country.code
+        country, institution = case.institution.country.code, case.institution.slug
         client = Client()
         pages = {}
         for label, path in PAGES:
-            path = path.format(case=case.slug, country=country)
+            path = path.format(case=case.slug, country=country, institution=institution)
             times = []
             for n in range(warmup + repeat):
                 cache.clear()
