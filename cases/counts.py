@@ -37,7 +37,7 @@ from contextlib import contextmanager
 from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
 from .models import CaseCount, Innovation, Institution, SimilarCandidate, Theme
 from .querysets import SIMILAR_SHOWN, TABLE_ORDER
@@ -65,6 +65,9 @@ def rows_of(theme_ids, institution, stage, branch, year):
     rows = [
         row(CaseCount.INSTITUTION, institution=institution),
         row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year),
+        row(CaseCount.INSTITUTION_STAGE, institution=institution, stage=stage),
+        row(CaseCount.INSTITUTION_BRANCH, institution=institution, branch=branch),
+        row(CaseCount.INSTITUTION_YEAR, institution=institution, year=year),
     ]
     for theme in theme_ids:
         rows += [
@@ -257,9 +260,14 @@ def full_count(case_model=Innovation):
     published = case_model.objects.filter(status=Innovation.Status.PUBLISHED).order_by()
     for institution, count in published.values_list("institution_id").annotate(n=Count("*")):
         counter[row(CaseCount.INSTITUTION, institution=institution)] = count
-    by_stage = published.values_list("stage", "branch", "year_started").annotate(n=Count("*"))
-    for stage, branch, year, count in by_stage:
-        counter[row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year)] = count
+    by_stage = published.values_list("institution_id", "stage", "branch", "year_started").annotate(
+        n=Count("*")
+    )
+    for institution, stage, branch, year, count in by_stage:
+        counter[row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year)] += count
+        counter[row(CaseCount.INSTITUTION_STAGE, institution=institution, stage=stage)] += count
+        counter[row(CaseCount.INSTITUTION_BRANCH, institution=institution, branch=branch)] += count
+        counter[row(CaseCount.INSTITUTION_YEAR, institution=institution, year=year)] += count
     links = case_model.themes.through.objects.filter(
         innovation__status=Innovation.Status.PUBLISHED
     ).order_by()
@@ -295,6 +303,28 @@ def stage_branch_year_counts(theme=None):
             "stage", "branch", "year", "count"
         )
     ]
+
+
+def stage_branch_year_of(institutions):
+    """(by stage, by branch, by year started): Counters of the published cases of some
+    institutions (a subquery of their ids), each on its own: one small query."""
+    kinds = {
+        CaseCount.INSTITUTION_STAGE: "stage",
+        CaseCount.INSTITUTION_BRANCH: "branch",
+        CaseCount.INSTITUTION_YEAR: "year",
+    }
+    rows = (
+        CaseCount.objects.filter(kind__in=kinds, theme=0, institution__in=institutions)
+        .exclude(count=0)
+        .values_list("kind", "stage", "branch", "year")
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    found = {column: Counter() for column in kinds.values()}
+    for kind, stage, branch, year, count in rows:
+        value = {"stage": stage, "branch": branch, "year": year or None}[kinds[kind]]
+        found[kinds[kind]][value] += count
+    return found["stage"], found["branch"], found["year"]
 
 
 def theme_institution_counts():

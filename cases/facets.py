@@ -48,11 +48,23 @@ def country_name(code, language):
         return str(countries.name(code))
 
 
+@dataclass
+class Place:
+    """A public institution where it is, as the place filters need it (filters.py)."""
+
+    slug: str
+    country: str
+    region: str
+    pk: int
+    position: int
+
+
 class Facets(dict):
     """{facet name: [Option, ...]} for every facet of the form, and "year" (the years
     started), each group of counts queried when one of its facets is first asked for: one
     query for themes, one for the places (institution, country, region), one for how far
-    along and what (stage, branch, year started). /matrix/ needs only the first two."""
+    along and what (stage, branch, year started). /matrix/ needs only the first two. The
+    places' query also gives PLACES_READ: [Place] of every public institution."""
 
     def __init__(self, filterset):
         super().__init__()
@@ -65,6 +77,7 @@ class Facets(dict):
 
 
 PLACES = ("institution", "country", "region")
+PLACES_READ = "places"
 STAGES = ("stage", "branch", "started_min", "started_max")
 
 
@@ -152,7 +165,7 @@ def _places(filterset):
     nothing is counted twice."""
     language = page_language()
     names = [column("name", language), column("acronym", language)]
-    fields = ["slug", "name", "acronym", *names, "country"]
+    fields = ["id", "position", "slug", "name", "acronym", *names, "country"]
     one_theme = _one_theme(filterset)
     if filterset.filters_only(*PLACES):
         institutions = Institution.objects.kept_values(fields, CaseCount.INSTITUTION, True)
@@ -172,8 +185,10 @@ def _places(filterset):
         return not chosen[name] or value in chosen[name]
 
     items, by_country, by_region = [], {}, dict.fromkeys(REGION_NAMES, 0)
-    for slug, name, acronym, name_in, acronym_in, code, case_count in institutions:
+    places = []
+    for pk, position, slug, name, acronym, name_in, acronym_in, code, case_count in institutions:
         region = region_of(code)
+        places.append(Place(slug, code, region, pk, position))
         in_place = kept("country", code) and kept("region", region)
         # The label is the institution's short name (Institution.short_name), the title its
         # name in full; each its translation where it has one (Translatable.text).
@@ -196,6 +211,7 @@ def _places(filterset):
         "region": _listed(filterset, "region", regions),
         "country": _listed(filterset, "country", countries_by_name),
         "institution": _listed(filterset, "institution", items),
+        PLACES_READ: places,
     }
 
 
@@ -205,8 +221,13 @@ def _stages(filterset):
     the other two keep, and so on; a year's count is what `started_min` and `started_max` at
     that year would give (its option is checked when both are that year)."""
     one_theme = _one_theme(filterset)
+    start, end = filterset.year_range
     if filterset.filters_only(*STAGES):
         rows = counts.stage_branch_year_counts()
+    elif filterset.filters_only(*PLACES):  # no stage, branch or year chosen: each on its own
+        stages, branches, years = counts.stage_branch_year_of(_institutions(filterset))
+        years.pop(None, None)
+        return _stage_options(filterset, stages, branches, years)
     elif filterset.filters_only("theme", *STAGES) and one_theme is not None:
         rows = counts.stage_branch_year_counts(one_theme)
     else:
@@ -217,7 +238,6 @@ def _stages(filterset):
             .annotate(count=Count("*"))
         )
     chosen_stages, chosen_branches = filterset.selected("stage"), filterset.selected("branch")
-    start, end = filterset.year_range
     stages, branches, years = Counter(), Counter(), Counter()
     for stage, branch, year, count in rows:
         stage_kept = not chosen_stages or stage in chosen_stages
@@ -231,6 +251,12 @@ def _stages(filterset):
             branches[branch] += count
         if stage_kept and branch_kept and year is not None:
             years[year] += count
+    return _stage_options(filterset, stages, branches, years)
+
+
+def _stage_options(filterset, stages, branches, years):
+    """The stage, branch and year options from their counts."""
+    start, end = filterset.year_range
     return {
         "stage": _listed(
             filterset, "stage", [(v, label, stages[v]) for v, label in Innovation.Stage.choices]

@@ -10,10 +10,13 @@ The counts beside each option are facets.py's. An unknown value of the right sha
 there too (it has no option), and becomes a form error in is_valid().
 """
 
+import operator
 import re
+from functools import reduce
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, format_lazy
@@ -150,14 +153,12 @@ class InnovationFilter(django_filters.FilterSet):
         },
     )
     theme = checkboxes(_("Success-factor theme"), "theme", method="filter_theme")
-    institution = checkboxes(_("Institution"), "institution", field_name="institution__slug")
-    country = checkboxes(
-        _("Country"), "country", field_name="institution__country", pattern=COUNTRY_CODE
-    )
+    institution = checkboxes(_("Institution"), "institution", method="filter_places")
+    country = checkboxes(_("Country"), "country", pattern=COUNTRY_CODE, method="filter_places")
     partner_kind = fixed_checkboxes(
         _("Worked with"), "partner_kind", Partner.Kind.choices, method="filter_partner_kind"
     )
-    region = fixed_checkboxes(_("Region"), "region", regions.REGIONS, method="filter_region")
+    region = fixed_checkboxes(_("Region"), "region", regions.REGIONS, method="filter_places")
     stage = fixed_checkboxes(_("Stage"), "stage", Innovation.Stage.choices, field_name="stage")
     branch = fixed_checkboxes(
         _("Branch of social security"),
@@ -196,8 +197,29 @@ class InnovationFilter(django_filters.FilterSet):
     def filter_theme(self, queryset, name, value: str):  # the hint: the API schema's type
         return queryset.with_any_theme(value)
 
-    def filter_region(self, queryset, name, value):
-        return queryset.filter(institution__country__in=regions.countries_of(value))
+    def filter_places(self, queryset, name, value: str):
+        """Cases of the public institutions an institution, country or region filter keeps,
+        named by id and by position in Table 1, both as values (the place facets read them,
+        so no query more). Given these, PostgreSQL reads each institution's run of Table 1's
+        index; given a join to the institutions' countries, it walked that index from its
+        start until it met them: 32,000 rows, 70 ms at 100,000 cases for a country that
+        comes late in the table."""
+        kept = set(value)
+        place_of = {"institution": "slug", "country": "country", "region": "region"}[name]
+        places = [p for p in self.facets[facets.PLACES_READ] if getattr(p, place_of) in kept]
+        if not places:
+            return queryset.none()
+        positions = [place.position for place in places]
+        return queryset.filter(
+            # Where in the index to start and stop: an index condition, where the pairs
+            # below, being alternatives, can only filter.
+            institution_position__range=(min(positions), max(positions))
+        ).filter(
+            reduce(
+                operator.or_,
+                (Q(institution_position=p.position, institution_id=p.pk) for p in places),
+            )
+        )
 
     def filter_partner_kind(self, queryset, name, value):
         return queryset.with_partner_kinds(value)

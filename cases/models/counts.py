@@ -13,6 +13,11 @@ class CaseCount(models.Model):
     STAGE_BRANCH_YEAR = "stage-branch-year"
     THEME_INSTITUTION = "theme-institution"
     THEME_STAGE_BRANCH_YEAR = "theme-stage-branch-year"
+    # Each institution's cases by stage, by branch and by year started, one at a time: what
+    # the stage, branch and year facets show when only places are chosen.
+    INSTITUTION_STAGE = "institution-stage"
+    INSTITUTION_BRANCH = "institution-branch"
+    INSTITUTION_YEAR = "institution-year"
     COLUMNS = ("kind", "theme", "institution", "stage", "branch", "year")
 
     kind = models.CharField(max_length=30)

@@ -145,6 +145,7 @@ def test_a_recount_mends_rows_that_went_wrong():
         "/?sort=newest&page=1",
         "/?theme=leadership",
         "/?country=FI&region=europe",
+        "/?institution=kela&institution=cpf",
         "/?stage=pilot&started_min=2000",
         "/?stage=pilot&branch=old-age&started_max=2020",
         "/?theme=leadership&country=FI",
