@@ -305,6 +305,12 @@ def stage_branch_year_counts(theme=None):
     ]
 
 
+def kept_count(kind, **columns):
+    """How many published cases the kept rows of `kind` with these columns count:
+    `kept_count(CaseCount.THEME, theme=3)`, one index lookup."""
+    return CaseCount.objects.filter(kind=kind, **columns).aggregate(n=Sum("count"))["n"] or 0
+
+
 def stage_branch_year_of(institutions):
     """(by stage, by branch, by year started): Counters of the published cases of some
     institutions (a subquery of their ids), each on its own: one small query."""

@@ -13,11 +13,11 @@ there too (it has no option), and becomes a form error in is_valid().
 import operator
 import re
 from functools import reduce
+from urllib.parse import urlencode
 
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.http import QueryDict
 from django.utils.functional import cached_property
 from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -108,6 +108,11 @@ def year_filter(label, lookup_expr):
         max_value=YEAR_MAX,
         error_messages={"invalid": message, "min_value": message, "max_value": message},
     )
+
+
+def _encoded(name, values):
+    """`name=value&name=other` for a query string, leaving out fields left empty."""
+    return urlencode([(name, str(value)) for value in values if str(value) != ""])
 
 
 class CatalogueForm(forms.Form):
@@ -343,16 +348,21 @@ class InnovationFilter(django_filters.FilterSet):
         """The query string of these filters with `changes` ({name: [values]}, an empty
         list to drop a filter): the link to another selection, from page 1, every filter not
         named kept as asked (the sort too)."""
-        query = QueryDict(mutable=True)
-        for name in self.CHOICES + ("q", "sort"):
-            if name in changes:
-                values = [str(value) for value in changes[name]]
-            else:
-                values = self.data.getlist(name) if self.is_bound else []
-            values = [value for value in values if value != ""]  # a field left empty
-            if values:
-                query.setlist(name, values)
-        return "?" + query.urlencode() if query else ""
+        parts = [
+            _encoded(name, changes[name]) if name in changes else asked
+            for name, asked in self._asked_encoded.items()
+        ]
+        query = "&".join(part for part in parts if part)
+        return "?" + query if query else ""
+
+    @cached_property
+    def _asked_encoded(self):
+        """{name: its values as asked, encoded for a query string}: the pages' links (a few
+        hundred on /matrix/) change one or two filters each."""
+        return {
+            name: _encoded(name, self.data.getlist(name) if self.is_bound else [])
+            for name in self.CHOICES + ("q", "sort")
+        }
 
     # Facets -----------------------------------------------------------------------------
 

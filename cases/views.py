@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import charts, citations, exports, facets, history, mail
+from . import charts, citations, counts, exports, facets, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import over_limit
@@ -146,11 +146,15 @@ def institution_detail(request, slug):
     awards = Award.objects.filter(
         innovation__institution=institution, innovation__status=Innovation.Status.PUBLISHED
     ).select_related("innovation")
-    cases = published_cases().filter(institution=institution)
+    # By position as well: where its run of Table 1's index starts (filters.filter_places).
+    cases = published_cases().filter(
+        institution_position=institution.position, institution=institution
+    )
     kept = {"kind": CaseCount.THEME_INSTITUTION, "conditions": {"institution": institution.pk}}
     themes = charts.of_institution(institution, facets.theme_counts(**kept))
     context = {"institution": institution, "awards": awards, "themes_chart": themes}
-    return render_cases_page(request, "cases/institution_detail.html", context, cases)
+    count = counts.kept_count(CaseCount.INSTITUTION, institution=institution.pk)
+    return render_cases_page(request, "cases/institution_detail.html", context, cases, count)
 
 
 @require_safe
@@ -158,12 +162,14 @@ def institution_detail(request, slug):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     cases = published_cases().with_any_theme([slug])
-    return render_cases_page(request, "cases/theme_detail.html", {"theme": theme}, cases)
+    count = counts.kept_count(CaseCount.THEME, theme=theme.pk)
+    return render_cases_page(request, "cases/theme_detail.html", {"theme": theme}, cases, count)
 
 
-def render_cases_page(request, template, context, cases):
-    """A page of something with its cases, a page of them at a time."""
-    page, page_problem = paginate(request, cases)
+def render_cases_page(request, template, context, cases, count=None):
+    """A page of something with its cases, a page of them at a time; `count`, when known,
+    saves counting them."""
+    page, page_problem = paginate(request, cases, count)
     return render(request, template, {**context, "page": page, "page_problem": page_problem})
 
 
