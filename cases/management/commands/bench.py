@@ -11,9 +11,11 @@ on loopback, for requests per second. The table is printed and written to bench-
 """
 
 import html
+import http.client
 import json
 import math
 import os
+import random
 import re
 import shutil
 import signal
@@ -22,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import environ
@@ -82,12 +85,10 @@ def parse_wrk(out):
     return {"rps": rps, "p99": p99, "errors": int(errors)}
 
 
-def run_load(env, seconds, pages, workers, connections):
-    """Start gunicorn on a free loopback port and load each (label, path) with wrk.
-    Returns {label: {"rps", "p99", "errors"}}; errors counts socket errors and non-2xx."""
-    wrk = shutil.which("wrk")
-    if not wrk:
-        raise CommandError("The load test needs wrk (apt-get install wrk), or use --no-load.")
+@contextmanager
+def gunicorn(env, workers):
+    """gunicorn serving the benchmark database on a free loopback port: yields (port, the
+    server's process)."""
     port = free_port()
     server = subprocess.Popen(
         [
@@ -113,22 +114,143 @@ def run_load(env, seconds, pages, workers, connections):
                 break
             except OSError:
                 time.sleep(0.1)
-        figures = {}
-        for label, path in pages:
-            url = f"http://127.0.0.1:{port}{path}"
-            subprocess.run([wrk, "-t1", "-c8", "-d2s", url], capture_output=True, check=True)
-            threads = str(min(connections, os.cpu_count() or 2))
-            out = subprocess.run(
-                [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            figures[label] = parse_wrk(out)
-        return figures
+        yield port, server
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def run_load(env, seconds, pages, workers, connections):
+    """Start gunicorn on a free loopback port and load each (label, path) with wrk.
+    Returns {label: {"rps", "p99", "errors"}}; errors counts socket errors and non-2xx."""
+    with gunicorn(env, workers) as (port, _):
+        return load(port, seconds, pages, connections)
+
+
+def load(port, seconds, pages, connections):
+    """Each (label, path) loaded with wrk for `seconds`, after two seconds of warming up."""
+    wrk = shutil.which("wrk")
+    if not wrk:
+        raise CommandError("The load test needs wrk (apt-get install wrk), or use --no-load.")
+    figures = {}
+    for label, path in pages:
+        url = f"http://127.0.0.1:{port}{path}"
+        subprocess.run([wrk, "-t1", "-c8", "-d2s", url], capture_output=True, check=True)
+        threads = str(min(connections, os.cpu_count() or 2))
+        out = subprocess.run(
+            [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        figures[label] = parse_wrk(out)
+    return figures
+
+
+# Over HTTP: many addresses per page type, each asked once, so that no cache can answer.
+HTTP_ADDRESSES = 60
+HTTP_WARMUP = 5  # addresses per type asked first and not timed
+COMMON_WORDS = ["service", "support", "benefit", "pension", "payment", "claims", "data"]
+
+
+def http_addresses(cases, institutions, countries, themes, count=HTTP_ADDRESSES + HTTP_WARMUP):
+    """{page type: [distinct paths]}: every public page type, varied over what it can show
+    (pages, themes, countries, words, cases, institutions)."""
+
+    def varied(make):
+        paths = []
+        for n in range(count * 4):
+            path = make(n)
+            if path not in paths:
+                paths.append(path)
+            if len(paths) == count:
+                return paths
+        raise CommandError(f"Too few distinct addresses: {paths[:3]}")
+
+    def pick(values, n):
+        return values[n % len(values)]
+
+    def page(values, n):
+        return n // len(values) + 1
+
+    words = COMMON_WORDS
+    filters = [f"country={c}" for c in countries] + [f"theme={t}" for t in themes]
+    return {
+        "/?page=…": varied(lambda n: f"/?page={n + 1}"),
+        "/?theme=…": varied(lambda n: f"/?theme={pick(themes, n)}&page={page(themes, n)}"),
+        "/?country=…": varied(
+            lambda n: f"/?country={pick(countries, n)}&page={page(countries, n)}"
+        ),
+        "/?q=<common word>": varied(lambda n: f"/?q={pick(words, n)}&page={page(words, n)}"),
+        "/?q=…&theme=…&country=…": varied(
+            lambda n: (
+                f"/?q={pick(words, n)}&theme={pick(themes, n // len(words))}"
+                f"&country={pick(countries, n)}"
+            )
+        ),
+        "innovation page": varied(lambda n: f"/innovations/{pick(cases, n)}/"),
+        "institution page": varied(
+            lambda n: f"/institutions/{pick(institutions, n)}/?page={page(institutions, n)}"
+        ),
+        "theme page": varied(lambda n: f"/themes/{pick(themes, n)}/?page={page(themes, n)}"),
+        "/matrix/": varied(lambda n: f"/matrix/?{pick(filters, n)}&page={page(filters, n)}"),
+        "/map/": varied(lambda n: f"/map/?{pick(filters, n)}&page={page(filters, n)}"),
+        "API list": varied(lambda n: f"/api/innovations/?page={n + 1}"),
+        "API detail": varied(lambda n: f"/api/innovations/{pick(cases, n)}/"),
+    }
+
+
+def timed_get(port, path):
+    """Milliseconds from sending the request to the last byte of a 200 answer."""
+    start = time.perf_counter()
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        connection.request("GET", path, headers={"Host": "127.0.0.1"})
+        response = connection.getresponse()
+        response.read()
+    finally:
+        connection.close()
+    if response.status != 200:
+        raise CommandError(f"{path} answered {response.status} over HTTP")
+    return (time.perf_counter() - start) * 1000
+
+
+def worker_memory_mb(server):
+    """The largest resident memory of the gunicorn server's workers, in MB (Linux /proc)."""
+    largest = 0
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    for pid in children.read_text().split() if children.exists() else []:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                largest = max(largest, int(line.split()[1]) / 1024)
+    return largest
+
+
+def run_http(env, addresses, seconds):
+    """Every page type over HTTP against gunicorn (2 workers), each address once after a
+    warm-up; then a worker's memory, and wrk on the cached `/` against the bare view in the
+    same server."""
+    with gunicorn(env, workers=2) as (port, server):
+        figures = {}
+        for label, paths in addresses.items():
+            for path in paths[:HTTP_WARMUP]:
+                timed_get(port, path)
+            times = sorted(timed_get(port, path) for path in paths[HTTP_WARMUP:])
+            figures[label] = {
+                "addresses": len(times),
+                "median": statistics.median(times),
+                "p95": times[max(0, round(0.95 * len(times)) - 1)],
+            }
+        memory = worker_memory_mb(server)
+        cached = None
+        if shutil.which("wrk"):
+            cached = load(
+                port,
+                seconds,
+                [("/", "/"), ("bare view", "/benchmark/constant/")],
+                connections=16,
+            )
+    return {"pages": figures, "memory_mb": memory, "cached": cached}
 
 
 # The growth picture: p95 against the number of cases, both on log scales, one line per page.
@@ -226,6 +348,11 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=10, help="load test length")
         parser.add_argument("--no-load", action="store_true", help="skip the gunicorn load test")
         parser.add_argument(
+            "--no-http",
+            action="store_true",
+            help="skip the page types over HTTP at the largest size",
+        )
+        parser.add_argument(
             "--measure",
             action="store_true",
             # internal
@@ -249,7 +376,12 @@ class Command(BaseCommand):
             self.manage("generate_cases", str(size - total), "--yes")
             total = size
             results.append((f"{size:,}", self.measure_in_child(options)))
-        self.report(self.vendor, results, load)
+        over_http = None
+        if not options["no_http"]:
+            ingredients = results[-1][1]["ingredients"]
+            self.stdout.write(f"Over HTTP at {results[-1][0]} cases …")
+            over_http = run_http(self.env, http_addresses(**ingredients), options["seconds"])
+        self.report(self.vendor, results, load, over_http)
 
     def prepare(self):
         """A fresh benchmark database with the seed, and the environment to run against it."""
@@ -263,6 +395,8 @@ class Command(BaseCommand):
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-key"),
             "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "INNOHUB_BENCHMARK_VIEW": "1",
+            # One address asks for everything here: the API's limit per visitor would stop it.
+            "INNOHUB_API_RATE": "100000/minute",
         }
         self.stdout.write(f"Benchmark database: {url} (made fresh)")
         self.fresh_database(url, config)
@@ -317,7 +451,7 @@ class Command(BaseCommand):
     def load_test(self, seconds, pages=(("/", "/"), ("bare view", "/benchmark/constant/"))):
         return run_load(self.env, seconds, pages, workers=2, connections=16)
 
-    def report(self, vendor, results, load):
+    def report(self, vendor, results, load, over_http=None):
         lines = [
             f"Benchmark on {vendor}, {time.strftime('%Y-%m-%d')}, "
             f"{os.cpu_count()} cores; server time in ms, page cache emptied before "
@@ -361,6 +495,8 @@ class Command(BaseCommand):
                 "",
                 f"`/` serves {share:.0%} of the bare view's requests per second.",
             ]
+        if over_http:
+            lines += self.http_lines(results[-1][0], over_http)
         text = "\n".join(lines) + "\n"
         self.stdout.write("\n" + text)
         folder = settings.BASE_DIR / "bench-results"
@@ -368,6 +504,28 @@ class Command(BaseCommand):
         (folder / f"latest-{vendor}.md").write_text(text)
         (folder / f"latest-{vendor}.svg").write_text(growth_svg(vendor, results))
         self.stdout.write(f"Written to bench-results/latest-{vendor}.md and .svg")
+
+    def http_lines(self, size, over_http):
+        lines = [
+            "",
+            f"Over HTTP at {size} cases: gunicorn, 2 workers, page cache empty (each address "
+            f"asked once, after {HTTP_WARMUP} of each type not timed); client-side ms:",
+            "",
+            "| page type | addresses | median | p95 |",
+            "|---|---|---|---|",
+        ]
+        for label, m in over_http["pages"].items():
+            lines.append(f"| {label} | {m['addresses']} | {m['median']:.1f} | {m['p95']:.1f} |")
+        lines += ["", f"A worker's memory after all of them: {over_http['memory_mb']:.0f} MB."]
+        if over_http["cached"]:
+            page, bare = over_http["cached"]["/"], over_http["cached"]["bare view"]
+            share = page["rps"] / bare["rps"] if bare["rps"] else 0
+            lines += [
+                "",
+                f"In the same server, wrk 16 connections: cached `/` {page['rps']:.0f} "
+                f"requests/s, bare view {bare['rps']:.0f}: {share:.2f}x.",
+            ]
+        return lines
 
     # The child process: requests in-process against the benchmark database ---------------
 
@@ -412,6 +570,23 @@ class Command(BaseCommand):
             "pages": pages,
             "cached_median": statistics.median(cached),
             "plan": self.indexes_used(pages[COMBINED]["path"]),
+            "ingredients": self.ingredients(),
+        }
+
+    def ingredients(self):
+        """What the addresses over HTTP are made of: cases picked evenly at random (seeded),
+        and the institutions, countries and themes that have published cases."""
+        from cases.models import Innovation, Institution, Theme
+
+        published = Innovation.objects.published()
+        pks = sorted(published.values_list("pk", flat=True))
+        chosen = random.Random(2022).sample(pks, min(len(pks), HTTP_ADDRESSES + HTTP_WARMUP))
+        institutions = Institution.objects.public()
+        return {
+            "cases": list(published.filter(pk__in=chosen).values_list("slug", flat=True)),
+            "institutions": list(institutions.values_list("slug", flat=True)),
+            "countries": sorted({str(c) for c in institutions.values_list("country", flat=True)}),
+            "themes": list(Theme.objects.public().values_list("slug", flat=True)),
         }
 
     def indexes_used(self, path):
