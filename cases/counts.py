@@ -65,10 +65,10 @@ def rows_of(theme_ids, institution, stage, branch, year):
     rows = [
         row(CaseCount.INSTITUTION, institution=institution),
         row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year),
-        row(CaseCount.INSTITUTION_STAGE, institution=institution, stage=stage),
-        row(CaseCount.INSTITUTION_BRANCH, institution=institution, branch=branch),
-        row(CaseCount.INSTITUTION_YEAR, institution=institution, year=year),
     ]
+    for kind, value in one_at_a_time(stage, branch, year):
+        rows += [row(kind, **value), row(kind, institution=institution, **value)]
+        rows += [row(kind, theme, **value) for theme in theme_ids]
     for theme in theme_ids:
         rows += [
             row(CaseCount.THEME, theme),
@@ -76,6 +76,12 @@ def rows_of(theme_ids, institution, stage, branch, year):
             row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year),
         ]
     return rows
+
+
+def one_at_a_time(stage, branch, year):
+    """[(kind, {its column: value})] of the stage, the branch and the year kinds."""
+    values = {"stage": stage, "branch": branch, "year": year}
+    return [(kind, {column: values[column]}) for kind, column in CaseCount.ONE_AT_A_TIME.items()]
 
 
 def themes_key(theme_ids):
@@ -265,9 +271,9 @@ def full_count(case_model=Innovation):
     )
     for institution, stage, branch, year, count in by_stage:
         counter[row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year)] += count
-        counter[row(CaseCount.INSTITUTION_STAGE, institution=institution, stage=stage)] += count
-        counter[row(CaseCount.INSTITUTION_BRANCH, institution=institution, branch=branch)] += count
-        counter[row(CaseCount.INSTITUTION_YEAR, institution=institution, year=year)] += count
+        for kind, value in one_at_a_time(stage, branch, year):
+            counter[row(kind, **value)] += count
+            counter[row(kind, institution=institution, **value)] += count
     links = case_model.themes.through.objects.filter(
         innovation__status=Innovation.Status.PUBLISHED
     ).order_by()
@@ -281,6 +287,8 @@ def full_count(case_model=Innovation):
     ).annotate(n=Count("*")):
         key = row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year)
         counter[key] = count
+        for kind, value in one_at_a_time(stage, branch, year):
+            counter[row(kind, theme, **value)] += count
     return counter
 
 
@@ -311,25 +319,25 @@ def kept_count(kind, **columns):
     return CaseCount.objects.filter(kind=kind, **columns).aggregate(n=Sum("count"))["n"] or 0
 
 
-def stage_branch_year_of(institutions):
-    """(by stage, by branch, by year started): Counters of the published cases of some
-    institutions (a subquery of their ids), each on its own: one small query."""
-    kinds = {
-        CaseCount.INSTITUTION_STAGE: "stage",
-        CaseCount.INSTITUTION_BRANCH: "branch",
-        CaseCount.INSTITUTION_YEAR: "year",
-    }
+def one_at_a_time_counts(theme=None, institutions=None):
+    """(by stage, by branch, by year started): Counters of the published cases, of those
+    with one theme, or of some institutions' (each a subquery of ids), each on its own. One
+    small query."""
+    where = {"theme__in": theme} if theme is not None else {"theme": 0}
+    where |= {"institution__in": institutions} if institutions is not None else {"institution": 0}
     rows = (
-        CaseCount.objects.filter(kind__in=kinds, theme=0, institution__in=institutions)
+        CaseCount.objects.filter(kind__in=CaseCount.ONE_AT_A_TIME, **where)
         .exclude(count=0)
         .values_list("kind", "stage", "branch", "year")
         .annotate(total=Sum("count"))
         .order_by()
     )
-    found = {column: Counter() for column in kinds.values()}
+    found = {column: Counter() for column in CaseCount.ONE_AT_A_TIME.values()}
     for kind, stage, branch, year, count in rows:
-        value = {"stage": stage, "branch": branch, "year": year or None}[kinds[kind]]
-        found[kinds[kind]][value] += count
+        column = CaseCount.ONE_AT_A_TIME[kind]
+        value = {"stage": stage, "branch": branch, "year": year or None}[column]
+        found[column][value] += count
+    found["year"].pop(None, None)  # not given: no year to show
     return found["stage"], found["branch"], found["year"]
 
 

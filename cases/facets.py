@@ -222,12 +222,16 @@ def _stages(filterset):
     that year would give (its option is checked when both are that year)."""
     one_theme = _one_theme(filterset)
     start, end = filterset.year_range
+    # None of stage, branch and year chosen: their counts one at a time are enough.
+    if filterset.filters_only():
+        return _stage_options(filterset, *counts.one_at_a_time_counts())
+    if filterset.filters_only(*PLACES):
+        institutions = _institutions(filterset)
+        return _stage_options(filterset, *counts.one_at_a_time_counts(institutions=institutions))
+    if filterset.filters_only("theme") and one_theme is not None:
+        return _stage_options(filterset, *counts.one_at_a_time_counts(theme=one_theme))
     if filterset.filters_only(*STAGES):
         rows = counts.stage_branch_year_counts()
-    elif filterset.filters_only(*PLACES):  # no stage, branch or year chosen: each on its own
-        stages, branches, years = counts.stage_branch_year_of(_institutions(filterset))
-        years.pop(None, None)
-        return _stage_options(filterset, stages, branches, years)
     elif filterset.filters_only("theme", *STAGES) and one_theme is not None:
         rows = counts.stage_branch_year_counts(one_theme)
     else:

@@ -13,11 +13,13 @@ class CaseCount(models.Model):
     STAGE_BRANCH_YEAR = "stage-branch-year"
     THEME_INSTITUTION = "theme-institution"
     THEME_STAGE_BRANCH_YEAR = "theme-stage-branch-year"
-    # Each institution's cases by stage, by branch and by year started, one at a time: what
-    # the stage, branch and year facets show when only places are chosen.
-    INSTITUTION_STAGE = "institution-stage"
-    INSTITUTION_BRANCH = "institution-branch"
-    INSTITUTION_YEAR = "institution-year"
+    # The cases by stage, by branch and by year started, one at a time: what those facets
+    # show when none of them is chosen. Each for every case (theme and institution 0), for
+    # each theme (institution 0) and for each institution (theme 0).
+    STAGE = "stage"
+    BRANCH = "branch"
+    YEAR = "year"
+    ONE_AT_A_TIME = {STAGE: "stage", BRANCH: "branch", YEAR: "year"}  # kind: its column
     COLUMNS = ("kind", "theme", "institution", "stage", "branch", "year")
 
     kind = models.CharField(max_length=30)
