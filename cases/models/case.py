@@ -142,6 +142,10 @@ class Innovation(Translatable, models.Model):
     # A copy of institution.position (kept by Institution.save and Innovation.save), so that
     # Table 1's order is one index on this table.
     institution_position = models.PositiveIntegerField(default=0, editable=False)
+    # A search's summary with the words found marked (querysets.search annotates it); none
+    # otherwise. Said here because a template's failed lookup of it cost a dir() of the case
+    # on every row of the summary table.
+    headline = ""
     # Defaults rather than auto_now: loaddata saves raw, and would otherwise leave them empty.
     created = models.DateTimeField(default=timezone.now, editable=False)
     updated = models.DateTimeField(default=timezone.now, editable=False)
