@@ -3,6 +3,7 @@ institutions' names spelled out."""
 
 import html
 from functools import lru_cache
+from itertools import groupby
 
 from django import template
 from django.conf import settings
@@ -145,6 +146,66 @@ def checkbox_options(options):
             )
         )
     return mark_safe("\n".join(items))  # every value above is escaped
+
+
+@register.simple_tag
+def summary_rows(rows, terms=None, compare=False):
+    """The summary table's body, as Table 1 has it: a <tbody> per run of cases from one
+    institution, its name heading the run, then a row per case (title and summary, themes,
+    the compare box when asked, impacts). Built here, as the options are: the template's
+    loop took 4 of the 23 ms of `/` at 100,000 cases for its 20 rows, a tenth of this."""
+    page = page_language()
+
+    def lang(text):
+        language = language_of(text)
+        return f' lang="{language}"' if language != page else ""
+
+    def text(value):
+        return html.escape(str(value))
+
+    parts = []
+    for institution, cases in groupby(rows, key=lambda case: case.institution):
+        cases = list(cases)
+        parts.append("<tbody>")
+        for index, case in enumerate(cases):
+            parts.append("<tr>")
+            if index == 0:
+                parts.append(
+                    f'<th scope="rowgroup" rowspan="{len(cases)}">'
+                    f'<a href="{text(institution.get_absolute_url())}"'
+                    f"{lang(institution.shown.name)}>{institution_name(institution)}</a>, "
+                    f"{text(institution.country.name)}</th>"
+                )
+            title, summary = case.shown.title, case.shown.summary
+            shown_title = highlighted(title, terms) if terms else text(title)
+            shown_summary = highlighted(case.headline, terms) if case.headline else text(summary)
+            parts.append(
+                f'<td><a class="case-link" href="{text(case.get_absolute_url())}"{lang(title)}>'
+                f"{shown_title}</a><p{lang(summary)}>{shown_summary}</p>"
+            )
+            themes = case.themes.all()
+            if themes:
+                names = "; ".join(
+                    f"<span{lang(name)}>{text(name)}</span>"
+                    for name in (theme.shown.name for theme in themes)
+                )
+                label = ngettext("Theme:", "Themes:", len(themes))
+                parts.append(f'<p class="themes">{text(label)} {names}</p>')
+            if compare:
+                slug = text(case.slug)
+                parts.append(
+                    f'<p class="compare-pick"><input type="checkbox" name="i" value="{slug}"'
+                    f' id="compare-{slug}" form="compare-form"> <label for="compare-{slug}">'
+                    f'{text(gettext("Compare"))}<span class="visually-hidden"> {text(title)}'
+                    "</span></label></p>"
+                )
+            impacts = "".join(
+                f"<li{lang(statement)}>{text(statement)}</li>"
+                for statement in (impact.shown.statement for impact in case.impacts.all())
+            )
+            parts.append(f'</td><td><ul class="impacts">{impacts}</ul></td></tr>')
+        parts.append("</tbody>")
+    return mark_safe("\n".join(parts))  # every text above is escaped
 
 
 @register.simple_tag
