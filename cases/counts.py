@@ -234,12 +234,42 @@ def changing(pks):
 
 
 def added(pks):
-    """After cases were written in bulk without signals (bulk_create): count them in."""
+    """After cases were written in bulk without signals (bulk_create): count them in, and
+    let each join its group's similar-case candidates."""
     pks = list(pks)
     if len(pks) > RECOUNT_ABOVE:
         recount()
-    else:
-        apply(Counter(), contributions(pks))
+        return
+    after = contributions(pks)
+    apply(Counter(), Counter({key: n for key, n in after.items() if key[0] != SIMILAR}))
+    join_candidates([key[1:] for key in after if key[0] == SIMILAR])
+
+
+def join_candidates(places):
+    """Cases only added (their places) can only push a group's last candidates out: each
+    group's candidates are then the first CANDIDATES of its old ones and the new ones
+    together, put in Table 1's order by the database. No group is read whole, so adding
+    a batch costs the same at any size (choosing every group anew, as for other writes of
+    many groups, read the whole catalogue: at 1,000,000 cases, for every batch)."""
+    groups = {place[:2] for place in places}
+    if not groups:
+        return
+    kept = SimilarCandidate.objects.filter(
+        themes__in={key for key, _ in groups}, country__in={country for _, country in groups}
+    )
+    by_case = {
+        place[-1]: place for place in kept.values_list(*CANDIDATE_FIELDS) if place[:2] in groups
+    }
+    by_case.update({place[-1]: place for place in places})
+    in_order = Innovation.objects.filter(pk__in=by_case).order_by(*TABLE_ORDER, "pk")
+    taken, chosen = Counter(), []
+    for pk in in_order.values_list("pk", flat=True):
+        group = by_case[pk][:2]
+        if taken[group] < CANDIDATES:
+            taken[group] += 1
+            chosen.append(by_case[pk])
+    SimilarCandidate.objects.filter(innovation__in=by_case).delete()
+    SimilarCandidate.objects.bulk_create(candidate(place) for place in chosen)
 
 
 def recount():

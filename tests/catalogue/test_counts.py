@@ -106,6 +106,7 @@ def test_similar_cases_come_from_the_candidates_after_every_kind_of_write(add_ca
     add_cases(30, institution="cpf", theme="leadership")
     for case in add_cases(12, institution="esdc", theme="customer-centricity")[:6]:
         case.themes.add(leadership)
+    add_cases(10, institution="kela", theme="leadership")  # a second batch joins a group
     assert_kept_equal_a_recount()
     assert_similar_cases_as_ranking_every_case(monkeypatch)
     first = Innovation.objects.get(pk=kela_cases[0].pk)

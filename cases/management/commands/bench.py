@@ -150,6 +150,7 @@ def load(port, seconds, pages, connections):
 # Over HTTP: many addresses per page type, each asked once, so that no cache can answer.
 HTTP_ADDRESSES = 60
 HTTP_WARMUP = 5  # addresses per type asked first and not timed
+HTTP_SIZE = 100_000  # and at the largest size measured
 COMMON_WORDS = ["service", "support", "benefit", "pension", "payment", "claims", "data"]
 
 
@@ -372,15 +373,17 @@ class Command(BaseCommand):
         results = [("12 (seed)", self.measure_in_child(options))]
         load = None if options["no_load"] else self.load_test(options["seconds"])
         total = 12
-        for size in [int(s) for s in options["sizes"].split(",") if s]:
+        sizes = [int(s) for s in options["sizes"].split(",") if s]
+        over_http = {}
+        for size in sizes:
             self.manage("generate_cases", str(size - total), "--yes")
             total = size
             results.append((f"{size:,}", self.measure_in_child(options)))
-        over_http = None
-        if not options["no_http"]:
-            ingredients = results[-1][1]["ingredients"]
-            self.stdout.write(f"Over HTTP at {results[-1][0]} cases …")
-            over_http = run_http(self.env, http_addresses(**ingredients), options["seconds"])
+            # Over HTTP at 100,000 cases (the targets' size) and at the largest.
+            if not options["no_http"] and (size == HTTP_SIZE or size == sizes[-1]):
+                self.stdout.write(f"Over HTTP at {size:,} cases …")
+                addresses = http_addresses(**results[-1][1]["ingredients"])
+                over_http[f"{size:,}"] = run_http(self.env, addresses, options["seconds"])
         self.report(self.vendor, results, load, over_http)
 
     def prepare(self):
@@ -495,8 +498,8 @@ class Command(BaseCommand):
                 "",
                 f"`/` serves {share:.0%} of the bare view's requests per second.",
             ]
-        if over_http:
-            lines += self.http_lines(results[-1][0], over_http)
+        for size, figures in (over_http or {}).items():
+            lines += self.http_lines(size, figures)
         text = "\n".join(lines) + "\n"
         self.stdout.write("\n" + text)
         folder = settings.BASE_DIR / "bench-results"
