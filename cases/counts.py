@@ -1,6 +1,7 @@
 """The catalogue's counts, kept on write (models.CaseCount): how many published cases each
 theme and each institution has; each stage, branch and year started together; each theme and
-institution together; and each theme with a stage, branch and year started. And the
+institution together; each theme with a stage, branch and year started; and each stage, each
+branch and each year on its own, for every case, each theme and each institution. And the
 similar-case candidates (models.SimilarCandidate), kept beside them by the same writes.
 
 Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
@@ -27,8 +28,9 @@ ranks those few. A case's place (`place_of`: group and place in Table 1's order)
 its contributions; when it changes, the groups it left and joined are chosen anew.
 
 What it costs on write: before and after, two small queries read the cases' states; then one
-upsert moves the rows that changed (a case touches 4 to 10), and when a case's group or place
-changed, one query per group chooses its candidates. Measured in docs/performance.md.
+upsert moves the rows that changed (a case touches 8 to 26), and when a case's group or place
+changed, one query per group chooses its candidates. Writers take turns
+(CatalogueVersion.take_turn). Measured in docs/performance.md.
 """
 
 import operator
@@ -39,7 +41,7 @@ from functools import reduce
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 
-from .models import CaseCount, Innovation, Institution, SimilarCandidate, Theme
+from .models import CaseCount, CatalogueVersion, Innovation, Institution, SimilarCandidate, Theme
 from .querysets import SIMILAR_SHOWN, TABLE_ORDER
 
 # Past this many cases in one write, rebuilding every row is cheaper than the differences.
@@ -103,6 +105,7 @@ def contributions(pks):
     same case at once, the second waits, and sees the first one's change as its "before"."""
     cases = Innovation.objects.filter(pk__in=pks)
     if connection.in_atomic_block:
+        CatalogueVersion.take_turn()
         cases = cases.select_for_update(of=("self",)).order_by("pk")
     fields = ("pk", "status", "institution_id", "stage", "branch", "year_started")
     published = Innovation.Status.PUBLISHED
@@ -128,6 +131,8 @@ def apply(before, after):
     write): one upsert, nothing when nothing changed; and choose anew the candidates of
     each group a case left, joined or moved within."""
     changed = [key for key in before.keys() | after.keys() if after[key] != before[key]]
+    if changed:
+        CatalogueVersion.take_turn()
     choose_candidates({key[1:3] for key in changed if key[0] == SIMILAR})
     changes = sorted(  # in one order, so that two writers lock rows in the same order
         (*key, after[key] - before[key]) for key in changed if key[0] != SIMILAR
@@ -254,6 +259,7 @@ def join_candidates(places):
     groups = {place[:2] for place in places}
     if not groups:
         return
+    CatalogueVersion.take_turn()
     kept = SimilarCandidate.objects.filter(
         themes__in={key for key, _ in groups}, country__in={country for _, country in groups}
     )
@@ -276,6 +282,7 @@ def recount():
     """Every row and every group's candidates anew, from the published cases: what the kept
     data must always equal."""
     with transaction.atomic():
+        CatalogueVersion.take_turn()
         count_all()
         choose_all_candidates()
 

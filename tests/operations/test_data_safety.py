@@ -16,6 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from cases import counts
 from cases.models import CatalogueVersion, Innovation, Partner
+from tests.factories import bulk_cases as add_cases
 
 CATALOGUE = [
     "cases.theme",
@@ -110,3 +111,42 @@ def test_two_editors_publishing_one_case_at_once_count_it_once():
         thread.join(10)
     assert Innovation.objects.get(pk=case.pk).status == Innovation.Status.PUBLISHED
     assert counts.kept() == +counts.full_count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_editors_saving_two_cases_of_one_group_at_once_keep_its_candidates():
+    """Both saves choose the same group's similar-case candidates anew: the second waits for
+    the first (CatalogueVersion.take_turn) instead of locking its case, which the first's
+    candidates point to, and deadlocking with it."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the lock is PostgreSQL's; SQLite writes one at a time")
+    call_command("seed", verbosity=0)
+    first_case, second_case = add_cases(2, institution="kela", theme="leadership")
+    first_wrote, failures = threading.Event(), []
+
+    def edit(case, title, then=None, before=None):
+        try:
+            if before:
+                before.wait(5)
+            with transaction.atomic():
+                case.refresh_from_db()
+                case.title = title  # its place in Table 1's order: the group is chosen anew
+                case.save()
+                if then:
+                    then.set()
+                    time.sleep(0.5)  # the second editor saves now
+        except Exception as error:  # any failure in the thread, reported below
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=edit, args=(first_case, "A first title", first_wrote)),
+        threading.Thread(target=edit, args=(second_case, "A second title", None, first_wrote)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert failures == [], str(failures[0]) if failures else ""
+    assert counts.kept_candidates() == counts.all_candidates()
