@@ -174,12 +174,22 @@ def choose_candidates(groups):
         )
         chosen += [(key, country, *member) for member in members]
     if groups:
-        # All the groups' rows go before any is written: a case that moved from one group to
-        # another is in both.
-        SimilarCandidate.objects.filter(
+        kept = SimilarCandidate.objects.filter(
             reduce(operator.or_, (Q(themes=key, country=country) for key, country in groups))
-        ).delete()
-        SimilarCandidate.objects.bulk_create(candidate(place) for place in chosen)
+        )
+        replace_candidates(set(kept.values_list(*CANDIDATE_FIELDS)), chosen)
+
+
+def replace_candidates(old, new):
+    """From the places `old` to the places `new`: only the rows that differ are deleted and
+    written (a group's candidates mostly stay; rewriting them all on every write left the
+    table mostly dead rows, read by every case's page). All deletions go first: a case that
+    moved from one group or place to another is in both."""
+    new = set(new)
+    gone, came = old - new, new - old
+    if gone:
+        SimilarCandidate.objects.filter(innovation__in=[place[-1] for place in gone]).delete()
+    SimilarCandidate.objects.bulk_create(candidate(place) for place in came)
 
 
 def candidate(place, candidate_model=SimilarCandidate):
@@ -266,6 +276,7 @@ def join_candidates(places):
     by_case = {
         place[-1]: place for place in kept.values_list(*CANDIDATE_FIELDS) if place[:2] in groups
     }
+    old = set(by_case.values())
     by_case.update({place[-1]: place for place in places})
     in_order = Innovation.objects.filter(pk__in=by_case).order_by(*TABLE_ORDER, "pk")
     taken, chosen = Counter(), []
@@ -274,8 +285,7 @@ def join_candidates(places):
         if taken[group] < CANDIDATES:
             taken[group] += 1
             chosen.append(by_case[pk])
-    SimilarCandidate.objects.filter(innovation__in=by_case).delete()
-    SimilarCandidate.objects.bulk_create(candidate(place) for place in chosen)
+    replace_candidates(old, chosen)
 
 
 def recount():
