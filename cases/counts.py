@@ -34,13 +34,11 @@ each reading a few dozen rows of Table 1's index). Writers take turns
 (CatalogueVersion.take_turn). Measured in docs/performance.md.
 """
 
-import operator
 from collections import Counter
 from contextlib import contextmanager
-from functools import reduce
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 
 from .models import CaseCount, CatalogueVersion, Innovation, Institution, SimilarCandidate, Theme
 from .querysets import SIMILAR_SHOWN, TABLE_ORDER
@@ -164,10 +162,15 @@ def choose_candidates(groups):
         theme_ids = [int(theme) for theme in key.strip(",").split(",")]
         chosen += [(key, country, *member) for member in first_of_group(theme_ids, country)]
     if groups:
-        kept = SimilarCandidate.objects.filter(
-            reduce(operator.or_, (Q(themes=key, country=country) for key, country in groups))
-        )
-        replace_candidates(set(kept.values_list(*CANDIDATE_FIELDS)), chosen)
+        replace_candidates(kept_places(groups), chosen)
+
+
+def kept_places(groups):
+    """The places of the kept candidates of these groups ((themes key, country) pairs)."""
+    kept = SimilarCandidate.objects.filter(
+        themes__in={key for key, _ in groups}, country__in={country for _, country in groups}
+    )
+    return {place for place in kept.values_list(*CANDIDATE_FIELDS) if place[:2] in groups}
 
 
 def first_of_group(theme_ids, country):
@@ -282,13 +285,8 @@ def join_candidates(places):
     if not groups:
         return
     CatalogueVersion.take_turn()
-    kept = SimilarCandidate.objects.filter(
-        themes__in={key for key, _ in groups}, country__in={country for _, country in groups}
-    )
-    by_case = {
-        place[-1]: place for place in kept.values_list(*CANDIDATE_FIELDS) if place[:2] in groups
-    }
-    old = set(by_case.values())
+    old = kept_places(groups)
+    by_case = {place[-1]: place for place in old}
     by_case.update({place[-1]: place for place in places})
     in_order = Innovation.objects.filter(pk__in=by_case).order_by(*TABLE_ORDER, "pk")
     taken, chosen = Counter(), []
