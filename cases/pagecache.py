@@ -10,8 +10,10 @@ hold absolute addresses (citations, feeds).
 A cached page is stored under the CatalogueVersion number it was made at. Every save and
 delete of catalogue data moves the number on (the receivers in signals.py; QuerySet methods
 that write in bulk call CatalogueVersion.bump() themselves), so after an editor's change no
-visitor is served the old page, on any server, whatever cache each server has. Reading the
-version costs one small query per request.
+visitor is served the old page, on any server, whatever cache each server has. On
+PostgreSQL each database connection hears of a new number (LISTEN/NOTIFY) rather than reading
+it on every request, so a page served from the cache asks the database nothing
+(CatalogueVersion.current); on SQLite the number is read, from a local file.
 """
 
 import hashlib

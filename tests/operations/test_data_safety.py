@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.test.utils import CaptureQueriesContext
 
 from cases import counts
 from cases.models import CatalogueVersion, Innovation, Partner
@@ -150,3 +151,41 @@ def test_two_editors_saving_two_cases_of_one_group_at_once_keep_its_candidates()
         thread.join(10)
     assert failures == [], str(failures[0]) if failures else ""
     assert counts.kept_candidates() == counts.all_candidates()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_committed_by_another_server_is_on_the_next_page(client):
+    """Pages are cached under the catalogue version, which each connection hears of when it
+    moves (CatalogueVersion.current: LISTEN/NOTIFY on PostgreSQL) instead of reading it on
+    every request: a change committed elsewhere is on the very next page, and a page
+    served again from the cache asks the database nothing."""
+    call_command("seed", verbosity=0)
+    page = "/innovations/design-thinking/"
+    assert "Edited elsewhere" not in client.get(page).content.decode()
+    served_again = 0 if connection.vendor == "postgresql" else 1  # SQLite reads the row
+    with CaptureQueriesContext(connection) as queries:
+        client.get(page)
+    assert len(queries) == served_again
+
+    def edit():  # another worker or server: its own connection
+        try:
+            case = Innovation.objects.get(slug="design-thinking")
+            case.title = "Edited elsewhere"
+            case.save()
+        finally:
+            connection.close()
+
+    if connection.vendor == "postgresql":
+        thread = threading.Thread(target=edit)
+        thread.start()
+        thread.join(10)
+    else:  # one connection to an in-memory database: the change is made on it
+        edit()
+    time.sleep(0.05)  # the announcement crosses the socket
+    assert "Edited elsewhere" in client.get(page).content.decode()
+    # A connection opened anew (after an error, or its age) listens before it reads.
+    connection.close()
+    case = Innovation.objects.get(slug="design-thinking")
+    case.title = "Edited again"
+    case.save()
+    assert "Edited again" in client.get(page).content.decode()
