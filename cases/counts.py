@@ -398,11 +398,14 @@ def one_at_a_time_counts(theme=None, institutions=None):
     return found["stage"], found["branch"], found["year"]
 
 
-def theme_institution_counts():
-    """[(theme slug, institution slug, count)] of the published cases: one query."""
+def theme_institution_counts(institutions=None):
+    """[(theme slug, institution slug, count)] of the published cases, of `institutions` (a
+    subquery of their ids) when given: one query."""
 
     def slug(model, field):
         return Subquery(model.objects.filter(pk=OuterRef(field)).values("slug")[:1])
 
     rows = CaseCount.objects.filter(kind=CaseCount.THEME_INSTITUTION).exclude(count=0)
+    if institutions is not None:
+        rows = rows.filter(institution__in=institutions)
     return rows.values_list(slug(Theme, "theme"), slug(Institution, "institution"), "count")

@@ -57,6 +57,7 @@ class Place:
     region: str
     pk: int
     position: int
+    count: int  # its cases that match every filter in use but the place filters
 
 
 class Facets(dict):
@@ -179,16 +180,12 @@ def _places(filterset):
             public_only=True,
             case_count=filterset.cases_without("institution", "country", "region"),
         )
-    chosen = {name: filterset.selected(name) for name in ("institution", "country", "region")}
-
-    def kept(name, value):
-        return not chosen[name] or value in chosen[name]
-
+    kept = _place_keeps(filterset)
     items, by_country, by_region = [], {}, dict.fromkeys(REGION_NAMES, 0)
     places = []
     for pk, position, slug, name, acronym, name_in, acronym_in, code, case_count in institutions:
         region = region_of(code)
-        places.append(Place(slug, code, region, pk, position))
+        places.append(Place(slug, code, region, pk, position, case_count))
         in_place = kept("country", code) and kept("region", region)
         # The label is the institution's short name (Institution.short_name), the title its
         # name in full; each its translation where it has one (Translatable.text).
@@ -213,6 +210,25 @@ def _places(filterset):
         "institution": _listed(filterset, "institution", items),
         PLACES_READ: places,
     }
+
+
+def _place_keeps(filterset):
+    """kept(name, value): whether place filter `name` (institution, country, region) keeps
+    `value`; every value when it is not in use."""
+    chosen = {name: filterset.selected(name) for name in PLACES}
+    return lambda name, value: not chosen[name] or value in chosen[name]
+
+
+def chosen_places(filterset):
+    """[Place] of the institutions every place filter in use keeps."""
+    kept = _place_keeps(filterset)
+    return [
+        place
+        for place in filterset.facets[PLACES_READ]
+        if kept("institution", place.slug)
+        and kept("country", place.country)
+        and kept("region", place.region)
+    ]
 
 
 def _stages(filterset):
@@ -302,8 +318,8 @@ def total(filterset):
 def theme_institution_grid(filterset):
     """Themes (rows) by institutions (columns): how many cases have both, given the other
     active filters (country, search). Chosen themes or institutions narrow the grid."""
-    if filterset.filters_only("theme", "institution"):
-        pairs = counts.theme_institution_counts()
+    if filterset.filters_only("theme", *PLACES):  # kept, for the places' institutions
+        pairs = counts.theme_institution_counts(_institutions(filterset))
     else:
         pairs = (
             filterset.cases_without("theme", "institution")

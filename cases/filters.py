@@ -26,6 +26,7 @@ from django_filters.constants import EMPTY_VALUES
 from . import facets, regions, search
 from .languages import page_language
 from .models import Innovation, Partner
+from .querysets import InstitutionRuns
 
 SEARCH_MAX_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1, 9999  # any year a person types; beyond, the database's column ends
@@ -321,6 +322,21 @@ class InnovationFilter(django_filters.FilterSet):
             else:
                 self._ordered_qs = super().qs.in_table_order()
         return self._ordered_qs
+
+    @property
+    def rows(self):
+        """What the page lists, for its paginator: `qs`; or, when only place filters are in
+        use, in Table 1's order, the same rows read a run of institutions at a time, their
+        lengths known from the kept counts (querysets.InstitutionRuns)."""
+        if (
+            self.chosen_sort == "table"
+            and self.in_use
+            and self.filters_only(*facets.PLACES)
+            and self.answerable
+        ):
+            runs = [(p.position, p.pk, p.count) for p in facets.chosen_places(self)]
+            return InstitutionRuns(self.queryset, runs)
+        return self.qs
 
     @property
     def is_active(self):

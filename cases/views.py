@@ -54,7 +54,7 @@ def published_cases():
 @cached_page
 def catalogue(request):
     filterset = InnovationFilter(request.GET or None, queryset=published_cases())
-    page, page_problem = paginate(request, filterset.qs, count=filterset.total)
+    page, page_problem = paginate(request, filterset.rows, count=filterset.total)
     pictures = {}
     if filterset.answerable:
         pictures = {

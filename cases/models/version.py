@@ -1,5 +1,9 @@
 """The catalogue version: the number behind the page cache (pagecache.py)."""
 
+import select
+import weakref
+from functools import partial
+
 from django.db import connection, models
 
 # The advisory lock writers take in turn (CatalogueVersion.take_turn): a number no other part
@@ -28,9 +32,12 @@ class CatalogueVersion(models.Model):
         a third of the time a cached page took (docs/performance.md). A change is announced
         when its transaction commits, to every connection of every server, so no page is
         served from an older number once a change has committed and its announcement has
-        crossed the network (microseconds; an editor's next page takes longer). Inside a
-        transaction (a test, a writer) the row is read, as LISTEN would wait for the commit.
-        SQLite: the row is read (a file read, no round trip)."""
+        crossed the network (microseconds; an editor's next page takes longer). A connection
+        the server closes is noticed at once (its goodbye is something to read), and the
+        page fails as it would without the cache; one cut without a word (a network
+        partition) hears nothing until Django replaces it, after CONN_MAX_AGE (settings.py)
+        at most. Inside a transaction (a test, a writer) the row is read, as LISTEN would
+        wait for the commit. SQLite: the row is read (a file read, no round trip)."""
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             known = _listened(connection)
             if known is not None:
@@ -70,26 +77,36 @@ def _read(table):
 
 
 def _listened(wrapper):
-    """The number this connection last read, if it is still listening and nothing has been
-    announced since; else None."""
+    """The number this connection last read, if it is still listening and nothing has come
+    in since; else None. Announcements that arrive while a query runs mark it unread
+    (_unread, a handler on the connection); one that arrives between queries waits on the
+    socket, as does the server's goodbye when it goes away: anything to read there, and the
+    number is read again (which meets the error, if that is what it is)."""
     heard = getattr(wrapper, "catalogue_version", None)
     raw = wrapper.connection
     if heard is None or raw is None or heard[0] is not raw:
-        return None  # a new connection (or none yet): it must listen first
-    import psycopg
-
-    try:
-        announced = list(raw.notifies(timeout=0))  # what has arrived, without waiting
-    except psycopg.Error:
-        return None  # a broken connection: read through Django, whose health check mends it
-    return None if announced else heard[1]
+        return None  # a new connection (or none yet), or an announcement heard during a query
+    waiting = select.poll()
+    waiting.register(raw.fileno(), select.POLLIN)
+    return None if waiting.poll(0) else heard[1]
 
 
 def _listen_and_read(wrapper, table):
-    """Listen (again) on this connection, then read the number: in that order, so that no
-    change falls between the two."""
-    with wrapper.cursor() as cursor:
-        cursor.execute(f"LISTEN {CHANNEL}")
+    """Listen on this connection if it does not yet, then read the number: in that order, so
+    that no change falls between the two."""
+    with wrapper.cursor() as cursor:  # connects, or reconnects, when it must
+        raw = wrapper.connection
+        if getattr(wrapper, "catalogue_listening", None) is not raw:
+            cursor.execute(f"LISTEN {CHANNEL}")
+            # Announcements that come in during this connection's queries mark it unread.
+            raw.add_notify_handler(partial(_unread, weakref.ref(wrapper)))
+            wrapper.catalogue_listening = raw
     number = _read(table)
-    wrapper.catalogue_version = (wrapper.connection, number)
+    wrapper.catalogue_version = (raw, number)
     return number
+
+
+def _unread(wrapper_ref, notify):
+    wrapper = wrapper_ref()
+    if wrapper is not None and notify.channel == CHANNEL:
+        wrapper.catalogue_version = None

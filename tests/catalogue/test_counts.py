@@ -9,7 +9,9 @@ from django.db.models import F
 from cases import counts
 from cases.filters import InnovationFilter
 from cases.models import Innovation, Institution, SimilarCandidate, Theme
-from tests.helpers import fresh_get
+from cases.querysets import InstitutionRuns
+from cases.views import PAGE_SIZE
+from tests.helpers import fresh_get, row_slugs
 
 pytestmark = pytest.mark.django_db
 
@@ -162,6 +164,8 @@ def test_a_recount_mends_rows_that_went_wrong():
         "/?theme=leadership&started_min=2019&started_max=2019",
         "/matrix/",
         "/matrix/?theme=leadership",
+        "/matrix/?country=FI&region=europe",
+        "/matrix/?theme=leadership&country=FI&institution=kela&institution=cpf",
         "/map/",
     ],
 )
@@ -178,3 +182,41 @@ def test_pages_read_from_the_kept_counts_show_what_counting_shows(
         ], name
     if "grid" in kept.context:
         assert kept.context["grid"] == live.context["grid"]
+
+
+def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_cases):
+    """With only place filters in use, `/` reads each page from the runs of Table 1 it
+    covers, their lengths from the kept counts (querysets.InstitutionRuns): every page,
+    across runs, ties of position and empty runs, is the page that filtering every case in
+    Table 1's order gives."""
+    esdc = Institution.objects.get(slug="esdc")  # Canada, first in the table
+    for slug, country, position in [
+        ("ca-late", "CA", 40),
+        ("ca-tied", "CA", 40),  # the same position: the id decides, as in Table 1's order
+        ("fi-middle", "FI", 20),
+        ("ca-empty", "CA", 30),  # no published case, so not an option: no run
+    ]:
+        Institution.objects.create(slug=slug, name=slug, country=country, position=position)
+    add_cases(23, institution="ca-late")
+    add_cases(7, institution="ca-tied")
+    add_cases(30, institution="fi-middle")
+    add_cases(4, institution="esdc", status="draft")
+    assert esdc.innovations.published().count() == 3
+    asked = [
+        {"country": ["CA"]},
+        {"country": ["CA", "FI"]},
+        {"region": ["europe"], "country": ["CA"]},
+        {"institution": ["ca-tied", "kela", "ca-late"]},
+        {"country": ["SG"], "institution": ["ca-late"]},  # nothing is both
+    ]
+    for filters in asked:
+        filterset = InnovationFilter(filters, queryset=Innovation.objects.published())
+        runs = filterset.rows
+        assert isinstance(runs, InstitutionRuns), filters
+        expected = list(filterset.qs.values_list("slug", flat=True))
+        assert runs.count() == len(expected) == filterset.total, filters
+        starts = range(0, len(expected), PAGE_SIZE)
+        pages = [expected[start : start + PAGE_SIZE] for start in starts]
+        for number, page in enumerate(pages or [[]], start=1):
+            listed = row_slugs(fresh_get(client, "/", {**filters, "page": number}))
+            assert listed == page, (filters, number)

@@ -7,8 +7,12 @@ import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from html import unescape
+from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.validation import validate_schema
 from hypothesis import HealthCheck, given, settings
@@ -16,6 +20,7 @@ from hypothesis import strategies as st
 from rest_framework.throttling import AnonRateThrottle
 
 from cases import exports
+from cases.filters import InnovationFilter
 from cases.models import Innovation
 from tests.factories import with_every_field
 from tests.helpers import fresh_get
@@ -147,6 +152,41 @@ def test_api_lists_with_the_filters_of_the_catalogue(client):
     everything = client.get("/api/innovations/").json()
     assert everything["count"] == 12
     assert [case["slug"] for case in everything["results"]][:3] == TABLE_1["esdc"]
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {},
+        {"country": "SG"},
+        {"theme": "leadership"},
+        {"q": "generated"},
+        {"q": "the"},  # nothing to search for: none
+        {"stage": "pilot", "region": "asia-pacific"},
+    ],
+)
+def test_the_api_counts_what_it_lists_without_counting_again(client, add_cases, filters):
+    """The list's `count` is the FilterSet's total (kept counts where they answer), not a
+    count of its own: it is the number of records its pages give, and a page past the last
+    is a 404."""
+    add_cases(25, stage="pilot")
+    listed, page, count = [], 1, None
+    while True:
+        response = client.get("/api/innovations/", {**filters, "page": page})
+        if response.status_code == 404:
+            break
+        data = response.json()
+        count = data["count"]
+        listed += [case["slug"] for case in data["results"]]
+        page += 1
+    asked = QueryDict(urlencode(filters)) if filters else None
+    expected = InnovationFilter(asked, queryset=Innovation.objects.published()).qs
+    assert listed == list(expected.values_list("slug", flat=True))
+    assert count == len(listed) or (count == 0 and page == 1 and not listed)
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/innovations/", filters)
+    counting = [q["sql"] for q in queries if q["sql"].startswith('SELECT COUNT(*) FROM "cases_')]
+    assert counting == []
 
 
 def test_api_detail_institutions_and_themes(client):
