@@ -55,8 +55,10 @@ def cached_page(view):
 
         if request.method not in {"GET", "HEAD"}:
             return view(request, *args, **kwargs)
-        request.GET = cleaned_query(request.GET)
-        query = request.GET.urlencode()
+        query = ""
+        if request.META.get("QUERY_STRING"):  # most addresses have none to clean
+            request.GET = cleaned_query(request.GET)
+            query = request.GET.urlencode()
         page = f"{request.get_host()}\n{request.path}\n{query}"
         address = hashlib.sha256(page.encode()).hexdigest()
         key = f"page:{CatalogueVersion.current()}:{address}"

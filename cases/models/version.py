@@ -4,7 +4,7 @@ import select
 import weakref
 from functools import partial
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # The advisory lock writers take in turn (CatalogueVersion.take_turn): a number no other part
 # of the application uses.
@@ -38,11 +38,12 @@ class CatalogueVersion(models.Model):
         partition) hears nothing until Django replaces it, after CONN_MAX_AGE (settings.py)
         at most. Inside a transaction (a test, a writer) the row is read, as LISTEN would
         wait for the commit. SQLite: the row is read (a file read, no round trip)."""
-        if connection.vendor == "postgresql" and not connection.in_atomic_block:
-            known = _listened(connection)
+        wrapper = connections[DEFAULT_DB_ALIAS]  # this thread's, looked up once
+        if wrapper.vendor == "postgresql" and not wrapper.in_atomic_block:
+            known = _listened(wrapper)
             if known is not None:
                 return known
-            return _listen_and_read(connection, cls._meta.db_table)
+            return _listen_and_read(wrapper, cls._meta.db_table)
         return _read(cls._meta.db_table)
 
     @staticmethod

@@ -127,24 +127,36 @@ def run_load(env, seconds, pages, workers, connections):
         return load(port, seconds, pages, connections)
 
 
-def load(port, seconds, pages, connections):
-    """Each (label, path) loaded with wrk for `seconds`, after two seconds of warming up."""
+LOAD_ROUNDS = 3
+
+
+def load(port, seconds, pages, connections, rounds=LOAD_ROUNDS):
+    """Each (label, path) loaded with wrk for `seconds`, after two seconds of warming up; the
+    pages take turns, `rounds` times, and each keeps its median round (by requests per
+    second). A shared machine's speed drifts by a third from one run to the next (session 8):
+    one run of each, one after the other, compared the drift as much as the pages."""
     wrk = shutil.which("wrk")
     if not wrk:
         raise CommandError("The load test needs wrk (apt-get install wrk), or use --no-load.")
-    figures = {}
-    for label, path in pages:
+    threads = str(min(connections, os.cpu_count() or 2))
+    runs = {label: [] for label, _path in pages}
+    for _label, path in pages:
         url = f"http://127.0.0.1:{port}{path}"
         subprocess.run([wrk, "-t1", "-c8", "-d2s", url], capture_output=True, check=True)
-        threads = str(min(connections, os.cpu_count() or 2))
-        out = subprocess.run(
-            [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        figures[label] = parse_wrk(out)
-    return figures
+    for _round in range(rounds):
+        for label, path in pages:
+            url = f"http://127.0.0.1:{port}{path}"
+            out = subprocess.run(
+                [wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            runs[label].append(parse_wrk(out))
+    return {
+        label: sorted(figures, key=lambda f: f["rps"])[len(figures) // 2]
+        for label, figures in runs.items()
+    }
 
 
 # Over HTTP: many addresses per page type, each asked once, so that no cache can answer.
