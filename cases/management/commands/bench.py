@@ -166,7 +166,9 @@ HTTP_SIZE = 100_000  # and at the largest size measured
 COMMON_WORDS = ["service", "support", "benefit", "pension", "payment", "claims", "data"]
 
 
-def http_addresses(cases, institutions, countries, themes, count=HTTP_ADDRESSES + HTTP_WARMUP):
+def http_addresses(
+    cases, institutions, countries, themes, pages, count=HTTP_ADDRESSES + HTTP_WARMUP
+):
     """{page type: [distinct paths]}: every public page type, varied over what it can show
     (pages, themes, countries, words, cases, institutions)."""
 
@@ -187,6 +189,7 @@ def http_addresses(cases, institutions, countries, themes, count=HTTP_ADDRESSES 
         return n // len(values) + 1
 
     words = COMMON_WORDS
+    languages = [code for code, _name in settings.LANGUAGES]
     filters = [f"country={c}" for c in countries] + [f"theme={t}" for t in themes]
     return {
         "/?page=…": varied(lambda n: f"/?page={n + 1}"),
@@ -208,7 +211,10 @@ def http_addresses(cases, institutions, countries, themes, count=HTTP_ADDRESSES 
         "theme page": varied(lambda n: f"/themes/{pick(themes, n)}/?page={page(themes, n)}"),
         "/matrix/": varied(lambda n: f"/matrix/?{pick(filters, n)}&page={page(filters, n)}"),
         "/map/": varied(lambda n: f"/map/?{pick(filters, n)}&page={page(filters, n)}"),
-        "API list": varied(lambda n: f"/api/innovations/?page={n + 1}"),
+        # Its pages in turn, then again in another language (a page past the last is a 404).
+        "API list": varied(
+            lambda n: f"/api/innovations/?page={n % pages + 1}&lang={pick(languages, n // pages)}"
+        ),
         "API detail": varied(lambda n: f"/api/innovations/{pick(cases, n)}/"),
     }
 
@@ -602,6 +608,7 @@ class Command(BaseCommand):
             "institutions": list(institutions.values_list("slug", flat=True)),
             "countries": sorted({str(c) for c in institutions.values_list("country", flat=True)}),
             "themes": list(Theme.objects.public().values_list("slug", flat=True)),
+            "pages": -(-len(pks) // settings.REST_FRAMEWORK["PAGE_SIZE"]),  # the API list's
         }
 
     def indexes_used(self, path):
