@@ -167,22 +167,29 @@ def test_a_change_committed_by_another_server_is_on_the_next_page(client):
         client.get(page)
     assert len(queries) == served_again
 
-    def edit():  # another worker or server: its own connection
+    def edit(title):  # another worker or server: its own connection
         try:
             case = Innovation.objects.get(slug="design-thinking")
-            case.title = "Edited elsewhere"
+            case.title = title
             case.save()
         finally:
             connection.close()
 
-    if connection.vendor == "postgresql":
-        thread = threading.Thread(target=edit)
-        thread.start()
-        thread.join(10)
-    else:  # one connection to an in-memory database: the change is made on it
-        edit()
-    time.sleep(0.05)  # the announcement crosses the socket
+    def edit_elsewhere(title):
+        if connection.vendor == "postgresql":
+            thread = threading.Thread(target=edit, args=(title,))
+            thread.start()
+            thread.join(10)
+        else:  # one connection to an in-memory database: the change is made on it
+            edit(title)
+        time.sleep(0.05)  # the announcement crosses the socket
+
+    edit_elsewhere("Edited elsewhere")
     assert "Edited elsewhere" in client.get(page).content.decode()
+    # Heard while this connection runs another query (and so read off its socket there).
+    edit_elsewhere("Edited while a query ran")
+    assert Innovation.objects.published().count() == 12
+    assert "Edited while a query ran" in client.get(page).content.decode()
     # A connection opened anew (after an error, or its age) listens before it reads.
     connection.close()
     case = Innovation.objects.get(slug="design-thinking")
