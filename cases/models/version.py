@@ -85,8 +85,9 @@ def _listened(wrapper):
     number is read again (which meets the error, if that is what it is)."""
     heard = getattr(wrapper, "catalogue_version", None)
     raw = wrapper.connection
-    if heard is None or raw is None or heard[0] is not raw:
-        return None  # a new connection (or none yet), or an announcement heard during a query
+    if heard is None or raw is None or heard[0] is not raw or raw.closed:
+        # A new connection (or none, or a lost one), or an announcement heard during a query.
+        return None
     waiting = select.poll()
     waiting.register(raw.fileno(), select.POLLIN)
     return None if waiting.poll(0) else heard[1]
