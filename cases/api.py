@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
@@ -187,11 +186,9 @@ class CatalogueFilterBackend(DjangoFilterBackend):
         kwargs["data"] = kwargs["data"] or None
         return kwargs
 
-    def filter_queryset(self, request, queryset, view):
-        view.filterset = filterset = self.get_filterset(request, queryset, view)
-        if not filterset.is_valid():
-            raise utils.translate_validation(filterset.errors)
-        return filterset.qs
+    def get_filterset(self, request, queryset, view):
+        view.filterset = super().get_filterset(request, queryset, view)
+        return view.filterset
 
 
 class CataloguePagination(PageNumberPagination):

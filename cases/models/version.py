@@ -83,32 +83,35 @@ def _listened(wrapper):
     (_unread, a handler on the connection); one that arrives between queries waits on the
     socket, as does the server's goodbye when it goes away: anything to read there, and the
     number is read again (which meets the error, if that is what it is)."""
-    heard = getattr(wrapper, "catalogue_version", None)
     raw = wrapper.connection
-    if heard is None or raw is None or heard[0] is not raw or raw.closed:
+    heard_on, number = getattr(wrapper, "catalogue_version", (None, None))
+    if raw is None or heard_on is not raw or not isinstance(number, int) or raw.closed:
         # A new connection (or none, or a lost one), or an announcement heard during a query.
         return None
     waiting = select.poll()
     waiting.register(raw.fileno(), select.POLLIN)
-    return None if waiting.poll(0) else heard[1]
+    return None if waiting.poll(0) else number
 
 
 def _listen_and_read(wrapper, table):
     """Listen on this connection if it does not yet, then read the number: in that order, so
-    that no change falls between the two."""
+    that no change falls between the two. `catalogue_version` is (the connection listening,
+    the number it read, or None once an announcement marks it unread)."""
     with wrapper.cursor() as cursor:  # connects, or reconnects, when it must
         raw = wrapper.connection
-        if getattr(wrapper, "catalogue_listening", None) is not raw:
+        if getattr(wrapper, "catalogue_version", (None, None))[0] is not raw:
             cursor.execute(f"LISTEN {CHANNEL}")
             # Announcements that come in during this connection's queries mark it unread.
             raw.add_notify_handler(partial(_unread, weakref.ref(wrapper)))
-            wrapper.catalogue_listening = raw
+    reading = object()  # an announcement heard during the read replaces it: read again next time
+    wrapper.catalogue_version = (raw, reading)
     number = _read(table)
-    wrapper.catalogue_version = (raw, number)
+    if wrapper.catalogue_version[1] is reading:
+        wrapper.catalogue_version = (raw, number)
     return number
 
 
 def _unread(wrapper_ref, notify):
     wrapper = wrapper_ref()
     if wrapper is not None and notify.channel == CHANNEL:
-        wrapper.catalogue_version = None
+        wrapper.catalogue_version = (wrapper.catalogue_version[0], None)
