@@ -1,7 +1,9 @@
 """The catalogue's counts, kept on write (models.CaseCount): how many published cases each
 theme and each institution has; each stage, branch and year started together; each theme and
 institution together; each theme with a stage, branch and year started; and each stage, each
-branch and each year on its own, for every case, each theme and each institution. And the
+branch and each year on its own, for every case, each theme and each institution. The same
+for the cases whose search document holds each common search term (models.SearchTerm): by
+institution, by theme and institution, and by stage, branch and year one at a time. And the
 similar-case candidates (models.SimilarCandidate), kept beside them by the same writes.
 
 Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
@@ -20,6 +22,15 @@ the QuerySet methods that write in bulk (the workflow steps) and the bulk loader
 generator, the seed, the tests' factory) call it themselves. `recount()` rebuilds every row
 from the cases, and a test compares the kept rows with it after every kind of write.
 
+The common search terms: a search for one common word ("service", in 37% of 100,000 cases)
+counted its 37,000 matches three times for its options (17-20 ms each at least: PostgreSQL
+visits every matching row). A case's documents say which terms it is counted under, so
+rebuilding them (QuerySet.refresh_search_vectors) is a write that changing() is around too;
+a save is counted with the documents it had, then rebuilding them moves the terms' rows
+(signals.py connects them in that order). The terms are chosen only by recount() (nightly:
+manage.py recount), so that what a case adds to is known from its documents alone; rows are
+counted in SQL there (count_terms), as Python would take minutes over millions of words.
+
 The candidates: a case's page lists the cases sharing most of its themes, then from its
 country, then in Table 1's order; ranking every case that shares a theme took 136 ms at
 100,000 cases. Cases with the same themes and country rank alike against any case, so only
@@ -27,21 +38,33 @@ the first few of each such group can ever be listed (models.SimilarCandidate), a
 ranks those few. A case's place (`place_of`: group and place in Table 1's order) is part of
 its contributions; when it changes, the groups it left and joined are chosen anew.
 
-What it costs on write: before and after, two small queries read the cases' states; then one
-upsert moves the rows that changed (a case touches 8 to 26), and when a case's group or place
-changed, its group's candidates are chosen anew (a query per institution of its country,
+What it costs on write: before and after, three small queries read the cases' states and
+common terms; then one upsert moves the rows that changed (a case touches 8 to 26, and about
+8 for each common term it holds in each language: at 100,000 generated cases, with 1,142
+terms, about a thousand), and when a case's group or place changed, its group's candidates
+are chosen anew (a query per institution of its country,
 each reading a few dozen rows of Table 1's index). Writers take turns
 (CatalogueVersion.take_turn). Measured in docs/performance.md.
 """
 
 from collections import Counter
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 
-from .models import CaseCount, CatalogueVersion, Innovation, Institution, SimilarCandidate, Theme
-from .querysets import SIMILAR_SHOWN, TABLE_ORDER
+from . import search
+from .models import (
+    CaseCount,
+    CatalogueVersion,
+    Innovation,
+    Institution,
+    SearchTerm,
+    SimilarCandidate,
+    Theme,
+)
+from .querysets import SIMILAR_SHOWN, TABLE_ORDER, either, fetch
 
 # Past this many cases in one write, rebuilding every row is cheaper than the differences.
 RECOUNT_ABOVE = 2000
@@ -54,15 +77,28 @@ CANDIDATES = SIMILAR_SHOWN + 1
 CHOOSE_ALL_ABOVE = 50
 # A candidate's row: its group, its case's place in Table 1's order, the case.
 CANDIDATE_FIELDS = ("themes", "country", *TABLE_ORDER, "innovation_id")
+# A word is a common search term when at least this many published cases hold it (in one
+# language's documents) at a recount: below it, counting a search's matches live costs a few
+# milliseconds; above, each word's counts are kept (a dozen rows per case and common word).
+COMMON_TERM_CASES = 1000
+TERM_KINDS = (
+    CaseCount.TERM_INSTITUTION,
+    CaseCount.TERM_THEME_INSTITUTION,
+    *CaseCount.TERM_ONE_AT_A_TIME,
+)
+# Facet words (search.facet_token) are in the documents but never typed: never common terms.
+NOT_TERMS = [search.facet_token(kind, "") for kind in ("theme", "country")]
 
 
-def row(kind, theme=0, institution=0, stage="", branch="", year=None):
+def row(kind, theme=0, institution=0, stage="", branch="", year=None, language="", term=""):
     """A row's identity: the values of CaseCount.COLUMNS."""
-    return (kind, theme, institution, stage, branch, NO_YEAR if year is None else year)
+    year = NO_YEAR if year is None else year
+    return (kind, language, term, theme, institution, stage, branch, year)
 
 
-def rows_of(theme_ids, institution, stage, branch, year):
-    """The rows one published case adds one to: the one rule."""
+def rows_of(theme_ids, institution, stage, branch, year, terms=()):
+    """The rows one published case adds one to: the one rule. `terms`: the (language, term)
+    of each common search term its documents hold."""
     rows = [
         row(CaseCount.INSTITUTION, institution=institution),
         row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year),
@@ -76,13 +112,22 @@ def rows_of(theme_ids, institution, stage, branch, year):
             row(CaseCount.THEME_INSTITUTION, theme, institution),
             row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year),
         ]
+    for language, term in terms:
+        about = {"language": language, "term": term}
+        rows.append(row(CaseCount.TERM_INSTITUTION, institution=institution, **about))
+        rows += [
+            row(CaseCount.TERM_THEME_INSTITUTION, theme, institution, **about)
+            for theme in theme_ids
+        ]
+        for kind, value in one_at_a_time(stage, branch, year, CaseCount.TERM_ONE_AT_A_TIME):
+            rows.append(row(kind, **value, **about))
     return rows
 
 
-def one_at_a_time(stage, branch, year):
+def one_at_a_time(stage, branch, year, kinds=CaseCount.ONE_AT_A_TIME):
     """[(kind, {its column: value})] of the stage, the branch and the year kinds."""
     values = {"stage": stage, "branch": branch, "year": year}
-    return [(kind, {column: values[column]}) for kind, column in CaseCount.ONE_AT_A_TIME.items()]
+    return [(kind, {column: values[column]}) for kind, column in kinds.items()]
 
 
 def themes_key(theme_ids):
@@ -117,9 +162,11 @@ def contributions(pks):
     links = Innovation.themes.through.objects.filter(innovation__in=[state[0] for state in states])
     for case, theme in links.values_list("innovation_id", "theme_id"):
         themes.setdefault(case, []).append(theme)
+    terms = case_terms([state[0] for state in states])
     counter = Counter()
     for pk, _, institution, stage, branch, year, country, *order in states:
-        counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year))
+        found = terms.get(pk, ())
+        counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year, found))
         if pk in themes:  # a case without themes shares none: similar to no case
             counter[place_of(pk, themes[pk], country, order)] += 1
     return counter
@@ -141,7 +188,8 @@ def apply(before, after):
     quote = connection.ops.quote_name
     table = quote(CaseCount._meta.db_table)
     columns = ", ".join(quote(column) for column in CaseCount.COLUMNS)
-    values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(changes))
+    one = "(" + ", ".join(["%s"] * (len(CaseCount.COLUMNS) + 1)) + ")"  # and the count
+    values = ", ".join([one] * len(changes))
     with connection.cursor() as cursor:
         cursor.execute(
             f'INSERT INTO {table} ({columns}, "count") VALUES {values} '
@@ -247,20 +295,31 @@ def kept_candidates():
     return set(SimilarCandidate.objects.values_list(*CANDIDATE_FIELDS))
 
 
+# The cases whose write an enclosing changing() is around: a write within it (the search
+# documents rebuilt when an institution moves) is counted by that one, not twice.
+_changing = ContextVar("counts_changing", default=frozenset())
+
+
 @contextmanager
 def changing(pks):
-    """Around a write to the cases `pks` (their fields, status, themes or existence): the
-    rows move by the difference between their contributions before and after it, in the
-    same transaction; a write that fails moves nothing."""
-    pks = list(pks)
-    with transaction.atomic():
-        if len(pks) > RECOUNT_ABOVE:
-            yield
-            recount()
-        else:
-            before = contributions(pks)
-            yield
-            apply(before, contributions(pks))
+    """Around a write to the cases `pks` (their fields, status, themes, search documents or
+    existence): the rows move by the difference between their contributions before and after
+    it, in the same transaction; a write that fails moves nothing. Within another changing(),
+    only the cases it is not around already."""
+    enclosing = _changing.get()
+    pks = [pk for pk in pks if pk not in enclosing]
+    token = _changing.set(enclosing | set(pks))
+    try:
+        with transaction.atomic():
+            if len(pks) > RECOUNT_ABOVE:
+                yield
+                recount()
+            else:
+                before = contributions(pks) if pks else Counter()
+                yield
+                apply(before, contributions(pks) if pks else Counter())
+    finally:
+        _changing.reset(token)
 
 
 def added(pks):
@@ -299,22 +358,149 @@ def join_candidates(places):
 
 
 def recount():
-    """Every row and every group's candidates anew, from the published cases: what the kept
-    data must always equal."""
+    """Every row and every group's candidates anew, from the published cases, the common
+    search terms chosen anew first: what the kept data must always equal."""
     with transaction.atomic():
         CatalogueVersion.take_turn()
+        choose_terms()
         count_all()
+        count_terms()
         choose_all_candidates()
 
 
 def count_all(case_model=Innovation, count_model=CaseCount):
-    """Every row anew (the models can be given: the migration that made the table passes its
-    own)."""
+    """Every row anew but the search terms' (the models can be given: the migration that
+    made the table passes its own, which had no term columns yet)."""
     count_model.objects.all().delete()
+    has = {field.name for field in count_model._meta.fields}
+
+    def columns(key):
+        pairs = zip(CaseCount.COLUMNS, key, strict=True)
+        return {name: value for name, value in pairs if name in has}
+
     count_model.objects.bulk_create(
-        count_model(**dict(zip(CaseCount.COLUMNS, key, strict=True)), count=count)
-        for key, count in full_count(case_model).items()
+        count_model(**columns(key), count=count) for key, count in full_count(case_model).items()
     )
+
+
+# The common search terms (PostgreSQL: SQLite searches the text itself, and keeps none) ------
+
+
+def choose_terms():
+    """The common search terms anew: in each language, the words of the published cases'
+    documents that COMMON_TERM_CASES of them or more hold (PostgreSQL's ts_stat counts them).
+    Their rows are counted by count_terms(), after."""
+    SearchTerm.objects.all().delete()
+    if not search.using_postgres():
+        return
+    quote = connection.ops.quote_name
+    cases, terms = quote(Innovation._meta.db_table), quote(SearchTerm._meta.db_table)
+    published = Innovation.Status.PUBLISHED.value  # a constant of ours, never typed text
+    with connection.cursor() as cursor:
+        for language, field in search.VECTOR_FIELDS.items():
+            documents = f"SELECT {quote(field)} FROM {cases} WHERE status = '{published}'"
+            cursor.execute(
+                f"INSERT INTO {terms} (language, term) SELECT %s, word FROM ts_stat(%s) "
+                "WHERE ndoc >= %s AND length(word) <= 100 AND NOT word LIKE ANY(%s)",
+                [language, documents, COMMON_TERM_CASES, [prefix + "%" for prefix in NOT_TERMS]],
+            )
+
+
+def forget_terms():
+    """No common search terms, and none of their rows: searches are counted live until the
+    next recount (a bulk load does this first, not to keep rows it will count anew)."""
+    with transaction.atomic():
+        CatalogueVersion.take_turn()
+        SearchTerm.objects.all().delete()
+        CaseCount.objects.filter(kind__in=TERM_KINDS).delete()
+
+
+def _terms_sql(where, columns=""):
+    """SQL giving (case id, language, term[, columns]) for each common search term that each
+    case's document in each language holds, for the cases `where` selects (SQL on alias i),
+    and its parameters."""
+    quote = connection.ops.quote_name
+    cases, terms = quote(Innovation._meta.db_table), quote(SearchTerm._meta.db_table)
+    fields = search.VECTOR_FIELDS.values()
+    documents = ", ".join(f"(%s::text, i.{quote(field)})" for field in fields)
+    sql = (
+        f"SELECT i.id, d.language, t.term{columns} FROM {cases} i "
+        f"CROSS JOIN LATERAL (VALUES {documents}) d(language, document) "
+        "CROSS JOIN LATERAL unnest(tsvector_to_array(d.document)) w(lexeme) "
+        f"JOIN {terms} t ON t.language = d.language AND t.term = w.lexeme WHERE {where}"
+    )
+    return sql, list(search.VECTOR_FIELDS)
+
+
+def case_terms(pks):
+    """{case id: [(language, term)]}: the common search terms each case's documents hold."""
+    if not pks or not search.using_postgres():
+        return {}
+    sql, params = _terms_sql("i.id = ANY(%s)")
+    found = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, list(pks)])
+        for pk, language, term in cursor.fetchall():
+            found.setdefault(pk, []).append((language, term))
+    return found
+
+
+def _term_rows_sql():
+    """SQL of every search term's rows (CaseCount.COLUMNS, then the count) as the one rule
+    gives them, grouped by the database; and its parameters."""
+    quote = connection.ops.quote_name
+    found, params = _terms_sql(
+        "i.status = %s",
+        ", i.institution_id AS institution, i.stage, i.branch, "
+        f"COALESCE(i.year_started, {NO_YEAR}) AS year",
+    )
+    params.append(Innovation.Status.PUBLISHED.value)
+    links = quote(Innovation.themes.through._meta.db_table)
+    parts = [
+        (CaseCount.TERM_INSTITUTION, "0, institution, '', '', 0", "institution", ""),
+        (
+            CaseCount.TERM_THEME_INSTITUTION,
+            "l.theme_id, institution, '', '', 0",
+            "l.theme_id, institution",
+            f"JOIN {links} l ON l.innovation_id = found.id",
+        ),
+        (CaseCount.TERM_STAGE, "0, 0, stage, '', 0", "stage", ""),
+        (CaseCount.TERM_BRANCH, "0, 0, '', branch, 0", "branch", ""),
+        (CaseCount.TERM_YEAR, "0, 0, '', '', year", "year", ""),
+    ]
+    selects = []
+    for kind, values, grouped, join in parts:
+        selects.append(
+            f"SELECT %s, language, term, {values}, COUNT(*) FROM found {join} "
+            f"GROUP BY language, term, {grouped}"
+        )
+        params.append(kind)
+    return f"WITH found AS MATERIALIZED ({found}) " + " UNION ALL ".join(selects), params
+
+
+def count_terms():
+    """Every search term's rows anew, from the published cases' documents: one INSERT."""
+    if not search.using_postgres() or not SearchTerm.objects.exists():
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in (*CaseCount.COLUMNS, "count"))
+    sql, params = _term_rows_sql()
+    table = quote(CaseCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
+        # Tens of times more rows than before: without fresh statistics the planner reads
+        # the table whole for the other counts (50 ms, not 2, on `/` at 100,000 cases).
+        cursor.execute(f"ANALYZE {table}")
+
+
+def full_term_count():
+    """The search terms' rows as a full recount gives them (count_terms()), as a Counter."""
+    if not search.using_postgres():
+        return Counter()
+    sql, params = _term_rows_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return Counter({tuple(values[:-1]): values[-1] for values in cursor.fetchall()})
 
 
 def full_count(case_model=Innovation):
@@ -382,20 +568,43 @@ def one_at_a_time_counts(theme=None, institutions=None):
     small query."""
     where = {"theme__in": theme} if theme is not None else {"theme": 0}
     where |= {"institution__in": institutions} if institutions is not None else {"institution": 0}
-    rows = (
-        CaseCount.objects.filter(kind__in=CaseCount.ONE_AT_A_TIME, **where)
+    return by_one_at_a_time(_one_at_a_time_rows(CaseCount.ONE_AT_A_TIME, **where))
+
+
+def _one_at_a_time_rows(kinds, **where):
+    return (
+        CaseCount.objects.filter(kind__in=kinds, **where)
         .exclude(count=0)
         .values_list("kind", "stage", "branch", "year")
         .annotate(total=Sum("count"))
         .order_by()
     )
-    found = {column: Counter() for column in CaseCount.ONE_AT_A_TIME.values()}
+
+
+def by_one_at_a_time(rows, kinds=CaseCount.ONE_AT_A_TIME):
+    """(by stage, by branch, by year started) from kept rows (kind, stage, branch, year,
+    count) of the one-at-a-time `kinds`."""
+    found = {column: Counter() for column in kinds.values()}
     for kind, stage, branch, year, count in rows:
-        column = CaseCount.ONE_AT_A_TIME[kind]
+        column = kinds[kind]
         value = {"stage": stage, "branch": branch, "year": year or None}[column]
         found[column][value] += count
     found["year"].pop(None, None)  # not given: no year to show
     return found["stage"], found["branch"], found["year"]
+
+
+def term_stage_rows_if(found, cases, **term):
+    """The stage, branch and year counts of the published cases whose documents hold a
+    common search term (`term`: its lookups on CaseCount), if the query `found` finds that
+    term: its kept rows (kind, stage, branch, year, count) of each one-at-a-time kind. Else,
+    counted live, the rows ("", stage, branch, year, count) of `cases`. One query."""
+    kept = _one_at_a_time_rows(CaseCount.TERM_ONE_AT_A_TIME, **term).query.sql_with_params()
+    live_rows = (
+        cases.order_by().values_list("stage", "branch", "year_started").annotate(n=Count("*"))
+    )
+    sql, params = live_rows.query.sql_with_params()
+    live = f"SELECT '' AS kind, live_rows.* FROM ({sql}) live_rows"
+    return fetch(*either(found, kept, (live, params)))
 
 
 def theme_institution_counts(institutions=None):

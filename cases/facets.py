@@ -19,9 +19,10 @@ from django.utils import translation
 from django.utils.translation import gettext
 from django_countries import countries
 
-from . import charts, counts, regions
+from . import charts, counts, regions, search
 from .languages import column, page_language
 from .models import CaseCount, Innovation, Institution, Partner, Theme
+from .querysets import common_term
 from .regions import REGION_NAMES, region_of
 
 
@@ -93,6 +94,12 @@ def _themes(filterset):
     elif filterset.filters_only("theme", *STAGES):
         stages = _stage_conditions(filterset)
         rows = theme_counts(kind=CaseCount.THEME_STAGE_BRANCH_YEAR, conditions=stages)
+    elif term := _search_term(filterset):
+        conditions, found = term
+        if filterset.in_use & set(PLACES):
+            conditions["institution__in"] = _institutions(filterset)
+        kind = CaseCount.TERM_THEME_INSTITUTION
+        rows = theme_counts(filterset.cases_without("theme"), kind, conditions, if_found=found)
     else:
         rows = theme_counts(filterset.cases_without("theme"))
     items = [(slug, name, count, "", language) for slug, name, count, language in rows]
@@ -106,6 +113,23 @@ def _one_theme(filterset):
     if len(chosen) == 1:
         return Theme.objects.filter(slug__in=chosen).values("pk")
     return None
+
+
+def _search_term(filterset):
+    """When the search is one word and every other filter in use is a theme or a place, on
+    PostgreSQL: (the lookups of the kept rows of that word's common term, the query that
+    finds the term). Whether the word is a common term, the query of the counts asks: if
+    not, the same query counts live (QuerySet.kept_values_if)."""
+    if not (
+        search.using_postgres()
+        and "q" in (filterset.in_use or ())
+        and filterset.filters_only("q", "theme", *PLACES)
+        and len(filterset.search_terms) == 1
+    ):
+        return None
+    language = page_language()
+    found = common_term(filterset.search_text, language)
+    return {"language": language, "term__in": found.values("term")}, found
 
 
 def _institutions(filterset):
@@ -136,13 +160,16 @@ def _stage_conditions(filterset):
     return conditions
 
 
-def theme_counts(cases=None, kind=CaseCount.THEME, conditions=None):
+def theme_counts(cases=None, kind=CaseCount.THEME, conditions=None, if_found=None):
     """[(slug, name, count, the name's language)] of every theme: how many of `cases` have
-    it (None: from the kept rows of `kind` that `conditions` select), named in the page's
-    language where translated (Translatable.text)."""
+    it (None: from the kept rows of `kind` that `conditions` select; given both, the kept
+    rows if the query `if_found` finds a row), named in the page's language where
+    translated (Translatable.text)."""
     language = page_language()
     fields = ["slug", "name", column("name", language)]
-    if cases is None:
+    if if_found is not None:
+        rows = Theme.objects.kept_values_if(if_found, fields, kind, cases, **conditions)
+    elif cases is None:
         rows = Theme.objects.kept_values(fields, kind, **(conditions or {}))
     else:
         rows = Theme.objects.counted_values(fields, case_count=cases)
@@ -173,6 +200,17 @@ def _places(filterset):
     elif filterset.filters_only("theme", *PLACES) and one_theme is not None:
         institutions = Institution.objects.kept_values(
             fields, CaseCount.THEME_INSTITUTION, True, theme__in=one_theme
+        )
+    elif (term := _search_term(filterset)) and (
+        one_theme is not None or not filterset.selected("theme")
+    ):
+        conditions, found = term
+        kind = CaseCount.TERM_INSTITUTION
+        if one_theme is not None:
+            kind, conditions["theme__in"] = CaseCount.TERM_THEME_INSTITUTION, one_theme
+        cases = filterset.cases_without(*PLACES)
+        institutions = Institution.objects.kept_values_if(
+            found, fields, kind, cases, True, **conditions
         )
     else:
         institutions = Institution.objects.counted_values(
@@ -246,7 +284,16 @@ def _stages(filterset):
         return _stage_options(filterset, *counts.one_at_a_time_counts(institutions=institutions))
     if filterset.filters_only("theme") and one_theme is not None:
         return _stage_options(filterset, *counts.one_at_a_time_counts(theme=one_theme))
-    if filterset.filters_only(*STAGES):
+    term = filterset.filters_only("q") and _search_term(filterset)
+    if term:  # one word alone: its kept rows, if a common term
+        conditions, found = term
+        cases = filterset.cases_without("stage", "branch", *filterset.YEARS)
+        rows = counts.term_stage_rows_if(found, cases, **conditions)
+        if rows and rows[0][0]:
+            kinds = CaseCount.TERM_ONE_AT_A_TIME
+            return _stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
+        rows = [row[1:] for row in rows]  # counted live
+    elif filterset.filters_only(*STAGES):
         rows = counts.stage_branch_year_counts()
     elif filterset.filters_only("theme", *STAGES) and one_theme is not None:
         rows = counts.stage_branch_year_counts(one_theme)

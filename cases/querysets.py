@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
 from django.utils import timezone
@@ -102,15 +103,15 @@ class CaseListQuerySet(models.QuerySet):
         """As counting(), but only `fields` and the counts, as tuples: no model objects, for
         the facets, which list every institution on every page. `public_only`: only the rows
         public() gives."""
+        return fetch(*self._counted_values_sql(fields, cases, public_only))
+
+    def _counted_values_sql(self, fields, cases, public_only):
         quote = connection.ops.quote_name
         columns = ", ".join(
             f"{quote(self.model._meta.db_table)}.{quote(self.model._meta.get_field(f).column)}"
             for f in fields
         )
-        sql, params = self._counting_sql(columns, cases, public_only)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return cursor.fetchall()
+        return self._counting_sql(columns, cases, public_only)
 
     def _counting_sql(self, selected, cases, public_only=False):
         model = self.model
@@ -162,6 +163,17 @@ class CaseListQuerySet(models.QuerySet):
         counted from the cases: CaseCount rows of `kind` for each row here, narrowed by
         `conditions` (lookups on CaseCount: institution__in=…, stage__in=…). One query, a
         few dozen index lookups. `public_only`: only the rows with a published case."""
+        return list(self._kept_rows(fields, kind, public_only, **conditions))
+
+    def kept_values_if(self, found, fields, kind, cases, public_only=False, **conditions):
+        """kept_values() if the query `found` finds a row, else counted_values() of `cases`:
+        in one query, the database choosing which (the search facets: kept rows if the word
+        searched for is a common term, else counted live)."""
+        kept = self._kept_rows(fields, kind, public_only, **conditions).query.sql_with_params()
+        counted = self._counted_values_sql(fields, {"case_count": cases}, public_only)
+        return fetch(*either(found, kept, counted))
+
+    def _kept_rows(self, fields, kind, public_only=False, **conditions):
         column = self.model._meta.model_name  # "theme" or "institution"
         kept = (
             model("CaseCount")
@@ -177,7 +189,45 @@ class CaseListQuerySet(models.QuerySet):
                 kind=column, **{column: OuterRef("pk")}, count__gt=0
             )
             rows = rows.filter(models.Exists(published))
-        return list(rows.order_by(*self.model._meta.ordering).values_list(*fields, "kept_count"))
+        return rows.order_by(*self.model._meta.ordering).values_list(*fields, "kept_count")
+
+
+def fetch(sql, params):
+    """The rows of a query written in SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def either(found, first, second):
+    """(SQL, params) of one query giving the rows of `first` if the QuerySet `found` finds
+    a row, else those of `second` (each (SQL, params), the same columns): the database runs
+    `found` once and the other part not at all. Each part keeps its own order."""
+    found_sql, found_params = found.values("pk").query.sql_with_params()
+    sql = (
+        f"SELECT * FROM ({first[0]}) first_rows WHERE EXISTS ({found_sql}) UNION ALL "
+        f"SELECT * FROM ({second[0]}) second_rows WHERE NOT EXISTS ({found_sql})"
+    )
+    return sql, [*first[1], *found_params, *second[1], *found_params]
+
+
+def common_term(text, language):
+    """The common search term (models.SearchTerm) a search for `text` in `language` looks for
+    alone, as a QuerySet: none when the search is not that one word (several words, a phrase,
+    a word left out, or a word not common). Asked in the query that reads the term's kept
+    counts, so it costs no query of its own (PostgreSQL)."""
+    config = search.CONFIGS[language]
+    # The document of the text alone holds one word, and the search matches it: the search
+    # looks for that word and nothing else.
+    parsed = RawSQL(
+        "SELECT (tsvector_to_array(text_alone))[1] FROM to_tsvector(%s::regconfig, %s) "
+        "text_alone WHERE length(text_alone) = 1 "
+        "AND numnode(websearch_to_tsquery(%s::regconfig, %s)) = 1 "
+        "AND text_alone @@ websearch_to_tsquery(%s::regconfig, %s)",
+        (config, text) * 3,
+        output_field=models.CharField(),
+    )
+    return model("SearchTerm").objects.filter(language=language, term=parsed)
 
 
 CaseListManager = SlugManager.from_queryset(CaseListQuerySet)
@@ -448,14 +498,18 @@ class InnovationQuerySet(models.QuerySet):
     def refresh_search_vectors(self):
         """Rebuild the stored search documents of these cases, one per language, in one
         UPDATE (PostgreSQL only; SQLite searches the fields themselves). signals.py calls it
-        after every write."""
+        after every write. The documents say which common search terms each case is counted
+        under, so the kept counts follow (counts.changing)."""
+        from .counts import changing  # counts.py reads the models, which import this module
+
         if search.using_postgres():
-            self.update(
-                **{
-                    field: self._document_vector(language)
-                    for language, field in search.VECTOR_FIELDS.items()
-                }
-            )
+            with changing(self.values_list("pk", flat=True)):
+                self.update(
+                    **{
+                        field: self._document_vector(language)
+                        for language, field in search.VECTOR_FIELDS.items()
+                    }
+                )
 
     def _document_vector(self, language):
         """In `language`: title (A), summary and impacts (B), story, lessons and reuse needs

@@ -7,7 +7,7 @@ does. One module, driven by one list of the catalogue's tables (models.CATALOGUE
 - a case's stored search vector (PostgreSQL) is rebuilt when the case, its impacts, its themes
   or its institution change, or a theme is renamed or deleted;
 - the kept counts (counts.py) move when a case is saved or deleted, its themes change or a
-  theme is deleted.
+  theme is deleted, and (the common search terms' rows) when its documents are rebuilt.
 
 Bulk writes (QuerySet.update, bulk_create) send no signals: the QuerySet methods that write in
 bulk (the workflow steps, sync and refresh methods) move the version on themselves.
@@ -44,6 +44,34 @@ for model in CATALOGUE_MODELS:
     post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"version-delete-{label}")
 for through in CASE_LINKS:
     m2m_changed.connect(catalogue_changed, sender=through, dispatch_uid=f"version-{through}")
+
+
+# The kept counts (counts.py) ---------------------------------------------------------------
+# Each write notes its cases' contributions before (pre_*) and moves the rows by the
+# difference after (post_*); a write that fails in between moves nothing. Connected before
+# the search documents' receivers: a case's save is counted with the documents it had, then
+# rebuilding them moves the rows of the common search terms they gained or lost (itself a
+# write that counts.changing() is around, in refresh_search_vectors()).
+
+
+@receiver(pre_save, sender=Innovation, dispatch_uid="counts-innovation-pre-save")
+def count_before_save(sender, instance, **kwargs):
+    instance._counted = counts.contributions([instance.pk]) if instance.pk else Counter()
+
+
+@receiver(post_save, sender=Innovation, dispatch_uid="counts-innovation-save")
+def count_after_save(sender, instance, **kwargs):
+    counts.apply(getattr(instance, "_counted", Counter()), counts.contributions([instance.pk]))
+
+
+@receiver(pre_delete, sender=Innovation, dispatch_uid="counts-innovation-pre-delete")
+def count_before_delete(sender, instance, **kwargs):
+    instance._counted = counts.contributions([instance.pk])
+
+
+@receiver(post_delete, sender=Innovation, dispatch_uid="counts-innovation-delete")
+def count_after_delete(sender, instance, **kwargs):
+    counts.apply(getattr(instance, "_counted", Counter()), Counter())
 
 
 # Search vectors --------------------------------------------------------------------------
@@ -87,7 +115,9 @@ def innovation_saved(sender, instance, **kwargs):
 
 
 @receiver([post_save, post_delete], sender=Impact, dispatch_uid="search-impact")
-def impact_changed(sender, instance, **kwargs):
+def impact_changed(sender, instance, origin=None, **kwargs):
+    if origin is not None and getattr(origin, "model", type(origin)) is not Impact:
+        return  # deleted with its case, which is counted out as it was (count_before_delete)
     refresh_cases(pk=instance.innovation_id)
 
 
@@ -99,31 +129,6 @@ def institution_saved(sender, instance, **kwargs):
 @receiver(post_save, sender=Theme, dispatch_uid="search-theme")
 def theme_saved(sender, instance, **kwargs):
     refresh_cases(themes=instance)
-
-
-# The kept counts (counts.py) ---------------------------------------------------------------
-# Each write notes its cases' contributions before (pre_*) and moves the rows by the
-# difference after (post_*); a write that fails in between moves nothing.
-
-
-@receiver(pre_save, sender=Innovation, dispatch_uid="counts-innovation-pre-save")
-def count_before_save(sender, instance, **kwargs):
-    instance._counted = counts.contributions([instance.pk]) if instance.pk else Counter()
-
-
-@receiver(post_save, sender=Innovation, dispatch_uid="counts-innovation-save")
-def count_after_save(sender, instance, **kwargs):
-    counts.apply(getattr(instance, "_counted", Counter()), counts.contributions([instance.pk]))
-
-
-@receiver(pre_delete, sender=Innovation, dispatch_uid="counts-innovation-pre-delete")
-def count_before_delete(sender, instance, **kwargs):
-    instance._counted = counts.contributions([instance.pk])
-
-
-@receiver(post_delete, sender=Innovation, dispatch_uid="counts-innovation-delete")
-def count_after_delete(sender, instance, **kwargs):
-    counts.apply(getattr(instance, "_counted", Counter()), Counter())
 
 
 # A theme's links: both the search documents and the counts follow them --------------------
@@ -138,9 +143,9 @@ def _before_links_change(theme_or_case, cases):
 
 def _after_links_change(theme_or_case):
     cases, before = theme_or_case.__dict__.pop("_links_change", ([], Counter()))
+    counts.apply(before, counts.contributions(cases))  # with the documents as they were
     if cases:
         refresh_cases(pk__in=cases)
-    counts.apply(before, counts.contributions(cases))
 
 
 @receiver(pre_delete, sender=Theme, dispatch_uid="links-theme-pre-delete")

@@ -130,8 +130,8 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published",
         for case in cases
         for n in (1, 2)
     )
+    counts.added([case.pk for case in cases])  # then the documents, as the generator does
     models.Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
-    counts.added([case.pk for case in cases])
     models.CatalogueVersion.bump()
     return cases
 

@@ -20,9 +20,21 @@ class CaseCount(models.Model):
     BRANCH = "branch"
     YEAR = "year"
     ONE_AT_A_TIME = {STAGE: "stage", BRANCH: "branch", YEAR: "year"}  # kind: its column
-    COLUMNS = ("kind", "theme", "institution", "stage", "branch", "year")
+    # The same for the published cases whose search document in `language` holds `term`, one
+    # of the common search terms (SearchTerm): what a search for that one word shows beside
+    # its options. By institution; by theme and institution (summed for a theme's count);
+    # by stage, by branch and by year started, one at a time.
+    TERM_INSTITUTION = "term-institution"
+    TERM_THEME_INSTITUTION = "term-theme-institution"
+    TERM_STAGE = "term-stage"
+    TERM_BRANCH = "term-branch"
+    TERM_YEAR = "term-year"
+    TERM_ONE_AT_A_TIME = {TERM_STAGE: "stage", TERM_BRANCH: "branch", TERM_YEAR: "year"}
+    COLUMNS = ("kind", "language", "term", "theme", "institution", "stage", "branch", "year")
 
     kind = models.CharField(max_length=30)
+    language = models.CharField(max_length=5, blank=True)  # a term's: "en", "fr", …
+    term = models.CharField(max_length=100, blank=True)  # a SearchTerm's, as stemmed
     theme = models.IntegerField(default=0)  # a Theme's id
     institution = models.IntegerField(default=0)  # an Institution's id
     stage = models.CharField(max_length=20, blank=True)
@@ -33,13 +45,36 @@ class CaseCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "theme", "institution", "stage", "branch", "year"],
-                name="casecount_unique",
+                fields=[
+                    *("kind", "language", "term"),
+                    *("theme", "institution", "stage", "branch", "year"),
+                ],
+                name="casecount_unique_with_terms",
             ),
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.theme} {self.institution} {self.stage} {self.branch} {self.year}"
+        return " ".join(str(getattr(self, column)) for column in self.COLUMNS)
+
+
+class SearchTerm(models.Model):
+    """The common search terms: words (stemmed, as a language's search document holds them)
+    that at least counts.COMMON_TERM_CASES published cases contain when counts.recount() last
+    chose them. A search for one of them alone, or narrowed by a theme and places, reads its
+    options' counts from the kept CaseCount rows of its term (the TERM_ kinds) instead of
+    counting tens of thousands of matches. Chosen anew by every recount, so that the rows kept
+    for each case stay few; a word that grew common since is counted live until the next."""
+
+    language = models.CharField(max_length=5)
+    term = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["language", "term"], name="searchterm_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.language} {self.term}"
 
 
 class SimilarCandidate(models.Model):

@@ -4,22 +4,36 @@ cases and themes, bulk loads and the editors' CSV import; and the pages that rea
 what live counting shows."""
 
 import pytest
+from django.db import connection
 from django.db.models import F
 
 from cases import counts
 from cases.filters import InnovationFilter
-from cases.models import Innovation, Institution, SimilarCandidate, Theme
+from cases.models import (
+    CaseCount,
+    Impact,
+    Innovation,
+    Institution,
+    SearchTerm,
+    SimilarCandidate,
+    Theme,
+)
 from cases.querysets import InstitutionRuns
+from cases.signals import search_refreshed_once
 from cases.views import PAGE_SIZE
 from tests.helpers import fresh_get, row_slugs
 
 pytestmark = pytest.mark.django_db
 
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite searches the text itself: no terms kept"
+)
+
 
 def assert_kept_equal_a_recount():
-    """The one check: kept rows and similar-case candidates and a full recount agree (the
-    editors' tests use it too)."""
-    full = counts.full_count()
+    """The one check: kept rows (the common search terms' too) and similar-case candidates
+    and a full recount agree (the editors' tests use it too)."""
+    full = counts.full_count() + counts.full_term_count()
     assert counts.kept() == +full  # + drops any zero
     assert counts.kept_candidates() == counts.all_candidates()
     # Each case's copy of its institution's position, by which the place filters find it.
@@ -100,6 +114,64 @@ def test_every_kind_of_write_keeps_the_counts(add_cases):
     assert_kept_equal_a_recount()
 
 
+def every_word_common(monkeypatch, cases=1):
+    """Every word in `cases` published cases or more made a common search term (a recount
+    chooses them; at 1, every word of the catalogue)."""
+    monkeypatch.setattr(counts, "COMMON_TERM_CASES", cases)
+    counts.recount()
+
+
+def term_rows():
+    return CaseCount.objects.filter(kind__startswith="term-").exclude(count=0)
+
+
+@postgres_only
+def test_every_kind_of_write_keeps_the_common_search_terms_counts(add_cases, monkeypatch):
+    """The rows of the common search terms follow what changes a case's documents (its text,
+    its impacts, its themes' and institution's names, its translations) as well as what
+    changes its place in the counts (status, themes, institution, stage)."""
+    every_word_common(monkeypatch)
+    assert SearchTerm.objects.filter(language="fr").exists() and term_rows().exists()
+    assert_kept_equal_a_recount()
+    kela, leadership = Institution.objects.get(slug="kela"), Theme.objects.get(slug="leadership")
+    case = Innovation.objects.create(
+        slug="termed", title="Payroll leadership", institution=kela, position=50
+    )
+    case.themes.add(leadership)
+    assert_kept_equal_a_recount()  # a draft counts nowhere
+    Innovation.objects.filter(pk=case.pk).publish()
+    assert_kept_equal_a_recount()
+    case.refresh_from_db()
+    case.title, case.stage, case.title_fr = "Customer payroll", "pilot", "Paie des clients"
+    case.save()
+    assert_kept_equal_a_recount()
+    impact = Impact.objects.create(innovation=case, statement="Faster pension payroll", position=1)
+    assert_kept_equal_a_recount()
+    impact.delete()
+    assert_kept_equal_a_recount()
+    leadership.name = "Pension payroll leadership"  # in the documents of all its cases
+    leadership.save()
+    assert_kept_equal_a_recount()
+    kela.name, kela.country = "Pension institution", "SG"  # moved: counted once, not twice
+    kela.save()
+    assert_kept_equal_a_recount()
+    case.themes.add(Theme.objects.get(slug="customer-centricity"))
+    leadership.innovations.remove(case)
+    assert_kept_equal_a_recount()
+    with search_refreshed_once():  # the documents rebuilt once, at the end (the seed)
+        case.title = "Payroll once"
+        case.save()
+        Impact.objects.create(innovation=case, statement="Rebuilt once", position=2)
+    assert_kept_equal_a_recount()
+    add_cases(15, institution="kela", theme="leadership", stage="idea")
+    assert_kept_equal_a_recount()
+    Innovation.objects.filter(pk=case.pk).withdraw()
+    assert_kept_equal_a_recount()
+    Innovation.objects.filter(slug__startswith="generated-case").first().delete()
+    leadership.delete()
+    assert_kept_equal_a_recount()
+
+
 def test_similar_cases_come_from_the_candidates_after_every_kind_of_write(add_cases, monkeypatch):
     """Groups larger than the candidates kept (30 cases of one theme and institution), cases
     in several groups, and the writes that move a case within or between groups."""
@@ -167,12 +239,25 @@ def test_a_recount_mends_rows_that_went_wrong():
         "/matrix/?country=FI&region=europe",
         "/matrix/?theme=leadership&country=FI&institution=kela&institution=cpf",
         "/map/",
+        # A search for one common word, alone and with themes and places (PostgreSQL).
+        "/?q=generated",
+        "/?q=Generated!",
+        "/?q=leadership&theme=leadership",
+        "/?q=generated&theme=leadership&theme=customer-centricity",
+        "/?q=generated&country=FI&region=europe",
+        "/?q=leadership&theme=leadership&country=FI&institution=kela",
+        "/fr/?q=generated&institution=kela",
+        "/?q=generated&stage=pilot",  # not kept: counted live
+        "/?q=generated case",  # two words: counted live
+        "/matrix/?q=generated",
     ],
 )
 def test_pages_read_from_the_kept_counts_show_what_counting_shows(
     client, add_cases, monkeypatch, address
 ):
     add_cases(12, institution="kela", theme="leadership", stage="pilot", year_started=2019)
+    add_cases(5, institution="esdc", theme="customer-centricity", stage="idea")
+    every_word_common(monkeypatch, cases=3)
     kept = fresh_get(client, address)
     monkeypatch.setattr(InnovationFilter, "filters_only", lambda self, *names: False)
     live = fresh_get(client, address)
@@ -220,3 +305,34 @@ def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_c
         for number, page in enumerate(pages or [[]], start=1):
             listed = row_slugs(fresh_get(client, "/", {**filters, "page": number}))
             assert listed == page, (filters, number)
+
+
+@postgres_only
+def test_a_search_for_a_common_term_reads_its_kept_counts(
+    client, add_cases, monkeypatch, django_assert_num_queries
+):
+    """The kept rows answer a common word's counts, and an uncommon word's are counted, in
+    the same number of queries."""
+    add_cases(12, institution="kela", theme="leadership")
+    every_word_common(monkeypatch, cases=10)
+    kela = Institution.objects.get(slug="kela")
+    # Told apart: kept rows that say more than there is (a recount mends them).
+    term_rows().filter(kind=CaseCount.TERM_INSTITUTION, institution=kela.pk).update(count=1000)
+
+    def kela_count(text):
+        with django_assert_num_queries(7):
+            response = fresh_get(client, "/", {"q": text})
+        facet = response.context["filter"].facets["institution"]
+        return next(option.count for option in facet if option.value == "kela")
+
+    texts = ["generated", "Generated!", "generated case", "website"]
+    found = [kela.innovations.published().search(text).count() for text in texts]
+    assert found[2:] == [12, 1]
+    assert [kela_count(text) for text in texts] == [
+        1000,  # in more than 10 cases: a common term, read from its rows
+        1000,  # the same word
+        12,  # two words: counted
+        1,  # in fewer than 10 cases: counted (Kela's plain-language website)
+    ]
+    counts.recount()
+    assert [kela_count(text) for text in texts] == found

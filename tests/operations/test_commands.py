@@ -4,8 +4,11 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
-from cases.models import Impact, Innovation, Institution
+from cases import counts
+from cases.models import Impact, Innovation, Institution, SearchTerm
+from tests.catalogue.test_counts import assert_kept_equal_a_recount
 from tests.helpers import row_slugs
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +40,22 @@ def test_generate_cases_adds_clearly_synthetic_published_cases(client, capsys):
 
     call_command("generate_cases", "5", "--yes")
     assert Innovation.objects.filter(slug__startswith="synthetic-case-").count() == 35
+
+
+def test_generate_cases_and_recount_choose_the_common_search_terms_anew(monkeypatch, capsys):
+    """Words in 20 cases or more: after adding 30 synthetic cases, theirs (PostgreSQL)."""
+    monkeypatch.setattr(counts, "COMMON_TERM_CASES", 20)
+    call_command("generate_cases", "30", "--yes")
+    synthetic = SearchTerm.objects.filter(term__startswith="synthet")
+    assert synthetic.exists() == (connection.vendor == "postgresql")
+    assert_kept_equal_a_recount()
+    call_command("generate_cases", "5", "--yes")
+    assert_kept_equal_a_recount()
+    monkeypatch.setattr(counts, "COMMON_TERM_CASES", 10**6)
+    call_command("recount")
+    assert not SearchTerm.objects.exists()
+    assert "common search terms" in capsys.readouterr().out
+    assert_kept_equal_a_recount()
 
 
 def test_bench_measures_pages_in_process(capsys):

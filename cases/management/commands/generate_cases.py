@@ -129,12 +129,18 @@ class Command(BaseCommand):
         rng = random.Random(seed + Innovation.objects.count())
         institutions = self.institutions(rng)
         start = Innovation.objects.filter(slug__startswith="synthetic-").count()
+        # Counted live while adding (a few hundred words in thousands of rows each would be
+        # moved for every batch), and chosen anew at the end.
+        counts.forget_terms()
         done = 0
         while done < count:
             size = min(BATCH, count - done)
             self.add_batch(rng, start + done, size, institutions, themes)
             done += size
             self.stdout.write(f"  {done:,} of {count:,} synthetic cases added", ending="\r")
+        # A catalogue of another size has other common search terms: choose them anew, with
+        # every kept count (manage.py recount).
+        counts.recount()
         CatalogueVersion.bump()
         if connection.vendor == "postgresql":
             # Fresh statistics and visibility, as autovacuum would give a while later: without
@@ -210,6 +216,7 @@ class Command(BaseCommand):
                 )
         Innovation.themes.through.objects.bulk_create(links)
         Impact.objects.bulk_create(impacts)
-        # Bulk writes send no signals: rebuild these cases' search documents here.
-        Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
+        # Bulk writes send no signals: count these cases in, then build their search documents
+        # (which moves the rows of the common search terms they hold).
         counts.added([case.pk for case in cases])
+        Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
