@@ -411,7 +411,13 @@ class InnovationQuerySet(models.QuerySet):
         return self.order_by("-created", "-pk")
 
     def by_relevance(self):
-        """Best match first (after search()); ties keep Table 1's order."""
+        """Best match first (after search()). Where an index ranks (search.ranks_by_index),
+        in its order: cases that match equally well come in the order it keeps them, the
+        same on every page (ordering them by Table 1's order too makes PostgreSQL rank every
+        match again: 641 ms, not 52, for a common word at 100,000 cases). Else ties keep
+        Table 1's order."""
+        if "distance" in self.query.annotations:
+            return self.order_by("distance")
         return self.order_by("-rank", *TABLE_ORDER)
 
     # The review workflow: draft -> in review -> published, and back to draft. Bulk updates

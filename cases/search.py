@@ -29,7 +29,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Func, Subquery, TextField, Value
+from django.db.models import F, FloatField, Func, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
 from .languages import column
@@ -119,12 +119,53 @@ def narrowed(query, themes=(), countries=()):
     return query
 
 
+# Ranking by an index (RUM) ---------------------------------------------------------------
+
+
+def rank_indexes():
+    """{index name: column}: the RUM index of each language's document (migration 0019)."""
+    return {f"cases_innovation_{field}_rum": field for field in VECTOR_FIELDS.values()}
+
+
+def ranks_by_index(connection=connection):
+    """Whether this PostgreSQL database has the RUM indexes, which give a search's matches
+    best first (`distance`): asked once per connection, when it opens (signals.py), and again
+    by the migration that makes them."""
+    if not hasattr(connection, "innohub_ranks_by_index"):
+        check_rank_index(connection)
+    return connection.innohub_ranks_by_index
+
+
+def check_rank_index(connection):
+    found = False
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_indexes WHERE indexname = ANY(%s)", [list(rank_indexes())]
+            )
+            found = cursor.fetchone()[0] == len(VECTOR_FIELDS)
+    connection.innohub_ranks_by_index = found
+
+
+class Distance(Func):
+    """`document <=> query`: how far a document is from the query, the inverse of its rank
+    (ts_rank): what the RUM index returns its matches in order of, best (nearest) first."""
+
+    arg_joiner = " <=> "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+
 def rank_and_headline(query, language):
-    """The annotations of a ranked search in `language`: `rank`, and `headline` (the summary
-    the page shows, with the matched words between MARK_START and MARK_END)."""
+    """The annotations of a ranked search in `language`: `rank`, `headline` (the summary the
+    page shows, with the matched words between MARK_START and MARK_END), and `distance`
+    where the RUM indexes rank (ranks_by_index)."""
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-    return {
+    found = {}
+    if ranks_by_index():
+        found["distance"] = Distance(F(VECTOR_FIELDS[language]), query)
+    return found | {
         "rank": SearchRank(F(VECTOR_FIELDS[language]), query),
         "headline": SearchHeadline(
             shown("summary", language),

@@ -4,6 +4,7 @@ does. One module, driven by one list of the catalogue's tables (models.CATALOGUE
 
 - the catalogue version, behind the page cache (pagecache.py), moves on after any save or
   delete of a catalogue record and any change of a case's themes or sources;
+- each new database connection asks whether searches can be ranked by an index (RUM);
 - a case's stored search vector (PostgreSQL) is rebuilt when the case, its impacts, its themes
   or its institution change, or a theme is renamed or deleted;
 - the kept counts (counts.py) move when a case is saved or deleted, its themes change or a
@@ -20,11 +21,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import reduce
 
+from django.db.backends.signals import connection_created
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import counts
+from . import counts, search
 from .models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Institution, Theme
 
 CASE_LINKS = [field.remote_field.through for field in Innovation._meta.many_to_many]
@@ -75,6 +77,13 @@ def count_after_delete(sender, instance, **kwargs):
 
 
 # Search vectors --------------------------------------------------------------------------
+
+
+@receiver(connection_created, dispatch_uid="search-rank-index")
+def connection_opened(sender, connection, **kwargs):
+    """Whether searches can be ranked by an index, asked as the connection opens rather than
+    in the middle of a page."""
+    search.check_rank_index(connection)
 
 
 # While loading many records at once (the seed), the lookups of the cases to rebuild, so that

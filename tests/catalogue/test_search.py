@@ -1,10 +1,14 @@
 """Searching with `q`: what it finds, how it ranks and highlights, and what it cannot search."""
 
+import os
+
 import pytest
 from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext
 
+from cases import search
+from cases.filters import InnovationFilter
 from cases.models import Impact, Innovation, Institution, Theme
 from tests.helpers import row_slugs
 from tests.seed_facts import TABLE_1
@@ -96,8 +100,22 @@ def test_websearch_syntax_phrases_and_exclusions(client):
     assert row_slugs(client.get("/", {"q": "passports"})) == ["design-thinking"]
 
 
+def needs_rank_index():
+    """The RUM indexes exist where the extension is installed (.ci/run installs it)."""
+    if not search.ranks_by_index():
+        if os.environ.get("CI"):
+            pytest.fail("CI installs PostgreSQL's RUM extension (.ci/run), yet there is no index")
+        pytest.skip("PostgreSQL's RUM extension is not installed here")
+
+
 @postgres_only
-def test_results_are_ranked_best_match_first(client):
+@pytest.mark.parametrize("by_index", [True, False], ids=["ranked by the index", "by ts_rank"])
+def test_results_are_ranked_best_match_first(client, monkeypatch, by_index):
+    """Where the RUM extension is installed, and where it is not (ts_rank over the matches)."""
+    if by_index:
+        needs_rank_index()
+    search.ranks_by_index()  # asked, so that the answer can be replaced
+    monkeypatch.setattr(connection, "innohub_ranks_by_index", by_index)
     slugs = row_slugs(client.get("/", {"q": "experimentation"}))
     # The two cases with the word in their title come before those with it elsewhere.
     assert set(slugs[:2]) == {"bold-experimentation", "experimentation-fund"}
@@ -107,6 +125,27 @@ def test_results_are_ranked_best_match_first(client):
     assert sorted(table) == sorted(slugs)
     everything = [slug for slugs in TABLE_1.values() for slug in slugs]
     assert table == [slug for slug in everything if slug in table]
+
+
+@postgres_only
+def test_a_search_ranked_by_its_index_lists_every_match_once_across_pages(client, add_cases):
+    """45 cases that match alike (ties, in the index's order) and the seed's: page after page,
+    each once, the best match first, and the index gives the order."""
+    needs_rank_index()
+    add_cases(45, institution="kela")  # "Generated case N", "A generated case for testing."
+    case = Innovation.objects.get(slug="plain-language-website")
+    case.title = "Generated, generated and generated"  # the word in its title, thrice
+    case.save()
+    pages = [row_slugs(client.get("/", {"q": "generated", "page": n})) for n in (1, 2, 3)]
+    listed = [slug for page in pages for slug in page]
+    found = Innovation.objects.published().search("generated").values_list("slug", flat=True)
+    assert len(listed) == len(set(listed)) == len(found) == 46
+    assert set(listed) == set(found) and listed[0] == "plain-language-website"
+    with connection.cursor() as cursor:  # on a few rows the planner would rather sort them
+        cursor.execute("SET LOCAL enable_sort = off")
+    ranked = InnovationFilter({"q": "generated"}, queryset=Innovation.objects.published()).qs
+    plan = ranked[:20].explain()
+    assert "Index Scan using cases_innovation_search_vector_rum" in plan and "Sort" not in plan
 
 
 @postgres_only
