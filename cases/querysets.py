@@ -510,12 +510,17 @@ class InnovationQuerySet(models.QuerySet):
 
         if search.using_postgres():
             with changing(self.values_list("pk", flat=True)):
-                self.update(
-                    **{
-                        field: self._document_vector(language)
-                        for language, field in search.VECTOR_FIELDS.items()
-                    }
-                )
+                self.write_search_vectors()
+
+    def write_search_vectors(self):
+        """The UPDATE alone, the counts left as they are: for migration 0013, which ran before
+        there were any."""
+        self.update(
+            **{
+                field: self._document_vector(language)
+                for language, field in search.VECTOR_FIELDS.items()
+            }
+        )
 
     def _document_vector(self, language):
         """In `language`: title (A), summary and impacts (B), story, lessons and reuse needs

@@ -21,7 +21,7 @@ def add_search_indexes(apps, schema_editor):
     from cases.models import Innovation
 
     if Innovation.objects.exists():
-        Innovation.objects.all().refresh_search_vectors()
+        Innovation.objects.all().write_search_vectors()  # no counts kept yet (0015)
 
 
 def drop_search_indexes(apps, schema_editor):
