@@ -4,41 +4,17 @@ matches best first without reading every match's document (docs/performance.md).
 extension is not installed, or this database role may not create it, nothing is made and
 searches rank as before (search.ranks_by_index tells which)."""
 
-from django.db import migrations, transaction
-from django.db.utils import DatabaseError
+from django.db import migrations
 
 from cases import search
 
 
 def create_rank_indexes(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'rum'")
-        if cursor.fetchone() is None:
-            return
-        try:
-            with transaction.atomic(using=connection.alias):
-                cursor.execute("CREATE EXTENSION IF NOT EXISTS rum")
-        except DatabaseError:  # not allowed to: a superuser can create it (docs/deploying.md)
-            return
-        for index, field in search.rank_indexes().items():
-            cursor.execute(
-                f"CREATE INDEX IF NOT EXISTS {index} ON cases_innovation "
-                f"USING rum ({field} rum_tsvector_ops) WHERE status = 'published'"
-            )
-    search.check_rank_index(connection)  # asked again at once, not on the next page
+    search.make_rank_indexes(schema_editor.connection)
 
 
 def drop_rank_indexes(apps, schema_editor):
-    connection = schema_editor.connection
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for index in search.rank_indexes():
-            cursor.execute(f"DROP INDEX IF EXISTS {index}")
-    search.check_rank_index(connection)  # asked again at once, not on the next page
+    search.drop_rank_indexes(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
