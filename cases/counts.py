@@ -42,9 +42,9 @@ What it costs on write: before and after, three small queries read the cases' st
 common terms; then one upsert moves the rows that changed (a case touches 8 to 26, and about
 8 for each common term it holds in each language: at 100,000 generated cases, with 1,142
 terms, about a thousand), and when a case's group or place changed, its group's candidates
-are chosen anew (a query per institution of its country,
-each reading a few dozen rows of Table 1's index). Writers take turns
-(CatalogueVersion.take_turn). Measured in docs/performance.md.
+are chosen anew (a query per institution of its country, each reading a few dozen rows of
+Table 1's index). Writers take turns (CatalogueVersion.take_turn). Measured in
+docs/performance.md.
 """
 
 from collections import Counter
@@ -438,10 +438,8 @@ def case_terms(pks):
         return {}
     sql, params = _terms_sql("i.id = ANY(%s)")
     found = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, list(pks)])
-        for pk, language, term in cursor.fetchall():
-            found.setdefault(pk, []).append((language, term))
+    for pk, language, term in fetch(sql, [*params, list(pks)]):
+        found.setdefault(pk, []).append((language, term))
     return found
 
 
@@ -497,10 +495,7 @@ def full_term_count():
     """The search terms' rows as a full recount gives them (count_terms()), as a Counter."""
     if not search.using_postgres():
         return Counter()
-    sql, params = _term_rows_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return Counter({tuple(values[:-1]): values[-1] for values in cursor.fetchall()})
+    return Counter({tuple(values[:-1]): values[-1] for values in fetch(*_term_rows_sql())})
 
 
 def full_count(case_model=Innovation):

@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, FloatField, Func, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
@@ -139,8 +139,6 @@ def ranks_by_index(connection=connection):
 def make_rank_indexes(connection=connection):
     """The RUM index of each language's document, where the extension is installed or can
     be (migration 0019, and generate_cases after adding in bulk). False where it cannot."""
-    from django.db import DatabaseError, transaction
-
     if connection.vendor != "postgresql":
         return False
     with connection.cursor() as cursor:
@@ -196,11 +194,10 @@ def rank_and_headline(query, language):
     where the RUM indexes rank (ranks_by_index)."""
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
-    found = {}
-    if ranks_by_index():
-        found["distance"] = Distance(F(VECTOR_FIELDS[language]), query)
-    return found | {
-        "rank": SearchRank(F(VECTOR_FIELDS[language]), query),
+    document = F(VECTOR_FIELDS[language])
+    annotations = {"distance": Distance(document, query)} if ranks_by_index() else {}
+    return annotations | {
+        "rank": SearchRank(document, query),
         "headline": SearchHeadline(
             shown("summary", language),
             query,

@@ -122,7 +122,7 @@ def every_word_common(monkeypatch, cases=1):
 
 
 def term_rows():
-    return CaseCount.objects.filter(kind__startswith="term-").exclude(count=0)
+    return CaseCount.objects.filter(kind__in=counts.TERM_KINDS).exclude(count=0)
 
 
 @postgres_only
