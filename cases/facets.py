@@ -330,13 +330,16 @@ def _stages(filterset):
     the other two keep, and so on; a year's count is what `started_min` and `started_max` at
     that year would give (its option is checked when both are that year)."""
     one_theme = _one_theme(filterset)
-    # None of stage, branch and year chosen: their counts one at a time are enough.
-    if filterset.filters_only():
+    # None of stage, branch and year chosen: their counts one at a time are enough. (A form
+    # that is not valid filters nothing, but the stages and branches asked narrow each
+    # other's counts: below.)
+    one_at_a_time = not (filterset.selected("stage") or filterset.selected("branch"))
+    if one_at_a_time and filterset.filters_only():
         return _stage_options(filterset, *counts.one_at_a_time_counts())
-    if filterset.filters_only(*PLACES):
+    if one_at_a_time and filterset.filters_only(*PLACES):
         institutions = _institutions(filterset)
         return _stage_options(filterset, *counts.one_at_a_time_counts(institutions=institutions))
-    if filterset.filters_only("theme") and one_theme is not None:
+    if one_at_a_time and filterset.filters_only("theme") and one_theme is not None:
         return _stage_options(filterset, *counts.one_at_a_time_counts(theme=one_theme))
     term = filterset.filters_only("q") and _search_term(filterset)
     if term:  # one word alone: its kept rows, if a common term

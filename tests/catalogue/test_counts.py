@@ -250,6 +250,11 @@ def test_a_recount_mends_rows_that_went_wrong():
         "/?q=generated&stage=pilot",  # not kept: counted live
         "/?q=generated case",  # two words: counted live
         "/matrix/?q=generated",
+        # A value that is not valid: the form filters nothing, and every case is counted.
+        "/?partner_kind=nonsense",
+        "/?theme=leadership&started_min=not-a-year",
+        "/?country=ZZ&stage=pilot&branch=nonsense",
+        "/?institution=kela&q=" + "x" * 1000,
     ],
 )
 def test_pages_read_from_the_kept_counts_show_what_counting_shows(
