@@ -336,8 +336,9 @@ class InnovationQuerySet(models.QuerySet):
         times.
 
         In SQL for the reason counting() is, and because the ORM has no WITH. The three
-        parts share one row: each part's columns have their own places, NULL in the others'
-        rows (typed, so that the database can match the parts' columns)."""
+        parts share one row: each part's columns have their own slots, NULL in the others'
+        rows (typed, so that the database can match the parts' columns); each part in its
+        model's order (`place`)."""
         quote = connection.ops.quote_name
         matched, params = (
             self.order_by()
@@ -355,16 +356,16 @@ class InnovationQuerySet(models.QuerySet):
             ),
             (model("Institution"), institution_fields, "matched", "matched.institution_id"),
         ]
-        places = []  # per part: [(column SQL, its type)]
+        slots = []  # per part: [(column SQL, its type)]
         for counted_model, fields, _keys, _key in sources:
             table = quote(counted_model._meta.db_table)
-            places.append(
+            slots.append(
                 [
                     (f"{table}.{quote(field.column)}", field.cast_db_type(connection))
                     for field in map(counted_model._meta.get_field, fields)
                 ]
             )
-        places.append(
+        slots.append(
             [
                 (quote(name), innovation.get_field(name).cast_db_type(connection))
                 for name in ("stage", "branch", "year_started")
@@ -374,7 +375,7 @@ class InnovationQuerySet(models.QuerySet):
         def row(part):
             return ", ".join(
                 column if index == part else f"CAST(NULL AS {kind})"
-                for index, columns in enumerate(places)
+                for index, columns in enumerate(slots)
                 for column, kind in columns
             )
 
@@ -403,7 +404,7 @@ class InnovationQuerySet(models.QuerySet):
         )
         groups = ([], [], [])
         starts = [0]
-        for columns in places:
+        for columns in slots:
             starts.append(starts[-1] + len(columns))
         for part, _place, *values in fetch(sql, params):
             groups[part].append((*values[starts[part] : starts[part + 1]], values[-1]))
