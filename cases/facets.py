@@ -117,8 +117,8 @@ def _theme_options(filterset, rows):
 def _counted_together(filterset):
     """Whether the three groups count the same cases, live: filters are in use, none of
     them a theme, place, stage, branch or year (so each group counts the cases that match
-    them all), and no kept count answers (a search of several words, a word in a language
-    without kept terms, partners or recognition)."""
+    them all), and no kept count answers (a search of several words, or any search on
+    SQLite, which keeps no terms; partners; recognition)."""
     in_use = filterset.in_use
     return bool(
         in_use
@@ -130,7 +130,8 @@ def _counted_together(filterset):
 def _together(filterset):
     """Every group's options from one query (InnovationQuerySet.counted_together), which
     reads the matching cases once instead of three times: at 100,000 cases on PostgreSQL, a
-    search of two words ("fraud detection", 9,618 cases) counted in 25 ms, not 32."""
+    search of two words ("fraud detection", 9,618 cases) counted in 25 ms, not 32 (its page
+    56 ms, not 68; at 1,000,000 cases 378, not 587)."""
     language = page_language()
     cases = filterset.cases_without(*filterset.FACETS, *filterset.YEARS)
     themes, institutions, stages = cases.counted_together(
