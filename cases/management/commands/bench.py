@@ -402,6 +402,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Over HTTP at {size:,} cases …")
                 addresses = http_addresses(**results[-1][1]["ingredients"])
                 over_http[f"{size:,}"] = run_http(self.env, addresses, options["seconds"])
+            # Written as each size ends: a run to 1,000,000 cases takes an hour.
+            self.report(self.vendor, results, load, over_http, partial=True)
         self.report(self.vendor, results, load, over_http)
 
     def prepare(self):
@@ -472,7 +474,9 @@ class Command(BaseCommand):
     def load_test(self, seconds, pages=(("/", "/"), ("bare view", "/benchmark/constant/"))):
         return run_load(self.env, seconds, pages, workers=2, connections=16)
 
-    def report(self, vendor, results, load, over_http=None):
+    def report(self, vendor, results, load, over_http=None, partial=False):
+        """Print the tables and write them, with the growth picture, to bench-results/;
+        `partial`: only write them, for the sizes measured so far."""
         lines = [
             f"Benchmark on {vendor}, {time.strftime('%Y-%m-%d')}, "
             f"{os.cpu_count()} cores; server time in ms, page cache emptied before "
@@ -519,12 +523,14 @@ class Command(BaseCommand):
         for size, figures in (over_http or {}).items():
             lines += self.http_lines(size, figures)
         text = "\n".join(lines) + "\n"
-        self.stdout.write("\n" + text)
+        if not partial:
+            self.stdout.write("\n" + text)
         folder = settings.BASE_DIR / "bench-results"
         folder.mkdir(exist_ok=True)
         (folder / f"latest-{vendor}.md").write_text(text)
         (folder / f"latest-{vendor}.svg").write_text(growth_svg(vendor, results))
-        self.stdout.write(f"Written to bench-results/latest-{vendor}.md and .svg")
+        sizes = f" (up to {results[-1][0]} cases)" if partial else ""
+        self.stdout.write(f"Written to bench-results/latest-{vendor}.md and .svg{sizes}")
 
     def http_lines(self, size, over_http):
         lines = [
