@@ -13,7 +13,7 @@ correlated subquery per row) was 2 to 15 times slower at 100,000 cases; the figu
 
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from django.db.models import Count
 from django.utils import translation
@@ -73,8 +73,13 @@ class Facets(dict):
         super().__init__()
         self.filterset = filterset
 
+    @cached_property
+    def counted_together(self):
+        """Decided once a page (each group's miss would otherwise ask again)."""
+        return _counted_together(self.filterset)
+
     def __missing__(self, name):
-        if _counted_together(self.filterset):
+        if self.counted_together:
             self.update(_together(self.filterset))
         else:
             group = {"theme": _themes, "stage": _stages, "branch": _stages, "year": _stages}

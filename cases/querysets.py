@@ -142,14 +142,19 @@ class CaseListQuerySet(models.QuerySet):
             columns.append(f"COALESCE({alias}.{quote('counted')}, 0) AS {quote(name)}")
         where = ""
         if public_only:
-            public_sql, public_params = model.objects.public().values("pk").query.sql_with_params()
-            where = f"WHERE {table}.id IN ({public_sql})"
+            where, public_params = self._public_where()
             params.extend(public_params)
         sql = (
             f"SELECT {selected}, {', '.join(columns)} FROM {table} {' '.join(joins)} "
             f"{where} ORDER BY {self._order_sql()}"
         )
         return sql, params
+
+    def _public_where(self):
+        """(WHERE clause, params) keeping only the rows public() gives, for SQL written here."""
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        public, params = self.model.objects.public().values("pk").query.sql_with_params()
+        return f"WHERE {table}.id IN ({public})", params
 
     def _order_sql(self):
         table = connection.ops.quote_name(self.model._meta.db_table)
@@ -346,7 +351,6 @@ class InnovationQuerySet(models.QuerySet):
             .query.sql_with_params()
         )
         through = quote(self.model.themes.through._meta.db_table)
-        innovation = self.model._meta
         sources = [  # (the model counted, its fields, the key its cases are counted by)
             (
                 model("Theme"),
@@ -357,7 +361,7 @@ class InnovationQuerySet(models.QuerySet):
             (model("Institution"), institution_fields, "matched", "matched.institution_id"),
         ]
         slots = []  # per part: [(column SQL, its type)]
-        for counted_model, fields, _keys, _key in sources:
+        for counted_model, fields, *_ in sources:
             table = quote(counted_model._meta.db_table)
             slots.append(
                 [
@@ -367,7 +371,7 @@ class InnovationQuerySet(models.QuerySet):
             )
         slots.append(
             [
-                (quote(name), innovation.get_field(name).cast_db_type(connection))
+                (quote(name), self.model._meta.get_field(name).cast_db_type(connection))
                 for name in ("stage", "branch", "year_started")
             ]
         )
@@ -384,9 +388,8 @@ class InnovationQuerySet(models.QuerySet):
             rows = counted_model.objects.all()
             table = quote(counted_model._meta.db_table)
             where = ""
-            if counted_model is model("Institution"):
-                public, public_params = rows.public().values("pk").query.sql_with_params()
-                where = f"WHERE {table}.id IN ({public})"
+            if counted_model is model("Institution"):  # as the facets list them: public ones
+                where, public_params = rows._public_where()
                 params = (*params, *public_params)
             parts.append(
                 f"SELECT {part} AS part, ROW_NUMBER() OVER (ORDER BY {rows._order_sql()}) "
