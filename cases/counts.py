@@ -54,7 +54,7 @@ from contextvars import ContextVar
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery, Sum
 
-from . import search
+from . import leaders, search
 from .models import (
     CaseCount,
     CatalogueVersion,
@@ -97,8 +97,8 @@ def row(kind, theme=0, institution=0, stage="", branch="", year=None, language="
 
 
 def rows_of(theme_ids, institution, stage, branch, year, terms=()):
-    """The rows one published case adds one to: the one rule. `terms`: the (language, term)
-    of each common search term its documents hold."""
+    """The rows one published case adds one to: the one rule. `terms`: the (language, term,
+    …) of each common search term its documents hold (case_terms)."""
     rows = [
         row(CaseCount.INSTITUTION, institution=institution),
         row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year),
@@ -112,7 +112,7 @@ def rows_of(theme_ids, institution, stage, branch, year, terms=()):
             row(CaseCount.THEME_INSTITUTION, theme, institution),
             row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year),
         ]
-    for language, term in terms:
+    for language, term, *_ in terms:
         about = {"language": language, "term": term}
         rows.append(row(CaseCount.TERM_INSTITUTION, institution=institution, **about))
         rows += [
@@ -163,10 +163,15 @@ def contributions(pks):
     for case, theme in links.values_list("innovation_id", "theme_id"):
         themes.setdefault(case, []).append(theme)
     terms = case_terms([state[0] for state in states])
-    counter = Counter()
+    counter = Counter(leaders.leading(pks) if leaders.kept() else ())
     for pk, _, institution, stage, branch, year, country, *order in states:
         found = terms.get(pk, ())
         counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year, found))
+        counter.update(
+            (leaders.LEADER, term, distance, pk)
+            for _, _, term, distance in found
+            if distance is not None
+        )
         if pk in themes:  # a case without themes shares none: similar to no case
             counter[place_of(pk, themes[pk], country, order)] += 1
     return counter
@@ -174,14 +179,16 @@ def contributions(pks):
 
 def apply(before, after):
     """Move each row by the difference between two contributions (before and after a
-    write): one upsert, nothing when nothing changed; and choose anew the candidates of
-    each group a case left, joined or moved within."""
+    write): one upsert, nothing when nothing changed; choose anew the candidates of each
+    group a case left, joined or moved within; and move the common terms' leaders."""
     changed = [key for key in before.keys() | after.keys() if after[key] != before[key]]
     if changed:
         CatalogueVersion.take_turn()
     choose_candidates({key[1:3] for key in changed if key[0] == SIMILAR})
+    leaders.move(before, after)
+    places = (SIMILAR, leaders.LEADER, leaders.LEADING)
     changes = sorted(  # in one order, so that two writers lock rows in the same order
-        (*key, after[key] - before[key]) for key in changed if key[0] != SIMILAR
+        (*key, after[key] - before[key]) for key in changed if key[0] not in places
     )
     if not changes:
         return
@@ -366,6 +373,7 @@ def recount():
         count_all()
         count_terms()
         choose_all_candidates()
+        leaders.choose()
 
 
 def count_all(case_model=Innovation, count_model=CaseCount):
@@ -433,13 +441,16 @@ def _terms_sql(where, columns=""):
 
 
 def case_terms(pks):
-    """{case id: [(language, term)]}: the common search terms each case's documents hold."""
+    """{case id: [(language, term, term id, distance)]}: the common search terms each case's
+    documents hold, and how far each document is from its term where the leaders are kept
+    (leaders.py; else None)."""
     if not pks or not search.using_postgres():
         return {}
-    sql, params = _terms_sql("i.id = ANY(%s)")
+    distance = leaders.kept_distance_sql("d.document", "t.term") if leaders.kept() else "NULL"
+    sql, params = _terms_sql("i.id = ANY(%s)", f", t.id, {distance}")
     found = {}
-    for pk, language, term in fetch(sql, [*params, list(pks)]):
-        found.setdefault(pk, []).append((language, term))
+    for pk, *term in fetch(sql, [*params, list(pks)]):
+        found.setdefault(pk, []).append(tuple(term))
     return found
 
 

@@ -26,7 +26,7 @@ from django_filters.constants import EMPTY_VALUES
 from . import facets, regions, search
 from .languages import page_language
 from .models import Innovation, Partner
-from .querysets import InstitutionRuns
+from .querysets import InstitutionRuns, SearchLeaders
 
 SEARCH_MAX_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1, 9999  # any year a person types; beyond, the database's column ends
@@ -327,7 +327,16 @@ class InnovationFilter(django_filters.FilterSet):
     def rows(self):
         """What the page lists, for its paginator: `qs`; or, when only place filters are in
         use, in Table 1's order, the same rows read a run of institutions at a time, their
-        lengths known from the kept counts (querysets.InstitutionRuns)."""
+        lengths known from the kept counts (querysets.InstitutionRuns); or, for a search of
+        one word alone ranked by an index, its best matches, the kept ones if it is a common
+        term (querysets.SearchLeaders)."""
+        if (
+            self.chosen_sort == "relevance"
+            and self.in_use == {"q"}
+            and len(self.search_terms) == 1
+            and search.ranks_by_index()
+        ):
+            return SearchLeaders(self.queryset, self.search_text, page_language(), self.total)
         if (
             self.chosen_sort == "table"
             and self.in_use

@@ -188,6 +188,11 @@ class Distance(Func):
     output_field = FloatField()
 
 
+def distance(query, language):
+    """How far each case's document in `language` is from `query` (RUM's `<=>`)."""
+    return Distance(F(VECTOR_FIELDS[language]), query)
+
+
 def rank_and_headline(query, language):
     """The annotations of a ranked search in `language`: `rank`, `headline` (the summary the
     page shows, with the matched words between MARK_START and MARK_END), and `distance`
@@ -195,7 +200,7 @@ def rank_and_headline(query, language):
     from django.contrib.postgres.search import SearchHeadline, SearchRank
 
     document = F(VECTOR_FIELDS[language])
-    annotations = {"distance": Distance(document, query)} if ranks_by_index() else {}
+    annotations = {"distance": distance(query, language)} if ranks_by_index() else {}
     return annotations | {
         "rank": SearchRank(document, query),
         "headline": SearchHeadline(

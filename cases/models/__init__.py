@@ -6,13 +6,13 @@ in querysets.py.
 - case.py: Innovation (a case) and its parts: Impact, Award, Collaboration, CaseLink;
 - people.py: Contributor (a contributor's institution) and Suggestion (who suggested a case);
 - version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py);
-- counts.py: CaseCount, the catalogue's counts (for the common search terms, SearchTerm, too),
-  and SimilarCandidate, the few cases that can be similar to any other, kept on write
-  (cases/counts.py).
+- counts.py: CaseCount, the catalogue's counts (for the common search terms, SearchTerm, too,
+  and their best-ranked cases, SearchLeader), and SimilarCandidate, the few cases that can be
+  similar to any other, kept on write (cases/counts.py, cases/leaders.py).
 """
 
 from .case import Award, CaseLink, Collaboration, Impact, Innovation, figure_text
-from .counts import CaseCount, SearchTerm, SimilarCandidate
+from .counts import CaseCount, SearchLeader, SearchTerm, SimilarCandidate
 from .people import Contributor, Suggestion, institution_of
 from .records import Institution, InstitutionFact, Partner, Source, Theme
 from .version import CatalogueVersion
@@ -46,6 +46,7 @@ __all__ = [
     "Institution",
     "InstitutionFact",
     "Partner",
+    "SearchLeader",
     "SearchTerm",
     "SimilarCandidate",
     "Source",

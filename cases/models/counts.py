@@ -77,6 +77,32 @@ class SearchTerm(models.Model):
         return f"{self.language} {self.term}"
 
 
+class SearchLeader(models.Model):
+    """The best-ranked published cases of each common search term, best first: the first
+    querysets.SEARCH_LEADERS of its matches in the order a search for that word alone lists
+    them (nearest first by the RUM index's `distance`, then by id). A search for one common
+    word ("service": 37,000 of 100,000 cases) made PostgreSQL rank every match to list the
+    first twenty (20 ms at 100,000 cases, 200 at 1,000,000); its first pages read these rows
+    instead, and later pages rank the rest (querysets.SearchLeaders). Kept only where the RUM
+    indexes rank (search.ranks_by_index), in step with the counts by cases/leaders.py, which
+    says what it costs."""
+
+    term = models.ForeignKey(SearchTerm, on_delete=models.CASCADE, related_name="leaders")
+    distance = models.FloatField()  # the case's document <=> the term: lower is better
+    innovation = models.ForeignKey("Innovation", on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["term", "innovation"], name="searchleader_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["term", "distance", "innovation"], name="searchleader_order"),
+        ]
+
+    def __str__(self):
+        return f"{self.term_id} {self.distance} {self.innovation_id}"
+
+
 class SimilarCandidate(models.Model):
     """The first published cases, in Table 1's order, of each group of published cases with
     the same set of themes and the same country: the only cases that can be among any case's

@@ -8,13 +8,14 @@ from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 
-from cases import counts, facets
+from cases import counts, facets, leaders, querysets
 from cases.filters import InnovationFilter
 from cases.models import (
     CaseCount,
     Impact,
     Innovation,
     Institution,
+    SearchLeader,
     SearchTerm,
     SimilarCandidate,
     Theme,
@@ -37,11 +38,28 @@ def assert_kept_equal_a_recount():
     full = counts.full_count() + counts.full_term_count()
     assert counts.kept() == +full  # + drops any zero
     assert counts.kept_candidates() == counts.all_candidates()
+    assert_leaders_are_the_nearest()
     # Each case's copy of its institution's position, by which the place filters find it.
     moved = Innovation.objects.exclude(institution=None).exclude(
         institution_position=F("institution__position")
     )
     assert not moved.exists()
+
+
+def assert_leaders_are_the_nearest():
+    """Each common term's kept leaders are matches of it, at their distance, and no other
+    match is nearer than any of them: the first SEARCH_LEADERS of its matches, nearest
+    first (among matches as near, any may be kept, as the index lists them in its order)."""
+    if not leaders.kept():
+        assert not SearchLeader.objects.exists()
+        return
+    every, kept = leaders.every_match(), leaders.kept_leaders()
+    assert set(kept) <= set(every)
+    for term, matches in every.items():
+        mine = kept.get(term, {})
+        assert {case: matches.get(case) for case in mine} == mine, term
+        nearest = sorted(matches.values())[: querysets.SEARCH_LEADERS]
+        assert sorted(mine.values()) == nearest, term
 
 
 def similar_cases():
@@ -130,7 +148,9 @@ def term_rows():
 def test_every_kind_of_write_keeps_the_common_search_terms_counts(add_cases, monkeypatch):
     """The rows of the common search terms follow what changes a case's documents (its text,
     its impacts, its themes' and institution's names, its translations) as well as what
-    changes its place in the counts (status, themes, institution, stage)."""
+    changes its place in the counts (status, themes, institution, stage); and so do their
+    leaders, two kept of each term here, so that writes push them out and take them away."""
+    monkeypatch.setattr(querysets, "SEARCH_LEADERS", 2)
     every_word_common(monkeypatch)
     assert SearchTerm.objects.filter(language="fr").exists() and term_rows().exists()
     assert_kept_equal_a_recount()
@@ -389,3 +409,45 @@ def test_a_search_for_a_common_term_reads_its_kept_counts(
     ]
     counts.recount()
     assert [kela_count(text) for text in texts] == found
+
+
+@postgres_only
+def test_a_common_words_pages_list_every_match_nearest_first(client, add_cases, monkeypatch):
+    """A search for a common word alone reads its first pages from the term's kept leaders
+    (querysets.SearchLeaders), here the first 30 of 45 matches: every page, the one that
+    ends the leaders and starts the rest included, lists matches nearest first, each once,
+    as ranking every match lists them; and they are the kept rows (told apart below)."""
+    if not leaders.kept():
+        pytest.skip("no RUM index here: every search ranks its matches, as before")
+    monkeypatch.setattr(querysets, "SEARCH_LEADERS", 30)
+    cases = add_cases(45, institution="kela", theme="leadership")
+    every_word_common(monkeypatch, cases=10)
+    for case in cases[::4]:  # nearer than the rest: the word more often, and in the summary
+        case.summary = "Generated, generated and generated again."
+        case.save()
+    assert_kept_equal_a_recount()
+    distance = {
+        case.slug: case.distance for case in Innovation.objects.published().search("generated")
+    }
+
+    def listed(page):
+        return row_slugs(fresh_get(client, "/", {"q": "generated", "page": page}))
+
+    pages = [listed(page) for page in (1, 2, 3)]
+    assert [len(page) for page in pages] == [20, 20, len(distance) - 40]
+    every = [slug for page in pages for slug in page]
+    assert sorted(every) == sorted(distance)  # each match once
+    assert [distance[slug] for slug in every] == sorted(distance.values())  # nearest first
+    assert {case.slug for case in cases[::4]} <= set(pages[0])
+    # Told apart: a kept row moved to a case that is not among the leaders.
+    term = SearchLeader.objects.filter(innovation__slug=pages[0][0]).first().term
+    outside = Innovation.objects.get(slug=every[-1])
+    assert not SearchLeader.objects.filter(term=term, innovation=outside).exists()
+    SearchLeader.objects.filter(term=term, innovation__slug=pages[0][0]).update(innovation=outside)
+    assert outside.slug in listed(1) and pages[0][0] not in listed(1)
+    counts.recount()  # chosen anew: as near as the first page was (equals may trade places)
+    assert [distance[slug] for slug in listed(1)] == [distance[slug] for slug in pages[0]]
+    assert outside.slug not in listed(1)
+    # A word that is not a common term is ranked as before; one that nothing holds, too.
+    assert row_slugs(fresh_get(client, "/", {"q": "website"})) == ["plain-language-website"]
+    assert row_slugs(fresh_get(client, "/", {"q": "quokka"})) == []
