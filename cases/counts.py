@@ -4,7 +4,8 @@ institution together; each theme with a stage, branch and year started; and each
 branch and each year on its own, for every case, each theme and each institution. The same
 for the cases whose search document holds each common search term (models.SearchTerm): by
 institution, by theme and institution, and by stage, branch and year one at a time. And the
-similar-case candidates (models.SimilarCandidate), kept beside them by the same writes.
+similar-case candidates (models.SimilarCandidate) and each common term's best-ranked cases
+(models.SearchLeader, leaders.py), kept beside them by the same writes.
 
 Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
 showed counts over every published case, and at 100,000 cases counting them took 40 to 80 ms

@@ -11,10 +11,10 @@ one of them is written; the first pages of the search read the term's kept rows 
 
 How they stay right: a published case's place among a term's matches, (LEADER, term, its
 distance, its id), is part of its contributions (counts.py), beside its counts, so every
-write that changing() is around moves it: `move()` deletes the places a write took away,
-writes the places it brought, and keeps each term's first SEARCH_LEADERS. When a case that
-was among a term's leaders moves down or out, the case after the last kept one is not known,
-so that term's leaders are chosen anew (one RUM query). `choose()` (from recount(), after
+write that changing() is around moves it (`move()`): a place it brought joins the term's
+leaders if nearer than the last one kept, which then leaves. When a case that was among a
+term's leaders moves down or out, the case after the last kept one is not known, so that
+term's leaders are chosen anew (one RUM query). `choose()` (from recount(), after
 the terms are chosen) chooses every term's leaders anew, and a test compares the kept rows
 with every match's distance after every kind of write.
 
@@ -27,10 +27,11 @@ indexes for a bulk load, and recounts after making them again.)
 
 What it costs on write: the distances come with the common terms a case holds, in the query
 that reads them (counts.case_terms); one query reads the leaders' rows a case is in. A write
-that changes a case's text moves its places: a delete, an upsert and a trim of the terms
-touched (their kept rows read, 200 a term). When a case among a term's leaders moves down
-or leaves, that term's leaders are chosen anew (19 ms a term at 100,000 cases). Choosing
-every term's (recount) took 22 s at 100,000 cases. Measured in docs/performance.md.
+that changes a case's text moves its places: one query reads the last leader of each term
+it touches (through the index), and the few places that enter are written. When a case
+among a term's leaders moves down or leaves, that term's leaders are chosen anew (19 ms a
+term at 100,000 cases). Choosing every term's (recount) took 19 s at 100,000 cases.
+Measured in docs/performance.md.
 """
 
 from collections import Counter
