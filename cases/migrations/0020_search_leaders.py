@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
                 (
                     "term",
                     models.ForeignKey(
+                        db_index=False,
                         on_delete=django.db.models.deletion.CASCADE,
                         related_name="leaders",
                         to="cases.searchterm",

@@ -78,16 +78,19 @@ class SearchTerm(models.Model):
 
 
 class SearchLeader(models.Model):
-    """The best-ranked published cases of each common search term, best first: the first
+    """The best-ranked published cases of each common search term: the first
     querysets.SEARCH_LEADERS of its matches in the order a search for that word alone lists
-    them (nearest first by the RUM index's `distance`, then by id). A search for one common
-    word ("service": 37,000 of 100,000 cases) made PostgreSQL rank every match to list the
-    first twenty (20 ms at 100,000 cases, 200 at 1,000,000); its first pages read these rows
-    instead, and later pages rank the rest (querysets.SearchLeaders). Kept only where the RUM
-    indexes rank (search.ranks_by_index), in step with the counts by cases/leaders.py, which
-    says what it costs."""
+    them (nearest first by the RUM index's `distance`; among equals, in its order). A search
+    for one common word ("service": 37,000 of 100,000 cases) made PostgreSQL rank every match
+    to list the first twenty (20 ms at 100,000 cases, 200 at 1,000,000); its first pages read
+    these rows instead, and later pages rank the rest (querysets.SearchLeaders). Kept only
+    where the RUM indexes rank (search.ranks_by_index), in step with the counts by
+    cases/leaders.py, which says what it costs."""
 
-    term = models.ForeignKey(SearchTerm, on_delete=models.CASCADE, related_name="leaders")
+    # No index of its own: the order index (and the unique one) lead with it.
+    term = models.ForeignKey(
+        SearchTerm, on_delete=models.CASCADE, related_name="leaders", db_index=False
+    )
     distance = models.FloatField()  # the case's document <=> the term: lower is better
     innovation = models.ForeignKey("Innovation", on_delete=models.CASCADE, related_name="+")
 
