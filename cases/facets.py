@@ -89,6 +89,7 @@ class Facets(dict):
 
 PLACES = ("institution", "country", "region")
 PLACES_READ = "places"
+TERM_KEPT = "term kept"  # True when a common term's kept rows answered a search alone
 STAGES = ("stage", "branch", "started_min", "started_max")
 
 
@@ -354,7 +355,8 @@ def _stages(filterset):
         rows = counts.term_stage_rows_if(found, cases, **conditions)
         if rows and rows[0][0]:
             kinds = CaseCount.TERM_ONE_AT_A_TIME
-            return _stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
+            options = _stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
+            return {**options, TERM_KEPT: True}
         rows = [row[1:] for row in rows]  # counted live
     elif filterset.filters_only(*STAGES):
         rows = counts.stage_branch_year_counts()
@@ -368,6 +370,13 @@ def _stages(filterset):
             .annotate(count=Count("*"))
         )
     return _stage_counts(filterset, rows)
+
+
+def term_kept(filterset):
+    """Whether the search is one common term alone, whose kept rows answered its counts
+    (PostgreSQL): the stage counts, which the page shows anyway, tell (_stages)."""
+    filterset.facets["stage"]
+    return filterset.facets.get(TERM_KEPT, False)
 
 
 def _stage_counts(filterset, rows):

@@ -328,15 +328,16 @@ class InnovationFilter(django_filters.FilterSet):
         """What the page lists, for its paginator: `qs`; or, when only place filters are in
         use, in Table 1's order, the same rows read a run of institutions at a time, their
         lengths known from the kept counts (querysets.InstitutionRuns); or, for a search of
-        one word alone ranked by an index, its best matches, the kept ones if it is a common
-        term (querysets.SearchLeaders)."""
+        one common word alone ranked by an index, its first pages from its kept best matches
+        (querysets.SearchLeaders)."""
         if (
             self.chosen_sort == "relevance"
             and self.in_use == {"q"}
-            and len(self.search_terms) == 1
             and search.ranks_by_index()
+            and facets.term_kept(self)
         ):
-            return SearchLeaders(self.queryset, self.search_text, page_language(), self.total)
+            language = page_language()
+            return SearchLeaders(self.queryset, self.qs, self.search_text, language, self.total)
         if (
             self.chosen_sort == "table"
             and self.in_use

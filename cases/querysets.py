@@ -281,52 +281,43 @@ class InstitutionRuns:
 
 
 class SearchLeaders:
-    """The matches of a search for one word, best first, where the RUM indexes rank
-    (search.ranks_by_index): what `/` lists for it. When the word is a common search term,
-    its first SEARCH_LEADERS matches are read from the term's kept rows (models.SearchLeader,
-    kept by leaders.py) and later pages rank the rest; else every page ranks its matches,
-    as before. The database tells which in the page's one query (common_term): its parts
-    that do not apply are never run. Ranking every match of "service" to list twenty took
-    20 ms at 100,000 cases (200 at 1,000,000). Django's Paginator slices it like the QuerySet
-    it stands for; `count()` is the total the facets counted, so nothing is counted."""
+    """The matches of a search for one common search term alone, best first, where the RUM
+    indexes rank (search.ranks_by_index): what `/` lists for it. Its first SEARCH_LEADERS
+    matches are read from the term's kept rows (models.SearchLeader, kept by leaders.py):
+    ranking every match of "service" to list twenty took 20 ms at 100,000 cases (200 at
+    1,000,000). Later pages rank the other matches after them, as every page did (`ranked`:
+    the search's matches as the page ranks them, the FilterSet's `qs`). Django's Paginator
+    slices it like the QuerySet it stands for; `count()` is the total the facets counted,
+    so nothing is counted. A page is read when sliced, so that a term whose leaders are not
+    kept yet (the next recount chooses them) ranks its matches instead of showing none."""
 
-    def __init__(self, cases, text, language, count):
+    def __init__(self, cases, ranked, text, language, count):
         self.cases = cases  # as the page shows them: Innovation.objects.published()…
-        self.text, self.language, self.total = text, language, count
+        self.ranked, self.text, self.language, self.total = ranked, text, language, count
 
     def count(self):
         return self.total
 
     def __getitem__(self, window):
         start, stop = window.start or 0, window.stop
-        if stop <= start:  # no match: the empty first page
-            return self.cases.none()
-        query = search.text_query(self.text, self.language)
-        # One term at most, asked once (an index lookup), so that its leaders are read
-        # through their index in order, and the other parts run only if they apply.
+        # The term asked once (an index lookup), so its leaders are read through their index.
         term = common_term(self.text, self.language).values("pk")[:1]
         leaders = model("SearchLeader").objects.filter(term=Subquery(term))
-        common = models.Exists(leaders)  # a common term, its leaders kept
-        matches = (
-            self.cases.model.objects.published()
-            .search(self.text, ranked=False, language=self.language)
-            .annotate(distance=search.distance(query, self.language))
-            .order_by("distance")
-            .values("pk")
-        )
-        parts = [matches.filter(~common)[start:stop]]  # not a common term: ranked here
-        if start < SEARCH_LEADERS:
+        rows = []
+        if start < min(stop, SEARCH_LEADERS):
             kept = leaders.order_by("distance", "innovation_id").values("innovation_id")
-            parts.append(kept[start : min(stop, SEARCH_LEADERS)])
-        if stop > SEARCH_LEADERS:  # after the leaders, the other matches ranked
-            rest = matches.filter(common).exclude(pk__in=leaders.values("innovation_id"))
-            parts.append(rest[max(start - SEARCH_LEADERS, 0) : stop - SEARCH_LEADERS])
-        chosen = parts[0].union(*parts[1:], all=True)
-        return (
-            self.cases.filter(pk__in=chosen)
-            .annotate(**search.rank_and_headline(query, self.language))
-            .order_by("distance", "pk")
-        )
+            query = search.text_query(self.text, self.language)
+            rows = list(
+                self.cases.filter(pk__in=kept[start : min(stop, SEARCH_LEADERS)])
+                .annotate(**search.rank_and_headline(query, self.language))
+                .order_by("distance", "pk")
+            )
+            if not rows:  # none kept for this term yet
+                return list(self.ranked[start:stop])
+        if stop > SEARCH_LEADERS:  # after the leaders, the other matches, ranked
+            rest = self.ranked.exclude(pk__in=leaders.values("innovation_id"))
+            rows += rest[max(start - SEARCH_LEADERS, 0) : stop - SEARCH_LEADERS]
+        return rows
 
 
 class InnovationQuerySet(models.QuerySet):
@@ -484,9 +475,11 @@ class InnovationQuerySet(models.QuerySet):
         if search.using_postgres():
             query = search.text_query(text, language)
             narrowed = search.narrowed(query, themes, countries)
+            if not ranked:  # counted: found through the GIN index (search.CountedMatch)
+                return self.filter(**{f"{search.VECTOR_FIELDS[language]}__counted": narrowed})
             found = self.filter(**{search.VECTOR_FIELDS[language]: narrowed})
             # Rank and highlight by the words searched for only; the facet words only narrow.
-            return found.annotate(**search.rank_and_headline(query, language)) if ranked else found
+            return found.annotate(**search.rank_and_headline(query, language))
         cases = self.with_any_theme(themes) if themes else self
         if countries:
             cases = cases.filter(institution__country__in=countries)
