@@ -450,6 +450,9 @@ def test_a_common_words_pages_list_every_match_nearest_first(client, add_cases, 
     counts.recount()  # chosen anew: as near as the first page was (equals may trade places)
     assert [distance[slug] for slug in listed(1)] == [distance[slug] for slug in pages[0]]
     assert outside.slug not in listed(1)
+    # A term whose leaders are not kept (yet): its matches ranked, as every page was.
+    SearchLeader.objects.filter(term=term).delete()
+    assert [distance[slug] for slug in listed(1)] == sorted(distance.values())[:20]
     # A word that is not a common term is ranked as before; one that nothing holds, too.
     assert row_slugs(fresh_get(client, "/", {"q": "website"})) == ["plain-language-website"]
     assert row_slugs(fresh_get(client, "/", {"q": "quokka"})) == []
