@@ -184,18 +184,19 @@ def _nearest_sql(language, terms=None, limit=None):
 def every_match():
     """{term id: {case id: distance}} of every published case that holds each common term:
     what the kept leaders are the nearest of (the tests compare them)."""
-    found = {}
-    for language in search.VECTOR_FIELDS:
-        for term, distance, case in fetch(*_nearest_sql(language)):
-            found.setdefault(term, {})[case] = distance
-    return found
+    return _by_term(
+        row for language in search.VECTOR_FIELDS for row in fetch(*_nearest_sql(language))
+    )
 
 
 def kept_leaders():
     """{term id: {case id: distance}} of the kept leaders."""
+    return _by_term(SearchLeader.objects.values_list("term_id", "distance", "innovation_id"))
+
+
+def _by_term(rows):
+    """{term id: {case id: distance}} from rows (term id, distance, case id)."""
     found = {}
-    for term, case, distance in SearchLeader.objects.values_list(
-        "term_id", "innovation_id", "distance"
-    ):
+    for term, distance, case in rows:
         found.setdefault(term, {})[case] = distance
     return found
