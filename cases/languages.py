@@ -48,6 +48,26 @@ def page_language():
     return language if language in SITE_LANGUAGES else settings.LANGUAGE_CODE
 
 
+class Text(str):
+    """A record's text as a page shows it: a translation, or the original in `language`."""
+
+    def __new__(cls, value, language, translated=False):
+        text = super().__new__(cls, value)
+        text.language = language
+        text.translated = translated
+        return text
+
+
+def shown_text(original, translated, language, own):
+    """A text as a page in `language` shows it: its translation into that language if it has
+    one, else the original, written in `own` (the record's language). The rule of every
+    record's text (Translatable.text), and of texts read as plain values
+    (querysets.summarised)."""
+    if language != own and translated:
+        return Text(translated, language, translated=True)
+    return Text(original, own)
+
+
 def browser_language(request):
     """The site's language that the browser's Accept-Language prefers, or LANGUAGE_CODE:
     Django's own reading of the header (it caps its length and matches fr-CH to fr)."""

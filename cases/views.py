@@ -16,16 +16,24 @@ from .forms import CompareForm, SuggestionForm
 from .limits import over_limit
 from .models import Award, CaseCount, Innovation, Institution, Theme
 from .pagecache import cached_page
+from .querysets import summarised
 
 PAGE_SIZE = 20  # as djangopackages lists do; a screenful, and quick to render
 SUGGESTIONS_PER_HOUR = 5  # per visitor address
 
 
 def paginate(request, rows, count=None):
-    """The requested page of rows, and a plain message when the page asked for does not exist.
+    """The requested page of cases, read for the summary table (querysets.summarised), and a
+    plain message when the page asked for does not exist.
 
     A bad page number is a reader's slip or an old link, so it shows a real page with an
     explanation instead of an error. `count`, when the caller knows it, saves a query."""
+    page, problem = _page(request, rows, count)
+    page.object_list = summarised(page.object_list)
+    return page, problem
+
+
+def _page(request, rows, count):
     paginator = Paginator(rows, PAGE_SIZE)
     if count is not None:
         paginator.count = count

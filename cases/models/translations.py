@@ -26,7 +26,7 @@ from django.utils import translation
 from django.utils.text import format_lazy
 
 from ..languages import SITE_LANGUAGES as LANGUAGE_CODES
-from ..languages import column, page_language
+from ..languages import column, page_language, shown_text
 
 
 def translatable(*names):
@@ -52,16 +52,6 @@ def translatable(*names):
     return add_columns
 
 
-class Text(str):
-    """A record's text as a page shows it: a translation, or the original in `language`."""
-
-    def __new__(cls, value, language, translated=False):
-        text = super().__new__(cls, value)
-        text.language = language
-        text.translated = translated
-        return text
-
-
 class Translatable:
     """What a model with translatable() columns can say about its text."""
 
@@ -77,12 +67,9 @@ class Translatable:
     def text(self, name, language=None):
         """Field `name` in `language` (the page's): its translation if it has one, else the
         original."""
-        language = language or page_language()
-        if language != self.text_language:
-            translated = getattr(self, column(name, language), "")
-            if translated:
-                return Text(translated, language, translated=True)
-        return Text(getattr(self, name), self.text_language)
+        language, own = language or page_language(), self.text_language
+        translated = getattr(self, column(name, language), "") if language != own else ""
+        return shown_text(getattr(self, name), translated, language, own)
 
     def translated_parts(self):
         """The records shown with this one on its page, whose text belongs to it (a case's

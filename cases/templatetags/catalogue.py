@@ -152,8 +152,9 @@ def checkbox_options(options):
 def summary_rows(rows, terms=None, compare=False):
     """The summary table's body, as Table 1 has it: a <tbody> per run of cases from one
     institution, its name heading the run, then a row per case (title and summary, themes,
-    the compare box when asked, impacts). Built here, as the options are: the template's
-    loop took 4 of the 23 ms of `/` at 100,000 cases for its 20 rows, a tenth of this."""
+    the compare box when asked, impacts), from cases read by querysets.summarised(). Built
+    here, as the options are: the template's loop took 4 of the 23 ms of `/` at 100,000
+    cases for its 20 rows, a tenth of this."""
 
     def text(value):
         return html.escape(str(value))
@@ -178,12 +179,9 @@ def summary_rows(rows, terms=None, compare=False):
                 f'<td><a class="case-link" href="{text(case.get_absolute_url())}"{lang_of(title)}>'
                 f"{shown_title}</a><p{lang_of(summary)}>{shown_summary}</p>"
             )
-            themes = case.themes.all()
+            themes = case.summary_themes
             if themes:
-                names = "; ".join(
-                    f"<span{lang_of(name)}>{text(name)}</span>"
-                    for name in (theme.shown.name for theme in themes)
-                )
+                names = "; ".join(f"<span{lang_of(name)}>{text(name)}</span>" for name in themes)
                 label = ngettext("Theme:", "Themes:", len(themes))
                 parts.append(f'<p class="themes">{text(label)} {names}</p>')
             if compare:
@@ -196,7 +194,7 @@ def summary_rows(rows, terms=None, compare=False):
                 )
             impacts = "".join(
                 f"<li{lang_of(statement)}>{text(statement)}</li>"
-                for statement in (impact.shown.statement for impact in case.impacts.all())
+                for statement in case.summary_impacts
             )
             parts.append(f'</td><td><ul class="impacts">{impacts}</ul></td></tr>')
         parts.append("</tbody>")

@@ -62,6 +62,10 @@ def test_text_not_yet_translated_says_so_and_keeps_its_language(client):
     assert translated.group(1).startswith("Travail d’équipe agile")  # no lang: French
     region = re.search(r'<label for="id_region_europe">(.*?)</label>', home, re.S).group(1)
     assert region.startswith("Europe") and "lang=" not in region  # the interface's own word
+    # The summary table names the themes of each case the same way.
+    table = home.split('<table id="summary"', 1)[1].split("</table>", 1)[0]
+    assert '<span lang="en">Sustained leadership engagement</span>' in table
+    assert "<span>Travail d’équipe agile et compétences du personnel</span>" in table
     english = client.get("/innovations/design-thinking/").content.decode()
     assert "<h1>Design thinking to clear the passport backlog</h1>" in english
     assert "translation-note" not in english
@@ -266,3 +270,5 @@ def test_a_case_whose_impact_is_not_yet_translated_says_so(client):
     assert '<span class="statement" lang="en">More efficient and rapid handling' in html
     assert "Pas encore traduit\u00a0: présenté dans sa langue d’origine." in html
     assert "Traduit de l’anglais." not in html
+    table = client.get("/fr/", {"institution": "esdc"}).content.decode()
+    assert '<li lang="en">More efficient and rapid handling' in table

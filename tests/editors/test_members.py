@@ -278,6 +278,7 @@ def test_a_case_suggested_in_french_is_marked_as_french_wherever_it_shows(client
     assert '<span class="statement" lang="fr">' in page
     table = client.get("/", {"institution": "kela"}).content.decode()
     assert f'href="{case.get_absolute_url()}" lang="fr">Prestations familiales' in table
+    assert '<li lang="fr">' in table  # its impact, in its own words
     english = client.get("/innovations/user-profile-analyses/").content.decode()
     assert "<h1>User profile analyses</h1>" in english and '<p class="lead">' in english
     record = client.get(f"/api/innovations/{case.slug}/").json()
