@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
 
 from cases import languages
+from cases.exports import Links
 from cases.languages import page_language
 from cases.search import MARK_END, MARK_START, mark_words
 
@@ -159,7 +160,7 @@ def summary_rows(rows, terms=None, compare=False):
     def text(value):
         return html.escape(str(value))
 
-    parts = []
+    parts, links = [], Links()
     for institution, cases in groupby(rows, key=lambda case: case.institution):
         cases = list(cases)
         parts.append("<tbody>")
@@ -168,7 +169,7 @@ def summary_rows(rows, terms=None, compare=False):
             if index == 0:
                 parts.append(
                     f'<th scope="rowgroup" rowspan="{len(cases)}">'
-                    f'<a href="{text(institution.get_absolute_url())}"'
+                    f'<a href="{text(links.institution(institution.slug))}"'
                     f"{lang_of(institution.shown.name)}>{institution_name(institution)}</a>, "
                     f"{text(institution.country.name)}</th>"
                 )
@@ -176,7 +177,7 @@ def summary_rows(rows, terms=None, compare=False):
             shown_title = highlighted(title, terms) if terms else text(title)
             shown_summary = highlighted(case.headline, terms) if case.headline else text(summary)
             parts.append(
-                f'<td><a class="case-link" href="{text(case.get_absolute_url())}"{lang_of(title)}>'
+                f'<td><a class="case-link" href="{text(links.case(case.slug))}"{lang_of(title)}>'
                 f"{shown_title}</a><p{lang_of(summary)}>{shown_summary}</p>"
             )
             themes = case.summary_themes
