@@ -65,7 +65,7 @@ from .models import (
     SimilarCandidate,
     Theme,
 )
-from .querysets import SIMILAR_SHOWN, TABLE_ORDER, either, fetch
+from .querysets import SIMILAR_SHOWN, TABLE_ORDER, fetch, fetch_either
 
 # Past this many cases in one write, rebuilding every row is cheaper than the differences.
 RECOUNT_ABOVE = 2000
@@ -602,16 +602,18 @@ def by_one_at_a_time(rows, kinds=CaseCount.ONE_AT_A_TIME):
 
 def term_stage_rows_if(found, cases, **term):
     """The stage, branch and year counts of the published cases whose documents hold a
-    common search term (`term`: its lookups on CaseCount), if the query `found` finds that
-    term: its kept rows (kind, stage, branch, year, count) of each one-at-a-time kind. Else,
-    counted live, the rows ("", stage, branch, year, count) of `cases`. One query."""
-    kept = _one_at_a_time_rows(CaseCount.TERM_ONE_AT_A_TIME, **term).query.sql_with_params()
-    live_rows = (
-        cases.order_by().values_list("stage", "branch", "year_started").annotate(n=Count("*"))
-    )
-    sql, params = live_rows.query.sql_with_params()
-    live = f"SELECT '' AS kind, live_rows.* FROM ({sql}) live_rows"
-    return fetch(*either(found, kept, (live, params)))
+    common search term (`term`: its lookups on CaseCount), if the word is that term
+    (`found`, as querysets.fetch_either takes it): its kept rows (kind, stage, branch, year,
+    count) of each one-at-a-time kind. Else, counted live, the rows ("", stage, branch,
+    year, count) of `cases`. One query; returns (rows, which), as fetch_either."""
+
+    def live():
+        rows = cases.order_by().values_list("stage", "branch", "year_started")
+        sql, params = rows.annotate(n=Count("*")).query.sql_with_params()
+        return f"SELECT '' AS kind, live_rows.* FROM ({sql}) live_rows", params
+
+    kept = _one_at_a_time_rows(CaseCount.TERM_ONE_AT_A_TIME, **term)
+    return fetch_either(found, lambda: kept.query.sql_with_params(), live)
 
 
 def theme_institution_counts(institutions=None):

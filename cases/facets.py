@@ -72,6 +72,9 @@ class Facets(dict):
     def __init__(self, filterset):
         super().__init__()
         self.filterset = filterset
+        # Whether the search's one word is a common term, once the first query that asks
+        # (_search_term) has told; None until then.
+        self.term_found = None
 
     @cached_property
     def counted_together(self):
@@ -108,8 +111,11 @@ def _themes(filterset):
         conditions, found = term
         if filterset.in_use & set(PLACES):
             conditions["institution__in"] = _institutions(filterset)
-        kind = CaseCount.TERM_THEME_INSTITUTION
-        rows = theme_counts(filterset.cases_without("theme"), kind, conditions, if_found=found)
+        language, cases = page_language(), filterset.cases_without("theme")
+        counted = Theme.objects.kept_values_if(
+            found, _theme_fields(language), CaseCount.TERM_THEME_INSTITUTION, cases, **conditions
+        )
+        rows = _named_themes(_told(filterset, counted), language)
     else:
         rows = theme_counts(filterset.cases_without("theme"))
     return _theme_options(filterset, rows)
@@ -161,9 +167,10 @@ def _one_theme(filterset):
 
 def _search_term(filterset):
     """When the search is one word and every other filter in use is a theme or a place, on
-    PostgreSQL: (the lookups of the kept rows of that word's common term, the query that
-    finds the term). Whether the word is a common term, the query of the counts asks: if
-    not, the same query counts live (QuerySet.kept_values_if)."""
+    PostgreSQL: (the lookups of the kept rows of that word's common term, whether there is
+    one). Whether the word is a common term, the first query of the counts asks: if not, the
+    same query counts live (QuerySet.kept_values_if); its answer is kept (Facets.term_found)
+    and the later ones are given it: True or False, instead of the query that finds it."""
     if not (
         search.using_postgres()
         and "q" in (filterset.in_use or ())
@@ -172,8 +179,18 @@ def _search_term(filterset):
     ):
         return None
     language = page_language()
-    found = common_term(filterset.search_text, language)
-    return {"language": language, "term__in": found.values("term")}, found
+    term = common_term(filterset.search_text, language)
+    known = filterset.facets.term_found
+    return {"language": language, "term__in": term.values("term")}, term if known is None else known
+
+
+def _told(filterset, answer):
+    """Keep what a query said about the search's word (querysets.fetch_either), so that the
+    page's next queries build only the part they need; give its rows."""
+    rows, found = answer
+    if found is not None:
+        filterset.facets.term_found = found
+    return rows
 
 
 def _institutions(filterset):
@@ -204,16 +221,13 @@ def _stage_conditions(filterset):
     return conditions
 
 
-def theme_counts(cases=None, kind=CaseCount.THEME, conditions=None, if_found=None):
+def theme_counts(cases=None, kind=CaseCount.THEME, conditions=None):
     """[(slug, name, count, the name's language)] of every theme: how many of `cases` have
-    it (None: from the kept rows of `kind` that `conditions` select; given both, the kept
-    rows if the query `if_found` finds a row), named in the page's language where
-    translated (Translatable.text)."""
+    it (None: from the kept rows of `kind` that `conditions` select), named in the page's
+    language where translated (Translatable.text)."""
     language = page_language()
     fields = _theme_fields(language)
-    if if_found is not None:
-        rows = Theme.objects.kept_values_if(if_found, fields, kind, cases, **conditions)
-    elif cases is None:
+    if cases is None:
         rows = Theme.objects.kept_values(fields, kind, **(conditions or {}))
     else:
         rows = Theme.objects.counted_values(fields, case_count=cases)
@@ -259,8 +273,9 @@ def _places(filterset):
         if one_theme is not None:
             kind, conditions["theme__in"] = CaseCount.TERM_THEME_INSTITUTION, one_theme
         cases = filterset.cases_without(*PLACES)
-        institutions = Institution.objects.kept_values_if(
-            found, fields, kind, cases, True, **conditions
+        institutions = _told(
+            filterset,
+            Institution.objects.kept_values_if(found, fields, kind, cases, True, **conditions),
         )
     else:
         institutions = Institution.objects.counted_values(
@@ -352,8 +367,8 @@ def _stages(filterset):
     if term:  # one word alone: its kept rows, if a common term
         conditions, found = term
         cases = filterset.cases_without("stage", "branch", *filterset.YEARS)
-        rows = counts.term_stage_rows_if(found, cases, **conditions)
-        if rows and rows[0][0]:
+        rows = _told(filterset, counts.term_stage_rows_if(found, cases, **conditions))
+        if filterset.facets.term_found:
             kinds = CaseCount.TERM_ONE_AT_A_TIME
             options = _stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
             return {**options, TERM_KEPT: True}

@@ -193,12 +193,15 @@ class CaseListQuerySet(models.QuerySet):
         return list(self._kept_rows(fields, kind, public_only, **conditions))
 
     def kept_values_if(self, found, fields, kind, cases, public_only=False, **conditions):
-        """kept_values() if the query `found` finds a row, else counted_values() of `cases`:
-        in one query, the database choosing which (the search facets: kept rows if the word
-        searched for is a common term, else counted live)."""
-        kept = self._kept_rows(fields, kind, public_only, **conditions).query.sql_with_params()
-        counted = self._counted_values_sql(fields, {"case_count": cases}, public_only)
-        return fetch(*either(found, kept, counted))
+        """kept_values() if the search's word is a common term, else counted_values() of
+        `cases` (the search facets), and which it was (fetch_either)."""
+        return fetch_either(
+            found,
+            lambda: self._kept_rows(
+                fields, kind, public_only, **conditions
+            ).query.sql_with_params(),
+            lambda: self._counted_values_sql(fields, {"case_count": cases}, public_only),
+        )
 
     def _kept_rows(self, fields, kind, public_only=False, **conditions):
         column = self.model._meta.model_name  # "theme" or "institution"
@@ -260,16 +263,24 @@ def fetch(sql, params):
         return cursor.fetchall()
 
 
-def either(found, first, second):
-    """(SQL, params) of one query giving the rows of `first` if the QuerySet `found` finds
-    a row, else those of `second` (each (SQL, params), the same columns): the database runs
-    `found` once and the other part not at all. Each part keeps its own order."""
+def fetch_either(found, first, second):
+    """(rows, which): the rows of `first` if `found` finds a row, else those of `second`
+    (each a function giving (SQL, params), of the same columns), and which it was: True for
+    `first`, False for `second`, None when there was no row to tell. `found`: a QuerySet,
+    asked in the same query (the database runs it once and the other part not at all); or
+    already known, True or False, when an earlier query of the page told, so that only the
+    part needed is built: building the other one was a sixteenth of a search page's own
+    time (the search facets: kept rows if the word is a common term, else counted live)."""
+    if isinstance(found, bool):
+        return fetch(*(first() if found else second())), found
+    (first_sql, first_params), (second_sql, second_params) = first(), second()
     found_sql, found_params = found.values("pk").query.sql_with_params()
     sql = (
-        f"SELECT * FROM ({first[0]}) first_rows WHERE EXISTS ({found_sql}) UNION ALL "
-        f"SELECT * FROM ({second[0]}) second_rows WHERE NOT EXISTS ({found_sql})"
+        f"SELECT *, TRUE FROM ({first_sql}) first_rows WHERE EXISTS ({found_sql}) UNION ALL "
+        f"SELECT *, FALSE FROM ({second_sql}) second_rows WHERE NOT EXISTS ({found_sql})"
     )
-    return sql, [*first[1], *found_params, *second[1], *found_params]
+    rows = fetch(sql, [*first_params, *found_params, *second_params, *found_params])
+    return [row[:-1] for row in rows], (rows[0][-1] if rows else None)
 
 
 def common_term(text, language):
