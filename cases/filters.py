@@ -337,7 +337,11 @@ class InnovationFilter(django_filters.FilterSet):
             and facets.term_kept(self)
         ):
             language = page_language()
-            return SearchLeaders(self.queryset, self.qs, self.search_text, language, self.total)
+
+            def ranked():  # built only for the pages past the kept ones
+                return self.qs
+
+            return SearchLeaders(self.queryset, ranked, self.search_text, language, self.total)
         if (
             self.chosen_sort == "table"
             and self.in_use

@@ -350,7 +350,8 @@ class SearchLeaders:
     matches are read from the term's kept rows (models.SearchLeader, kept by leaders.py):
     ranking every match of "service" to list twenty took 20 ms at 100,000 cases (200 at
     1,000,000). Later pages rank the other matches after them, as every page did (`ranked`:
-    the search's matches as the page ranks them, the FilterSet's `qs`). Django's Paginator
+    a function giving the search's matches as the page ranks them, the FilterSet's `qs`,
+    built only for those pages). Django's Paginator
     slices it like the QuerySet it stands for; `count()` is the total the facets counted,
     so nothing is counted. A page is read when sliced, so that a term whose leaders are not
     kept yet (the next recount chooses them) ranks its matches instead of showing none."""
@@ -377,9 +378,9 @@ class SearchLeaders:
                 .order_by("distance", "pk")
             )
             if not rows:  # none kept for this term yet
-                return list(self.ranked[start:stop])
+                return list(self.ranked()[start:stop])
         if stop > SEARCH_LEADERS:  # after the leaders, the other matches, ranked
-            rest = self.ranked.exclude(pk__in=leaders.values("innovation_id"))
+            rest = self.ranked().exclude(pk__in=leaders.values("innovation_id"))
             rows += rest[max(start - SEARCH_LEADERS, 0) : stop - SEARCH_LEADERS]
         return rows
 
