@@ -94,14 +94,22 @@ def institution_name(institution):
     return abbreviated(institution.shown.acronym, institution.shown.name)
 
 
+# abbreviated() and in_language() escape with the standard library's html.escape, as
+# Django's escape() does but without its lazy-string wrapper: the filter form calls them for
+# each of its 150 options (a tenth of its time went to format_html). Neither is given text
+# already marked safe, but in_language's `html_text`, which is HTML.
+
+
 def abbreviated(acronym, name):
     if not acronym:
-        return escape(name)
-    return format_html('<abbr title="{}">{}</abbr>', name, acronym)
+        return mark_safe(html.escape(str(name)))
+    return mark_safe(f'<abbr title="{html.escape(str(name))}">{html.escape(str(acronym))}</abbr>')
 
 
 def in_language(html_text, language):
-    return format_html('<span lang="{}">{}</span>', language, html_text) if language else html_text
+    if not language:
+        return html_text
+    return mark_safe(f'<span lang="{html.escape(language)}">{html_text}</span>')
 
 
 OPTION = (
