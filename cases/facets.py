@@ -92,7 +92,6 @@ class Facets(dict):
 
 PLACES = ("institution", "country", "region")
 PLACES_READ = "places"
-TERM_KEPT = "term kept"  # True when a common term's kept rows answered a search alone
 STAGES = ("stage", "branch", "started_min", "started_max")
 
 
@@ -370,8 +369,7 @@ def _stages(filterset):
         rows = _told(filterset, counts.term_stage_rows_if(found, cases, **conditions))
         if filterset.facets.term_found:
             kinds = CaseCount.TERM_ONE_AT_A_TIME
-            options = _stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
-            return {**options, TERM_KEPT: True}
+            return _stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
         rows = [row[1:] for row in rows]  # counted live
     elif filterset.filters_only(*STAGES):
         rows = counts.stage_branch_year_counts()
@@ -389,9 +387,10 @@ def _stages(filterset):
 
 def term_kept(filterset):
     """Whether the search is one common term alone, whose kept rows answered its counts
-    (PostgreSQL): the stage counts, which the page shows anyway, tell (_stages)."""
+    (PostgreSQL): the stage counts, which the page shows anyway, ask (_stages), and
+    Facets.term_found keeps the answer."""
     filterset.facets["stage"]
-    return filterset.facets.get(TERM_KEPT, False)
+    return filterset.facets.term_found is True
 
 
 def _stage_counts(filterset, rows):

@@ -54,8 +54,10 @@ SUMMARY_COLUMNS = (
     "original_language",
     *with_translations("title", "summary"),
     "institution",
-    *(f"institution__{name}" for name in ("slug", "country")),
-    *(f"institution__{name}" for name in with_translations("name", "acronym")),
+    *(
+        f"institution__{name}"
+        for name in ("slug", "country", *with_translations("name", "acronym"))
+    ),
 )
 # Table 1's order, by the copy of the institution's position each case carries (an index
 # covers it).
