@@ -4,8 +4,9 @@ institution together; each theme with a stage, branch and year started; and each
 branch and each year on its own, for every case, each theme and each institution. The same
 for the cases whose search document holds each common search term (models.SearchTerm): by
 institution, by theme and institution, and by stage, branch and year one at a time. And the
-similar-case candidates (models.SimilarCandidate) and each common term's best-ranked cases
-(models.SearchLeader, leaders.py), kept beside them by the same writes.
+similar-case candidates (models.SimilarCandidate), each common term's best-ranked cases
+(models.SearchLeader, leaders.py) and each published case's counted copy (models.CountedCase),
+kept beside them by the same writes.
 
 Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
 showed counts over every published case, and at 100,000 cases counting them took 40 to 80 ms
@@ -39,6 +40,13 @@ the first few of each such group can ever be listed (models.SimilarCandidate), a
 ranks those few. A case's place (`place_of`: group and place in Table 1's order) is part of
 its contributions; when it changes, the groups it left and joined are chosen anew.
 
+The counted copies: what no kept row answers (a search of several words, a search with a
+theme and a country, a place with a stage) is counted live, over the cases that match, and
+each read a case's wide row for three small columns. A copy holds those columns and the
+search documents (out of its row), and is part of a case's contributions (its columns and a
+digest of its documents, as counted_copies() gives them), so a write that changes it writes
+it anew.
+
 What it costs on write: before and after, three small queries read the cases' states and
 common terms; then one upsert moves the rows that changed (a case touches 8 to 26, and about
 8 for each common term it holds in each language: at 100,000 generated cases, with 1,142
@@ -53,25 +61,35 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Subquery, Sum, TextField, Value
+from django.db.models.functions import MD5, Cast, Coalesce, Concat
 
 from . import leaders, search
 from .models import (
     CaseCount,
     CatalogueVersion,
+    CountedCase,
     Innovation,
     Institution,
     SearchTerm,
     SimilarCandidate,
     Theme,
 )
-from .querysets import SIMILAR_SHOWN, TABLE_ORDER, fetch, fetch_either
+from .querysets import SEARCH_DOCUMENTS, SIMILAR_SHOWN, TABLE_ORDER, fetch, fetch_either
 
 # Past this many cases in one write, rebuilding every row is cheaper than the differences.
 RECOUNT_ABOVE = 2000
 NO_YEAR = 0
 # A case's place among the similar-case candidates (place_of), beside the rows it counts in.
 SIMILAR = "similar"
+# A case's counted copy (models.CountedCase, counted_copies), beside them too.
+COUNTED = "counted"
+# The columns of a case that its counted copy holds (the same names on both), beside its id
+# and its documents.
+COPIED_COLUMNS = ("institution_id", "institution_position", "stage", "branch", "year_started")
+COPIED = ("pk", *COPIED_COLUMNS, *SEARCH_DOCUMENTS)
+# Copies written at once, at most: each a parameter of their query.
+COPIED_AT_ONCE = 1000
 # A group's candidates: enough for the page of a case in the group itself, which is left out.
 CANDIDATES = SIMILAR_SHOWN + 1
 # Past this many groups to choose anew, choosing every group at once is quicker.
@@ -152,11 +170,11 @@ def contributions(pks):
     if connection.in_atomic_block:
         CatalogueVersion.take_turn()
         cases = cases.select_for_update(of=("self",)).order_by("pk")
-    fields = ("pk", "status", "institution_id", "stage", "branch", "year_started")
+    fields = ("pk", "status", *COPIED_COLUMNS, "institution__country", *TABLE_ORDER)
     published = Innovation.Status.PUBLISHED
     states = [
         values
-        for values in cases.values_list(*fields, "institution__country", *TABLE_ORDER)
+        for values in cases.values_list(*fields, documents_digest())
         if values[1] == published
     ]
     themes = {}
@@ -165,7 +183,11 @@ def contributions(pks):
         themes.setdefault(case, []).append(theme)
     terms = case_terms([state[0] for state in states])
     counter = Counter(leaders.leading(pks) if leaders.kept() else ())
-    for pk, _, institution, stage, branch, year, country, *order in states:
+    copied = len(COPIED_COLUMNS)
+    for pk, _, *values, documents in states:
+        counter[(COUNTED, pk, *values[:copied], documents)] += 1  # its copy: counted_copies()
+        institution, _, stage, branch, year = values[:copied]
+        country, *order = values[copied:]
         found = terms.get(pk, ())
         counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year, found))
         counter.update(
@@ -178,6 +200,17 @@ def contributions(pks):
     return counter
 
 
+def documents_digest():
+    """An expression of a case's search documents' digest: what tells, in its contributions,
+    that its counted copy's documents changed. Each document as text ("-" when it has none,
+    which no document's text is), followed by a bar (which is quoted within a document)."""
+    text = TextField()
+    parts = []
+    for field in SEARCH_DOCUMENTS:
+        parts += [Coalesce(Cast(field, text), Value("-"), output_field=text), Value("|", text)]
+    return MD5(Concat(*parts, output_field=text))
+
+
 def apply(before, after):
     """Move each row by the difference between two contributions (before and after a
     write): one upsert, nothing when nothing changed; choose anew the candidates of each
@@ -187,7 +220,8 @@ def apply(before, after):
         CatalogueVersion.take_turn()
     choose_candidates({key[1:3] for key in changed if key[0] == SIMILAR})
     leaders.move(before, after)
-    places = (SIMILAR, leaders.LEADER, leaders.LEADING)
+    copy_counted({key[1] for key in changed if key[0] == COUNTED})
+    places = (SIMILAR, COUNTED, leaders.LEADER, leaders.LEADING)
     changes = sorted(  # in one order, so that two writers lock rows in the same order
         (*key, after[key] - before[key]) for key in changed if key[0] not in places
     )
@@ -365,6 +399,48 @@ def join_candidates(places):
     replace_candidates(old, chosen)
 
 
+def copy_counted(pks):
+    """The counted copies of these cases anew (models.CountedCase): deleted, then copied
+    again from those that are published. Two queries a thousand cases."""
+    pks = sorted(pks)
+    for start in range(0, len(pks), COPIED_AT_ONCE):
+        some = pks[start : start + COPIED_AT_ONCE]
+        CountedCase.objects.filter(pk__in=some).delete()
+        _copy(Innovation.objects.filter(pk__in=some))
+
+
+def copy_all_counted():
+    """Every published case's counted copy as copying it gives it: the copies that differ
+    (counted_copies) are written anew, and only those, as writing a copy writes its
+    documents into the copies' search indexes too (every copy anew: minutes at 100,000
+    cases; compared, a few seconds, and a recount usually finds none to write)."""
+    kept, wanted = counted_copies(), counted_copies(Innovation)
+    copy_counted(pk for pk in kept.keys() | wanted.keys() if kept.get(pk) != wanted.get(pk))
+
+
+def _copy(cases):
+    """Copy the published ones of `cases` to their counted copies: one INSERT … SELECT, so
+    that on PostgreSQL the documents go from table to table without being read here (and,
+    being stored out of the case's row, stay out of the copy's: migration 0021)."""
+    quote = connection.ops.quote_name
+    meta = CountedCase._meta
+    fields = ("innovation", *COPIED[1:])
+    columns = ", ".join(quote(meta.get_field(field).column) for field in fields)
+    rows = cases.filter(status=Innovation.Status.PUBLISHED).order_by().values_list(*COPIED)
+    sql, params = rows.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) {sql}", params)
+
+
+def counted_copies(model=CountedCase):
+    """{case id: (its counted copy's columns, its documents' digest)}, as contributions()
+    holds them: of the copies kept, or (`model` Innovation) of what copying the published cases
+    gives."""
+    rows = Innovation.objects.published() if model is Innovation else model.objects.all()
+    copied = rows.values_list("pk", *COPIED_COLUMNS, documents_digest())
+    return {pk: tuple(values) for pk, *values in copied}
+
+
 def recount():
     """Every row and every group's candidates anew, from the published cases, the common
     search terms chosen anew first: what the kept data must always equal."""
@@ -375,6 +451,7 @@ def recount():
         count_terms()
         choose_all_candidates()
         leaders.choose()
+        copy_all_counted()
 
 
 def count_all(case_model=Innovation, count_model=CaseCount):

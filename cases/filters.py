@@ -25,7 +25,7 @@ from django_filters.constants import EMPTY_VALUES
 
 from . import facets, regions, search
 from .languages import page_language
-from .models import Innovation, Partner
+from .models import CountedCase, Innovation, Partner
 from .querysets import InstitutionRuns, SearchLeaders
 
 SEARCH_MAX_LENGTH = 200
@@ -407,8 +407,9 @@ class InnovationFilter(django_filters.FilterSet):
         return set(self.form.cleaned_data.get(name) or [])
 
     def cases_without(self, *names):
-        """Published cases matching every active filter except `names`, for their counts."""
-        cases = Innovation.objects.published()
+        """Published cases matching every active filter except `names`, for their counts:
+        their counted copies (models.CountedCase), narrow rows that the counts read."""
+        cases = CountedCase.objects.all()
         if self.unsearchable:
             return cases.none()
         if self.is_bound and self.form.is_valid():

@@ -387,48 +387,42 @@ class SearchLeaders:
         return rows
 
 
-class InnovationQuerySet(models.QuerySet):
-    def published(self):
-        return self.filter(status=self.model.Status.PUBLISHED)
+class MatchingQuerySet(models.QuerySet):
+    """What the cases (Innovation) and their counted copies (CountedCase) are filtered by
+    alike, through other tables' links to a case's id, which is its copy's too."""
 
-    def in_table_order(self):
-        """Table 1's order: institutions in their order, then each institution's cases.
-        Uses the copy of the institution's position on each case, which an index covers."""
-        return self.order_by(*TABLE_ORDER)
+    def with_any_theme(self, slugs):
+        """Cases that have at least one of the themes (OR), without duplicate rows."""
+        through = self.model.themes.through.objects.filter(theme__slug__in=slugs)
+        return self.filter(pk__in=through.values("innovation_id"))
 
-    def sync_institution_positions(self):
-        """Copy each institution's position onto its cases, after writes that skip save()
-        (fixtures load raw) and when an institution moves (Institution.save)."""
-        from .counts import changing  # counts.py reads the models, which import this module
+    def recognised(self):
+        """Cases that received an award."""
+        return self.filter(pk__in=model("Award").objects.values("innovation_id"))
 
-        position = model("Institution").objects.filter(pk=models.OuterRef("institution_id"))
-        with changing(self.values_list("pk", flat=True)):
-            return self.update(
-                institution_position=models.Subquery(position.values("position")[:1])
-            )
+    def with_partner_kinds(self, kinds):
+        """Cases that worked with at least one partner of these kinds (OR)."""
+        links = model("Collaboration").objects.filter(partner__kind__in=kinds)
+        return self.filter(pk__in=links.values("innovation_id"))
 
-    def for_summary_table(self):
-        """The cases as the summary table lists them, in Table 1's order, with their
-        institution, without the columns it does not show. A page of them gets its themes
-        and impacts from summarised(): two queries whatever the size."""
-        return self.in_table_order().select_related("institution").only(*SUMMARY_COLUMNS)
 
-    def for_detail(self):
-        return (
-            self.defer(*SEARCH_DOCUMENTS)
-            .select_related("institution")
-            .prefetch_related(
-                "themes",
-                Prefetch("impacts", queryset=model("Impact").objects.order_by("position", "pk")),
-                "sources",
-                "awards",
-                Prefetch(
-                    "collaborations",
-                    queryset=model("Collaboration").objects.select_related("partner"),
-                ),
-                "links",
-            )
-        )
+class CountedCaseQuerySet(MatchingQuerySet):
+    """The published cases' counted copies (models.CountedCase), as facets.py counts them:
+    FilterSet.cases_without() filters them as it filters the cases."""
+
+    def search(self, text, themes=(), countries=(), ranked=False, language=None):
+        """The copies of the cases that match, as InnovationQuerySet.search() finds them
+        unranked (a copy has no text to rank or highlight; `ranked` is taken, as the
+        FilterSet passes it, and must be False): on PostgreSQL through this table's own
+        search index; on SQLite, which searches the cases' texts, by their ids."""
+        if ranked:
+            raise ValueError("A counted copy has no text to rank: search the cases instead.")
+        language = language or page_language()
+        if search.using_postgres():
+            return self.filter(search.counted_match(text, language, themes, countries))
+        cases = model("Innovation").objects.published()
+        found = cases.search(text, themes, countries, ranked=False, language=language)
+        return self.filter(pk__in=found.values("pk"))
 
     def counted_together(self, theme_fields, institution_fields):
         """The three groups of facet counts of these cases in one query, which reads the
@@ -511,10 +505,49 @@ class InnovationQuerySet(models.QuerySet):
             groups[part].append((*values[starts[part] : starts[part + 1]], values[-1]))
         return groups
 
-    def with_any_theme(self, slugs):
-        """Cases that have at least one of the themes (OR), without duplicate rows."""
-        through = self.model.themes.through.objects.filter(theme__slug__in=slugs)
-        return self.filter(pk__in=through.values("innovation_id"))
+
+class InnovationQuerySet(MatchingQuerySet):
+    def published(self):
+        return self.filter(status=self.model.Status.PUBLISHED)
+
+    def in_table_order(self):
+        """Table 1's order: institutions in their order, then each institution's cases.
+        Uses the copy of the institution's position on each case, which an index covers."""
+        return self.order_by(*TABLE_ORDER)
+
+    def sync_institution_positions(self):
+        """Copy each institution's position onto its cases, after writes that skip save()
+        (fixtures load raw) and when an institution moves (Institution.save)."""
+        from .counts import changing  # counts.py reads the models, which import this module
+
+        position = model("Institution").objects.filter(pk=models.OuterRef("institution_id"))
+        with changing(self.values_list("pk", flat=True)):
+            return self.update(
+                institution_position=models.Subquery(position.values("position")[:1])
+            )
+
+    def for_summary_table(self):
+        """The cases as the summary table lists them, in Table 1's order, with their
+        institution, without the columns it does not show. A page of them gets its themes
+        and impacts from summarised(): two queries whatever the size."""
+        return self.in_table_order().select_related("institution").only(*SUMMARY_COLUMNS)
+
+    def for_detail(self):
+        return (
+            self.defer(*SEARCH_DOCUMENTS)
+            .select_related("institution")
+            .prefetch_related(
+                "themes",
+                Prefetch("impacts", queryset=model("Impact").objects.order_by("position", "pk")),
+                "sources",
+                "awards",
+                Prefetch(
+                    "collaborations",
+                    queryset=model("Collaboration").objects.select_related("partner"),
+                ),
+                "links",
+            )
+        )
 
     def search(self, text, themes=(), countries=(), ranked=True, language=None):
         """Cases matching `text` (and any of the theme slugs and country codes given) in
@@ -528,10 +561,10 @@ class InnovationQuerySet(models.QuerySet):
         language's page shows."""
         language = language or page_language()
         if search.using_postgres():
+            if not ranked:
+                return self.filter(search.counted_match(text, language, themes, countries))
             query = search.text_query(text, language)
             narrowed = search.narrowed(query, themes, countries)
-            if not ranked:  # counted: found through the GIN index (search.CountedMatch)
-                return self.filter(**{f"{search.VECTOR_FIELDS[language]}__counted": narrowed})
             found = self.filter(**{search.VECTOR_FIELDS[language]: narrowed})
             # Rank and highlight by the words searched for only; the facet words only narrow.
             return found.annotate(**search.rank_and_headline(query, language))
@@ -677,15 +710,6 @@ class InnovationQuerySet(models.QuerySet):
     def suggested(self):
         """Cases that came from the public suggestion form."""
         return self.filter(suggestion__isnull=False)
-
-    def recognised(self):
-        """Cases that received an award."""
-        return self.filter(pk__in=model("Award").objects.values("innovation_id"))
-
-    def with_partner_kinds(self, kinds):
-        """Cases that worked with at least one partner of these kinds (OR)."""
-        links = model("Collaboration").objects.filter(partner__kind__in=kinds)
-        return self.filter(pk__in=links.values("innovation_id"))
 
     def refresh_search_vectors(self):
         """Rebuild the stored search documents of these cases, one per language, in one

@@ -31,7 +31,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorExact, SearchVectorField
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F, FloatField, Func, Subquery, TextField, Value
+from django.db.models import F, FloatField, Func, Q, Subquery, TextField, Value
 from django.db.models.functions import Coalesce, Concat, Lower, NullIf
 
 from .languages import column
@@ -119,6 +119,14 @@ def narrowed(query, themes=(), countries=()):
             words = dict.fromkeys(facet_token(kind, value) for value in values)
             query = query & SearchQuery(" | ".join(words), search_type="raw", config=FACET_CONFIG)
     return query
+
+
+def counted_match(text, language, themes=(), countries=()):
+    """The condition (a Q) of the documents in `language` that match `text` and any of the
+    themes and countries given, found to be counted, not ranked: through the GIN index
+    (CountedMatch). On a case or its counted copy (models.CountedCase) alike."""
+    narrowed_query = narrowed(text_query(text, language), themes, countries)
+    return Q(**{f"{VECTOR_FIELDS[language]}__counted": narrowed_query})
 
 
 # Ranking by an index (RUM) ---------------------------------------------------------------

@@ -7,12 +7,20 @@ in querysets.py.
 - people.py: Contributor (a contributor's institution) and Suggestion (who suggested a case);
 - version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py);
 - counts.py: CaseCount, the catalogue's counts (for the common search terms, SearchTerm, too,
-  and their best-ranked cases, SearchLeader), and SimilarCandidate, the few cases that can be
-  similar to any other, kept on write (cases/counts.py, cases/leaders.py).
+  and their best-ranked cases, SearchLeader), SimilarCandidate, the few cases that can be
+  similar to any other, and CountedCase, the narrow copy of each published case that live
+  counts read, kept on write (cases/counts.py, cases/leaders.py).
 """
 
 from .case import Award, CaseLink, Collaboration, Impact, Innovation, figure_text
-from .counts import CaseCount, SearchLeader, SearchTerm, SimilarCandidate
+from .counts import (
+    CaseCount,
+    CountedCase,
+    CountedTheme,
+    SearchLeader,
+    SearchTerm,
+    SimilarCandidate,
+)
 from .people import Contributor, Suggestion, institution_of
 from .records import Institution, InstitutionFact, Partner, Source, Theme
 from .version import CatalogueVersion
@@ -39,6 +47,8 @@ __all__ = [
     "CaseCount",
     "CaseLink",
     "CatalogueVersion",
+    "CountedCase",
+    "CountedTheme",
     "Collaboration",
     "Contributor",
     "Impact",

@@ -1,4 +1,7 @@
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
+
+from ..querysets import CountedCaseQuerySet
 
 
 class CaseCount(models.Model):
@@ -134,3 +137,72 @@ class SimilarCandidate(models.Model):
 
     def __str__(self):
         return f"{self.themes} {self.country} {self.innovation_id}"
+
+
+class CountedCase(models.Model):
+    """A published case as the live counts read it: its institution, its place in Table 1,
+    its stage, branch and year started, and its search documents, copied from the case
+    (cases/counts.py keeps the copy in step, with the counts, on every write that changes
+    it). Why: a count that the kept CaseCount rows cannot answer (a search of several words,
+    a search with a theme and a country, a place with a stage) reads the row of every case
+    that matches, and a case's own row is wide (its texts in every language: about 300
+    bytes, 26 to a page), so at 100,000 cases the places of "fraud detection" with a theme
+    read 2,266 pages for 3,386 matches. Here a row is under 200 bytes (the documents are
+    stored out of the row: migration 0021), so the same matches are on about half as many
+    pages. What it costs on write: a changed case's row written anew, and its documents in
+    this table's search indexes as well as the case's."""
+
+    innovation = models.OneToOneField(
+        "Innovation", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    institution = models.ForeignKey(
+        "Institution", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    institution_position = models.PositiveIntegerField()
+    stage = models.CharField(max_length=20, blank=True)
+    branch = models.CharField(max_length=20, blank=True)
+    year_started = models.PositiveSmallIntegerField(null=True)
+    search_vector = SearchVectorField(null=True)
+    search_vector_fr = SearchVectorField(null=True)
+    search_vector_es = SearchVectorField(null=True)
+    search_vector_de = SearchVectorField(null=True)
+    # The case's themes, through the cases' own links (a case's id is its row's here).
+    themes = models.ManyToManyField("Theme", through="CountedTheme", related_name="+")
+
+    objects = CountedCaseQuerySet.as_manager()
+
+    class Meta:
+        # Each with the columns counted after it, so that a count reads the index alone.
+        indexes = [
+            # The place filters (filters.filter_places): each institution's run, as on cases.
+            models.Index(
+                fields=["institution_position", "institution", "stage", "branch", "year_started"],
+                name="counted_place",
+            ),
+            # The stage, branch and year filters.
+            models.Index(
+                fields=["stage", "branch", "year_started", "institution"], name="counted_stage"
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class CountedTheme(models.Model):
+    """The cases' theme links (Innovation.themes' table) as CountedCase's: not a table of
+    its own, so nothing to keep in step."""
+
+    innovation = models.ForeignKey(
+        CountedCase, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    theme = models.ForeignKey(
+        "Theme", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+
+    class Meta:
+        managed = False
+        db_table = "cases_innovation_themes"
+
+    def __str__(self):
+        return f"{self.innovation_id} {self.theme_id}"

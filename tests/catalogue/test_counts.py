@@ -12,6 +12,7 @@ from cases import counts, facets, leaders, querysets
 from cases.filters import InnovationFilter
 from cases.models import (
     CaseCount,
+    CountedCase,
     Impact,
     Innovation,
     Institution,
@@ -33,12 +34,14 @@ postgres_only = pytest.mark.skipif(
 
 
 def assert_kept_equal_a_recount():
-    """The one check: kept rows (the common search terms' too) and similar-case candidates
-    and a full recount agree (the editors' tests use it too)."""
+    """The one check: kept rows (the common search terms' too), similar-case candidates and
+    counted copies and a full recount agree (the editors' tests use it too)."""
     full = counts.full_count() + counts.full_term_count()
     assert counts.kept() == +full  # + drops any zero
     assert counts.kept_candidates() == counts.all_candidates()
     assert_leaders_are_the_nearest()
+    # Each published case's counted copy, which the live counts read, as copying it gives it.
+    assert counts.counted_copies() == counts.counted_copies(Innovation)
     # Each case's copy of its institution's position, by which the place filters find it.
     moved = Innovation.objects.exclude(institution=None).exclude(
         institution_position=F("institution__position")
@@ -116,6 +119,11 @@ def test_every_kind_of_write_keeps_the_counts(add_cases):
     assert_kept_equal_a_recount()
     case.themes.set([leadership, customers])
     leadership.innovations.clear()
+    assert_kept_equal_a_recount()
+    Impact.objects.create(innovation=case, statement="Fewer forms", position=1)  # its text only
+    assert_kept_equal_a_recount()
+    cpf.name = f"{cpf.name}, renamed"  # its cases' documents
+    cpf.save()
     assert_kept_equal_a_recount()
     Innovation.objects.filter(pk=case.pk).withdraw()
     assert_kept_equal_a_recount()
@@ -231,11 +239,30 @@ def test_a_write_that_fails_moves_no_count():
     assert_kept_equal_a_recount()
 
 
+def test_a_word_an_editor_adds_is_counted_beside_the_options(client):
+    """The search's counts come from the cases' counted copies: a word added to a case's
+    impact is counted under its theme and institution at once."""
+    case = Innovation.objects.get(slug="design-thinking")
+    page = client.get("/", {"q": "zebracrossing"})
+    assert page.context["filter"].total == 0
+    Impact.objects.create(innovation=case, statement="Zebracrossing forms went", position=9)
+    facets = client.get("/", {"q": "zebracrossing"}).context["filter"].facets
+    counted = {
+        name: {o.value for o in facets[name] if o.count} for name in ("theme", "institution")
+    }
+    assert counted == {
+        "theme": set(case.themes.values_list("slug", flat=True)),
+        "institution": {case.institution.slug},
+    }
+
+
 def test_a_recount_mends_rows_that_went_wrong():
     from cases.models import CaseCount
 
     CaseCount.objects.all().update(count=99)
     SimilarCandidate.objects.all().delete()
+    CountedCase.objects.filter(pk__in=Innovation.objects.all()[:2]).delete()
+    CountedCase.objects.update(stage="idea")
     counts.recount()
     assert_kept_equal_a_recount()
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 
 from cases import search
 from cases.filters import InnovationFilter
-from cases.models import Impact, Innovation, Institution, Theme
+from cases.models import CountedCase, Impact, Innovation, Institution, Theme
 from tests.helpers import row_slugs
 from tests.seed_facts import TABLE_1
 
@@ -163,18 +163,40 @@ def test_search_and_theme_filters_can_use_their_indexes():
     counted = Innovation.objects.search("passport", ranked=False)
     assert "cases_innovation_search_gin" in counted.explain() and "@@@" in str(counted.query)
     assert list(counted) == list(Innovation.objects.search("passport"))
+    # The facets count the cases' counted copies (models.CountedCase), through their own GIN.
+    copies = CountedCase.objects.search("passport")
+    assert "cases_countedcase_search_vector_gin" in copies.explain()
+    assert {copy.pk for copy in copies} == {case.pk for case in counted}
     plan = Innovation.objects.with_any_theme(["agile-teamwork"]).explain()
     assert "cases_innovation_themes_theme_id" in plan
 
 
 @postgres_only
+def test_counted_copies_keep_their_documents_out_of_the_row():
+    """A counted copy's row holds its small columns only, so that a count reads few pages
+    (migration 0021): the documents are stored out of line, from 128 bytes on."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = 'cases_countedcase'")
+        assert cursor.fetchone()[0] == ["toast_tuple_target=128"]
+        cursor.execute(
+            "SELECT attname, attstorage FROM pg_attribute WHERE attrelid = "
+            "'cases_countedcase'::regclass AND attname LIKE 'search_vector%%'"
+        )
+        assert dict(cursor.fetchall()) == dict.fromkeys(search.VECTOR_FIELDS.values(), "e")
+
+
+@postgres_only
 def test_search_index_takes_new_entries_at_once():
-    """No pending list of unsorted entries that every search must read (migration 0003)."""
+    """No pending list of unsorted entries that every search must read (migration 0003),
+    in the cases' GIN indexes and in their counted copies' (0021)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT reloptions FROM pg_class WHERE relname = 'cases_innovation_search_gin'"
+            "SELECT relname, reloptions FROM pg_class WHERE relname LIKE %s OR relname LIKE %s",
+            ["cases_innovation_search%gin", "cases_countedcase_%gin"],
         )
-        assert cursor.fetchone()[0] == ["fastupdate=off"]
+        found = dict(cursor.fetchall())
+    assert len(found) == 2 * len(search.VECTOR_FIELDS)
+    assert set(map(tuple, found.values())) == {("fastupdate=off",)}
 
 
 def test_search_narrowed_by_theme_and_country_follows_changes(client):
