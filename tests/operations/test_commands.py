@@ -54,7 +54,9 @@ def test_generate_cases_and_recount_choose_the_common_search_terms_anew(monkeypa
     monkeypatch.setattr(counts, "COMMON_TERM_CASES", 10**6)
     call_command("recount")
     assert not SearchTerm.objects.exists()
-    assert "common search terms" in capsys.readouterr().out
+    said = capsys.readouterr().out
+    assert "common search terms" in said
+    assert f"{Innovation.objects.published().count():,} counted copies" in said
     assert_kept_equal_a_recount()
 
 
