@@ -148,9 +148,9 @@ class CountedCase(models.Model):
     that matches, and a case's own row is wide (its texts in every language: about 300
     bytes, 26 to a page), so at 100,000 cases the places of "fraud detection" with a theme
     read 2,266 pages for 3,386 matches. Here a row is under 200 bytes (the documents are
-    stored out of the row: migration 0021), so the same matches are on about half as many
-    pages. What it costs on write: a changed case's row written anew, and its documents in
-    this table's search indexes as well as the case's."""
+    stored out of the row: migration 0021), and the same matches are on 1,537 pages (the
+    count 12 -> 6.7 ms; docs/performance.md). What it costs on write: a changed case's row
+    written anew, and its documents in this table's search indexes as well as the case's."""
 
     innovation = models.OneToOneField(
         "Innovation", on_delete=models.CASCADE, primary_key=True, related_name="+"
