@@ -170,11 +170,13 @@ def contributions(pks):
     if connection.in_atomic_block:
         CatalogueVersion.take_turn()
         cases = cases.select_for_update(of=("self",)).order_by("pk")
-    fields = ("pk", "status", *COPIED_COLUMNS, "institution__country", *TABLE_ORDER)
+    fields = ("pk", "status", *COPIED_COLUMNS)
     published = Innovation.Status.PUBLISHED
     states = [
         values
-        for values in cases.values_list(*fields, documents_digest())
+        for values in cases.values_list(
+            *fields, documents_digest(), "institution__country", *TABLE_ORDER
+        )
         if values[1] == published
     ]
     themes = {}
@@ -183,11 +185,9 @@ def contributions(pks):
         themes.setdefault(case, []).append(theme)
     terms = case_terms([state[0] for state in states])
     counter = Counter(leaders.leading(pks) if leaders.kept() else ())
-    copied = len(COPIED_COLUMNS)
-    for pk, _, *values, documents in states:
-        counter[(COUNTED, pk, *values[:copied], documents)] += 1  # its copy: counted_copies()
-        institution, _, stage, branch, year = values[:copied]
-        country, *order = values[copied:]
+    for pk, _, institution, position, stage, branch, year, documents, country, *order in states:
+        # Its counted copy, as counted_copies() gives it (COPIED_COLUMNS, then the digest).
+        counter[(COUNTED, pk, institution, position, stage, branch, year, documents)] += 1
         found = terms.get(pk, ())
         counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year, found))
         counter.update(
