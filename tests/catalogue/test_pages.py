@@ -1,9 +1,12 @@
 """Detail and list pages: one innovation, institutions, themes, and what visitors may not see."""
 
+import gzip
+
 import pytest
 
-from cases.models import Innovation, Institution
+from cases.models import CatalogueVersion, Innovation, Institution
 from tests.helpers import fresh_get, row_slugs, summary_rows
+from tests.pages import PAGES
 from tests.seed_facts import TABLE_1, THEME_ROWS
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +166,58 @@ def test_static_files_are_hashed_compressed_and_cached_for_years(client):
     assert "max-age=315360000" in response["Cache-Control"]
     assert "immutable" in response["Cache-Control"]
     assert response["Content-Encoding"] in {"gzip", "br"}
+
+
+BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}  # what Chromium sends
+
+
+def test_a_cached_page_goes_compressed_to_a_browser_that_accepts_it(client):
+    first = client.get("/", **BROWSER)  # made now: sent as made, and cached
+    assert first.status_code == 200 and not first.has_header("Content-Encoding")
+    assert "Accept-Encoding" in first["Vary"]
+    compressed = client.get("/", **BROWSER)
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"] and "Accept-Language" in compressed["Vary"]
+    assert int(compressed["Content-Length"]) == len(compressed.content)
+    assert len(compressed.content) < len(first.content) / 3
+    assert gzip.decompress(compressed.content) == first.content
+    assert client.get("/", **BROWSER).content == compressed.content  # the copy kept
+    for asked in ({}, {"HTTP_ACCEPT_ENCODING": "identity"}, {"HTTP_ACCEPT_ENCODING": "br"}):
+        plain = client.get("/", **asked)
+        assert not plain.has_header("Content-Encoding") and plain.content == first.content
+        assert "Accept-Encoding" in plain["Vary"]
+
+
+def test_a_compressed_page_is_never_older_than_the_catalogue(client):
+    client.get("/innovations/design-thinking/", **BROWSER)
+    before = client.get("/innovations/design-thinking/", **BROWSER)
+    assert b"Design thinking" in gzip.decompress(before.content)
+    Innovation.objects.filter(slug="design-thinking").update(title="Thinking by design")
+    CatalogueVersion.bump()  # as every editor's save does (signals.py)
+    for _ in range(2):  # made anew, then its compressed copy made anew
+        page = client.get("/innovations/design-thinking/", **BROWSER)
+        html = (
+            gzip.decompress(page.content) if page.has_header("Content-Encoding") else page.content
+        )
+        assert b"Thinking by design" in html
+
+
+@pytest.mark.parametrize("url", [url for url in PAGES.values() if not url.startswith("/suggest")])
+def test_no_page_that_may_be_compressed_holds_a_secret(client, url):
+    """Compressed pages are the cached ones, the same for every visitor: none may hold a CSRF
+    token or set a cookie (BREACH reads a secret from the size of compressed pages)."""
+    client.get(url, **BROWSER)
+    response = client.get(url, **BROWSER)
+    if response.has_header("Content-Encoding"):
+        assert b"csrfmiddlewaretoken" not in gzip.decompress(response.content)
+        assert not response.cookies
+
+
+def test_the_suggestion_form_which_holds_a_token_is_never_compressed(client):
+    client.get("/suggest/", **BROWSER)
+    response = client.get("/suggest/", **BROWSER)
+    assert b"csrfmiddlewaretoken" in response.content
+    assert not response.has_header("Content-Encoding")
 
 
 def test_institutions_are_named_in_full_one_hover_away(client):
