@@ -4,9 +4,9 @@ generated cases for query-count and paging tests. Helpers for reading pages are 
 helpers.py, test data in factories.py, the seed's facts in seed_facts.py."""
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 
+from cases import pagecache
 from tests.factories import bulk_cases, user_in
 
 
@@ -51,7 +51,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def empty_page_cache():
     """Each test rolls the database back, catalogue version included, so cached pages from
     one test must not be served in the next."""
-    cache.clear()
+    pagecache.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -6,8 +6,7 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-from django.core.cache import cache
-
+from cases import pagecache
 from cases.models import Institution
 
 
@@ -27,7 +26,7 @@ def suggestion(**changes):
 
 def fresh_get(client, url, params=None):
     """A request rendered now, not served from the page cache, so its context can be read."""
-    cache.clear()
+    pagecache.forget()
     return client.get(url, params)
 
 

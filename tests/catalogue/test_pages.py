@@ -3,8 +3,10 @@
 import gzip
 
 import pytest
+from django.core.cache import cache
 
 from cases.models import CatalogueVersion, Innovation, Institution
+from cases.pagecache import RecentPages
 from tests.helpers import fresh_get, row_slugs, summary_rows
 from tests.pages import PAGES
 from tests.seed_facts import TABLE_1, THEME_ROWS
@@ -200,6 +202,28 @@ def test_a_compressed_page_is_never_older_than_the_catalogue(client):
             gzip.decompress(page.content) if page.has_header("Content-Encoding") else page.content
         )
         assert b"Thinking by design" in html
+
+
+def test_a_page_asked_again_is_sent_from_the_process_that_sent_it(
+    client, django_assert_max_num_queries
+):
+    for asked in ({}, BROWSER):
+        first = client.get("/themes/", **asked)
+        client.get("/themes/", **asked)  # now kept by this process (compressed: made once)
+        cache.clear()  # the shared cache only (a Redis restarted, say)
+        with django_assert_max_num_queries(1):  # the catalogue version, on SQLite; not made
+            again = client.get("/themes/", **asked)
+        assert again.content == client.get("/themes/", **asked).content
+        assert (again.content == first.content) is not bool(asked)  # compressed when asked
+
+
+def test_each_process_keeps_its_recent_pages_within_a_limit():
+    pages = RecentPages(limit=250)
+    for n in range(5):
+        pages.add(f"page {n}", (b"x" * 100, "text/html"))
+    assert list(pages.pages) == ["page 3", "page 4"] and pages.size == 200
+    pages.add("page 4", (b"y" * 100, "text/html"))  # the same key: kept once
+    assert pages.get("page 4")[0] == b"x" * 100 and pages.size == 200
 
 
 @pytest.mark.parametrize("url", [url for url in PAGES.values() if not url.startswith("/suggest")])

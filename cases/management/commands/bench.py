@@ -580,10 +580,10 @@ class Command(BaseCommand):
     # The child process: requests in-process against the benchmark database ---------------
 
     def measure(self, repeat, warmup):
-        from django.core.cache import cache
         from django.test import Client
         from django.test.utils import CaptureQueriesContext
 
+        from cases import pagecache
         from cases.models import Innovation
 
         case = Innovation.objects.published().order_by("-pk").first()
@@ -594,7 +594,7 @@ class Command(BaseCommand):
             path = path.format(case=case.slug, country=country, institution=institution)
             times = []
             for n in range(warmup + repeat):
-                cache.clear()
+                pagecache.forget()
                 start = time.perf_counter()
                 with CaptureQueriesContext(connection) as queries:
                     response = client.get(path)
