@@ -141,10 +141,10 @@ CACHED_PAGES = (
 
 def load(port, seconds, pages, connections, rounds=LOAD_ROUNDS):
     """Each (label, path, request headers) loaded with wrk for `seconds`, after two seconds
-    of warming up; the
-    pages take turns, `rounds` times, and each keeps its median round (by requests per
-    second). A shared machine's speed drifts by a third from one run to the next (session 8):
-    one run of each, one after the other, compared the drift as much as the pages."""
+    of warming up; the pages take turns, `rounds` times, and each keeps its median round (by
+    requests per second). A shared machine's speed drifts by a third from one run to the
+    next (session 8): one run of each, one after the other, compared the drift as much as the
+    pages."""
     wrk = shutil.which("wrk")
     if not wrk:
         raise CommandError("The load test needs wrk (apt-get install wrk), or use --no-load.")
