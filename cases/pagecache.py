@@ -30,13 +30,13 @@ are never older than the catalogue either. `forget()` empties both.
 """
 
 import hashlib
-import re
 import threading
 from functools import cache as cache_once
 from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
+from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
@@ -79,15 +79,21 @@ def cached_page(view):
         page = f"{request.get_host()}\n{request.path}\n{query}"
         address = hashlib.sha256(page.encode()).hexdigest()
         key = f"page:{CatalogueVersion.current()}:{address}"
-        gzip = accepts_gzip(request)
+        gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
         cached = cached_page_content(key, gzip)
         if cached is not None:
-            return sent(*cached, gzip=gzip)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming:
+            response = HttpResponse(cached[0], content_type=cached[1])
+            if gzip:
+                response["Content-Encoding"] = "gzip"
+        else:
+            response = view(request, *args, **kwargs)
+            if response.status_code != 200 or response.streaming:
+                return response
             # The body and its type only: smaller and quicker to restore than the response.
             cache.set(key, (response.content, response["Content-Type"]), PAGE_TIMEOUT)
-            patch_vary_headers(response, ("Accept-Encoding",))
+        # Whether a cached page goes compressed depends on the browser's Accept-Encoding: say
+        # so to any cache between, whichever was sent.
+        patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
     return wrapper
@@ -143,20 +149,3 @@ def forget():
     """Empty the page cache: the shared one, and this process's recent pages."""
     cache.clear()
     recent_pages.clear()
-
-
-ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads Accept-Encoding
-
-
-def accepts_gzip(request):
-    return ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
-
-
-def sent(content, content_type, gzip):
-    """A cached page's response. Whether it is compressed depends on the browser's
-    Accept-Encoding, so it says so to any cache between (Vary), as a page just made does."""
-    response = HttpResponse(content, content_type=content_type)
-    if gzip:
-        response["Content-Encoding"] = "gzip"
-    patch_vary_headers(response, ("Accept-Encoding",))
-    return response
