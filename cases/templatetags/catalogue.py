@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
 
 from cases import languages
 from cases.exports import Links
+from cases.facets import country_name
 from cases.languages import page_language
 from cases.search import MARK_END, MARK_START, mark_words
 
@@ -41,10 +42,14 @@ def lang_of(value):
     """` lang="fr"` when a text (a record's field as shown, `case.shown.title`, or a facet
     option) or a record is in another language than the page's, so that screen readers and
     browsers read it as what it is; nothing when they are the same."""
+    return mark_safe(lang_attribute(value, page_language()))
+
+
+def lang_attribute(value, page):
+    """lang_of() on a page in `page`, for tags that write many texts and so read the page's
+    language once."""
     language = language_of(value)
-    if language != page_language():
-        return format_html(' lang="{}"', language)
-    return ""
+    return f' lang="{html.escape(language)}"' if language != page else ""
 
 
 def language_of(value):
@@ -168,6 +173,15 @@ def summary_rows(rows, terms=None, compare=False):
     def text(value):
         return html.escape(str(value))
 
+    # Read once for the page, not per row: the page's language (each read goes through
+    # Django's context-local translation state), the words of its labels, country names.
+    page = page_language()
+    compare_word = text(gettext("Compare")) if compare else ""
+    themes_labels = {}  # {number of themes: "Themes:"}
+
+    def lang(value):
+        return lang_attribute(value, page)
+
     parts, links = [], Links()
     for institution, cases in groupby(rows, key=lambda case: case.institution):
         cases = list(cases)
@@ -175,35 +189,37 @@ def summary_rows(rows, terms=None, compare=False):
         for index, case in enumerate(cases):
             parts.append("<tr>")
             if index == 0:
+                name = institution.text("name", page)
+                acronym = institution.text("acronym", page)
                 parts.append(
                     f'<th scope="rowgroup" rowspan="{len(cases)}">'
                     f'<a href="{text(links.institution(institution.slug))}"'
-                    f"{lang_of(institution.shown.name)}>{institution_name(institution)}</a>, "
-                    f"{text(institution.country.name)}</th>"
+                    f"{lang(name)}>{abbreviated(acronym, name)}</a>, "
+                    f"{text(country_name(institution.country.code, page))}</th>"
                 )
-            title, summary = case.shown.title, case.shown.summary
+            title, summary = case.text("title", page), case.text("summary", page)
             shown_title = highlighted(title, terms) if terms else text(title)
             shown_summary = highlighted(case.headline, terms) if case.headline else text(summary)
             parts.append(
-                f'<td><a class="case-link" href="{text(links.case(case.slug))}"{lang_of(title)}>'
-                f"{shown_title}</a><p{lang_of(summary)}>{shown_summary}</p>"
+                f'<td><a class="case-link" href="{text(links.case(case.slug))}"{lang(title)}>'
+                f"{shown_title}</a><p{lang(summary)}>{shown_summary}</p>"
             )
             themes = case.summary_themes
             if themes:
-                names = "; ".join(f"<span{lang_of(name)}>{text(name)}</span>" for name in themes)
-                label = ngettext("Theme:", "Themes:", len(themes))
-                parts.append(f'<p class="themes">{text(label)} {names}</p>')
+                names = "; ".join(f"<span{lang(name)}>{text(name)}</span>" for name in themes)
+                if len(themes) not in themes_labels:
+                    themes_labels[len(themes)] = text(ngettext("Theme:", "Themes:", len(themes)))
+                parts.append(f'<p class="themes">{themes_labels[len(themes)]} {names}</p>')
             if compare:
                 slug = text(case.slug)
                 parts.append(
                     f'<p class="compare-pick"><input type="checkbox" name="i" value="{slug}"'
                     f' id="compare-{slug}" form="compare-form"> <label for="compare-{slug}">'
-                    f'{text(gettext("Compare"))}<span class="visually-hidden"> {text(title)}'
+                    f'{compare_word}<span class="visually-hidden"> {text(title)}'
                     "</span></label></p>"
                 )
             impacts = "".join(
-                f"<li{lang_of(statement)}>{text(statement)}</li>"
-                for statement in case.summary_impacts
+                f"<li{lang(statement)}>{text(statement)}</li>" for statement in case.summary_impacts
             )
             parts.append(f'</td><td><ul class="impacts">{impacts}</ul></td></tr>')
         parts.append("</tbody>")

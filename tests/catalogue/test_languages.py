@@ -72,19 +72,21 @@ def test_text_not_yet_translated_says_so_and_keeps_its_language(client):
 
 
 @pytest.mark.parametrize(
-    ("prefix", "title", "note", "institution"),
+    ("prefix", "title", "note", "institution", "heading"),
     [
         (
             "/fr",
             "Le design thinking pour résorber l’arriéré des passeports",
             "Traduit de l’anglais.",
             '<a href="/fr/institutions/esdc/">Emploi et Développement social Canada</a> (EDSC)',
+            '<abbr title="Emploi et Développement social Canada">EDSC</abbr></a>, Canada</th>',
         ),
         (
             "/es",
             "Pensamiento de diseño para eliminar el atraso de pasaportes",
             "Traducido del inglés.",
             '<a href="/es/institutions/esdc/">Empleo y Desarrollo Social Canadá</a> (ESDC)',
+            '<abbr title="Empleo y Desarrollo Social Canadá">ESDC</abbr></a>, Canadá</th>',
         ),
         (
             "/de",
@@ -92,10 +94,14 @@ def test_text_not_yet_translated_says_so_and_keeps_its_language(client):
             "Aus dem Englischen übersetzt.",
             '<a href="/de/institutions/esdc/">Ministerium für Beschäftigung und soziale '
             "Entwicklung Kanada</a> (ESDC)",
+            '<abbr title="Ministerium für Beschäftigung und soziale Entwicklung Kanada">ESDC'
+            "</abbr></a>, Kanada</th>",
         ),
     ],
 )
-def test_a_translated_case_reads_in_the_page_language(client, prefix, title, note, institution):
+def test_a_translated_case_reads_in_the_page_language(
+    client, prefix, title, note, institution, heading
+):
     html = client.get(f"{prefix}/innovations/design-thinking/").content.decode()
     assert f"<h1>{title}</h1>" in html
     assert f'<p class="translation-note">{note}</p>' in html
@@ -104,6 +110,7 @@ def test_a_translated_case_reads_in_the_page_language(client, prefix, title, not
     assert 'lang="en"' not in body.split('aria-labelledby="sources-heading"', 1)[0]
     table = client.get(f"{prefix}/", {"institution": "esdc"}).content.decode()
     assert f">{title}</a>" in table
+    assert heading in table  # the run's institution and its country, in the page's language
 
 
 def test_the_switcher_leads_to_the_same_page_in_each_language(client):
