@@ -12,7 +12,7 @@ there too (it has no option), and becomes a form error in is_valid().
 
 import operator
 import re
-from functools import reduce
+from functools import lru_cache, reduce
 from urllib.parse import urlencode
 
 import django_filters
@@ -114,6 +114,15 @@ def year_filter(label, lookup_expr):
 def _encoded(name, values):
     """`name=value&name=other` for a query string, leaving out fields left empty."""
     return urlencode([(name, str(value)) for value in values if str(value) != ""])
+
+
+@lru_cache(maxsize=4096)
+def _encoded_choice(name, values):
+    """_encoded() of a tuple of values, kept: a page makes its links by the hundred (its
+    options, map, charts, years) from the catalogue's own values, and the same few hundred
+    recur on every page. Only the catalogue's values and a valid form's reach it (query()'s
+    changes), so what it holds is small and bounded."""
+    return _encoded(name, values)
 
 
 class CatalogueForm(forms.Form):
@@ -384,7 +393,7 @@ class InnovationFilter(django_filters.FilterSet):
         list to drop a filter): the link to another selection, from page 1, every filter not
         named kept as asked (the sort too)."""
         parts = [
-            _encoded(name, changes[name]) if name in changes else asked
+            _encoded_choice(name, tuple(map(str, changes[name]))) if name in changes else asked
             for name, asked in self._asked_encoded.items()
         ]
         query = "&".join(part for part in parts if part)

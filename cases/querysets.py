@@ -9,7 +9,7 @@ search that do not depend on the tables; the queries that use them are here.
 
 import operator
 from collections import defaultdict
-from functools import reduce
+from functools import cache, reduce
 
 from django.apps import apps
 from django.conf import settings
@@ -176,9 +176,7 @@ class CaseListQuerySet(models.QuerySet):
 
     def _public_where(self):
         """(WHERE clause, params) keeping only the rows public() gives, for SQL written here."""
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        public, params = self.model.objects.public().values("pk").query.sql_with_params()
-        return f"WHERE {table}.id IN ({public})", params
+        return _public_where(self.model)
 
     def _order_sql(self):
         table = connection.ops.quote_name(self.model._meta.db_table)
@@ -221,6 +219,17 @@ class CaseListQuerySet(models.QuerySet):
             )
             rows = rows.filter(models.Exists(published))
         return rows.order_by(*self.model._meta.ordering).values_list(*fields, "kept_count")
+
+
+@cache
+def _public_where(counted_model):
+    """CaseListQuerySet._public_where() of a model, compiled once a process: the same SQL
+    for every page that lists institutions, and compiling it was a tenth of their counts'
+    Python. Unordered: an IN needs no order."""
+    table = connection.ops.quote_name(counted_model._meta.db_table)
+    public = counted_model.objects.public().order_by().values("pk")
+    sql, params = public.query.sql_with_params()
+    return f"WHERE {table}.id IN ({sql})", params
 
 
 def summarised(cases):
