@@ -176,7 +176,7 @@ class CaseListQuerySet(models.QuerySet):
 
     def _public_where(self):
         """(WHERE clause, params) keeping only the rows public() gives, for SQL written here."""
-        return _public_where(self.model)
+        return _public_condition(self.model)
 
     def _order_sql(self):
         table = connection.ops.quote_name(self.model._meta.db_table)
@@ -222,7 +222,7 @@ class CaseListQuerySet(models.QuerySet):
 
 
 @cache
-def _public_where(counted_model):
+def _public_condition(counted_model):
     """CaseListQuerySet._public_where() of a model, compiled once a process: the same SQL
     for every page that lists institutions, and compiling it was a tenth of their counts'
     Python. Unordered: an IN needs no order."""
