@@ -173,11 +173,10 @@ def summary_rows(rows, terms=None, compare=False):
     def text(value):
         return html.escape(str(value))
 
-    # Read once for the page, not per row: the page's language (each read goes through
-    # Django's context-local translation state), the words of its labels, country names.
+    # Read once for the page, not per text: the page's language (each read goes through
+    # Django's context-local translation state); country names are kept per language.
     page = page_language()
     compare_word = text(gettext("Compare")) if compare else ""
-    themes_labels = {}  # {number of themes: "Themes:"}
 
     def lang(value):
         return lang_attribute(value, page)
@@ -207,9 +206,8 @@ def summary_rows(rows, terms=None, compare=False):
             themes = case.summary_themes
             if themes:
                 names = "; ".join(f"<span{lang(name)}>{text(name)}</span>" for name in themes)
-                if len(themes) not in themes_labels:
-                    themes_labels[len(themes)] = text(ngettext("Theme:", "Themes:", len(themes)))
-                parts.append(f'<p class="themes">{themes_labels[len(themes)]} {names}</p>')
+                label = ngettext("Theme:", "Themes:", len(themes))
+                parts.append(f'<p class="themes">{text(label)} {names}</p>')
             if compare:
                 slug = text(case.slug)
                 parts.append(
