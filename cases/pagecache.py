@@ -24,13 +24,18 @@ same for every visitor, so they hold no secret (no CSRF token, no session) that 
 could leak (the BREACH attack); the forms that do hold one are never cached.
 
 Each server process also keeps the pages it sent last (RecentPages), in front of the shared
-cache: a page asked again is answered without asking the cache (with Redis, a round trip;
-with the local-memory cache, unpickling a copy). They are kept under the same keys, so they
-are never older than the catalogue either. `forget()` empties both.
+cache, and sends them from a middleware (PageCacheMiddleware) before the address is resolved
+and before the middleware below it run: a page asked again is answered without asking the
+cache (with Redis, a round trip; with the local-memory cache, unpickling a copy) and without
+the work that only a page being made needs (URL resolution, CSRF, sessions' user, messages,
+the security headers' policy: kept with the page as they were first sent). They are kept
+under the same keys, so they are never older than the catalogue either. `forget()` empties
+both.
 """
 
 import hashlib
 import threading
+from collections import Counter
 from functools import cache as cache_once
 from functools import wraps
 
@@ -63,28 +68,42 @@ def cleaned_query(query):
     return cleaned
 
 
-def cached_page(view):
-    """Serve a GET view from the cache when this address was rendered at this version."""
+def page_address(request):
+    """(cache key, compressed?) of the page at this request's address: its host, path and
+    cleaned query, the catalogue version, and whether the browser accepts gzip. Worked out
+    once a request (PageCacheMiddleware asks first, cached_page after it); it cleans
+    request.GET, as the page is made from the cleaned query alone."""
+    from .models import CatalogueVersion
 
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        from .models import CatalogueVersion
-
-        if request.method not in {"GET", "HEAD"}:
-            return view(request, *args, **kwargs)
+    address = getattr(request, "page_address", None)
+    if address is None:
         query = ""
         if request.META.get("QUERY_STRING"):  # most addresses have none to clean
             request.GET = cleaned_query(request.GET)
             query = request.GET.urlencode()
         page = f"{request.get_host()}\n{request.path}\n{query}"
-        address = hashlib.sha256(page.encode()).hexdigest()
-        key = f"page:{CatalogueVersion.current()}:{address}"
+        key = f"page:{CatalogueVersion.current()}:{hashlib.sha256(page.encode()).hexdigest()}"
         gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
+        address = request.page_address = (key, gzip)
+    return address
+
+
+def cached_page(view):
+    """Serve a GET view from the cache when this address was rendered at this version."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method not in {"GET", "HEAD"}:
+            return view(request, *args, **kwargs)
+        key, gzip = page_address(request)
         cached = cached_page_content(key, gzip)
         if cached is not None:
             response = HttpResponse(cached[0], content_type=cached[1])
             if gzip:
                 response["Content-Encoding"] = "gzip"
+            # For this process's recent pages, as the middleware below PageCacheMiddleware
+            # leave it (PageCacheMiddleware keeps it).
+            response.recent_page = f"{key}:gzip" if gzip else key
         else:
             response = view(request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
@@ -100,46 +119,81 @@ def cached_page(view):
 
 
 def cached_page_content(key, gzip):
-    """(content, content type) of the page cached under `key`, compressed when `gzip`, from
-    this process's recent pages or the shared cache; None when it is not cached."""
+    """(content, content type) of the page cached under `key` in the shared cache, compressed
+    when `gzip`; None when it is not cached."""
     wanted = f"{key}:gzip" if gzip else key
-    page = recent_pages.get(wanted)
-    if page is None:
-        page = cache.get(wanted)
-        if page is None and gzip and (plain := cache.get(key)) is not None:
-            page = (compress_string(plain[0]), plain[1])  # the compressed copy, made once
-            cache.set(wanted, page, PAGE_TIMEOUT)
-        if page is not None:
-            recent_pages.add(wanted, page)
+    page = cache.get(wanted)
+    if page is None and gzip and (plain := cache.get(key)) is not None:
+        page = (compress_string(plain[0]), plain[1])  # the compressed copy, made once
+        cache.set(wanted, page, PAGE_TIMEOUT)
     return page
 
 
+class PageCacheMiddleware:
+    """Sends a page this process sent from the cache lately (recent_pages) back at once, with
+    the headers it left with: before the address is resolved, and before the middleware
+    below this one run. It sits after the language middleware (the page's language comes
+    from its address, and a first visit may be sent to another language's page) and before
+    CommonMiddleware; everything above it still runs, as for any page (request id and log,
+    security headers, Vary and Content-Language).
+
+    Why: on the way to a page cached in this process, resolving the address and the
+    middleware below cost as much again as the page's own lookup: `/` from here went at 0.88
+    of the requests a second of a bare view in the same gunicorn (session 17,
+    docs/performance.md). What it costs: a look-up of the path on every GET; the page's key
+    worked out at a path this process keeps a page of (cached_page needs it anyway). Only
+    pages cached_page sent from the cache, without cookies, are kept, under the same key,
+    catalogue version included, so a change still reaches every visitor at once."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in {"GET", "HEAD"} and request.path in recent_pages.paths:
+            key, gzip = page_address(request)
+            kept = recent_pages.get(f"{key}:gzip" if gzip else key)
+            if kept is not None:
+                return HttpResponse(kept[0], headers=kept[1])
+        response = self.get_response(request)
+        recent = getattr(response, "recent_page", None)
+        if recent is not None and response.status_code == 200 and not response.cookies:
+            recent_pages.add(recent, (response.content, dict(response.items())), request.path)
+        return response
+
+
 class RecentPages:
-    """The cached pages this process sent last, {key: (content, content type)}, up to
-    `limit` bytes of content (the oldest go first). A cached `/` answered from here instead
-    of the local-memory cache: about 50,000 fewer instructions, a tenth of the request
-    (docs/performance.md). What it costs: memory, at most `limit` a process."""
+    """The cached pages this process sent last, {key: (content, headers)}, up to `limit`
+    bytes of content (the oldest go first), and which paths they are at, so that an address
+    with none is passed on without working out its key. A cached `/` answered from here
+    instead of the local-memory cache: about 50,000 fewer instructions, a tenth of the
+    request (docs/performance.md). What it costs: memory, at most `limit` a process."""
 
     def __init__(self, limit):
         self.limit = limit
-        self.pages, self.size = {}, 0
         self.lock = threading.Lock()  # runserver's threads; gunicorn's workers have one
+        self.clear()
 
     def get(self, key):
         return self.pages.get(key)
 
-    def add(self, key, page):
+    def add(self, key, page, path):
         with self.lock:
             if key in self.pages:
                 return
-            self.pages[key] = page
+            self.pages[key], self.path_of[key] = page, path
+            self.paths[path] += 1
             self.size += len(page[0])
             while self.size > self.limit:
-                self.size -= len(self.pages.pop(next(iter(self.pages)))[0])
+                oldest = next(iter(self.pages))
+                self.size -= len(self.pages.pop(oldest)[0])
+                path = self.path_of.pop(oldest)
+                self.paths[path] -= 1
+                if not self.paths[path]:
+                    del self.paths[path]
 
     def clear(self):
         with self.lock:
-            self.pages, self.size = {}, 0
+            self.pages, self.path_of, self.paths, self.size = {}, {}, Counter(), 0
 
 
 recent_pages = RecentPages(limit=8 * 1024 * 1024)

@@ -94,6 +94,8 @@ MIDDLEWARE = [
     # the language asked (cases/languages.py).
     "django.middleware.locale.LocaleMiddleware",
     "cases.languages.LanguageMiddleware",
+    # A page this process sent from the page cache lately, sent again before the rest.
+    "cases.pagecache.PageCacheMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -4,9 +4,12 @@ import gzip
 
 import pytest
 from django.core.cache import cache
+from django.http import HttpResponse
+from django.test import Client
 
+from cases import pagecache
 from cases.models import CatalogueVersion, Innovation, Institution
-from cases.pagecache import RecentPages
+from cases.pagecache import PageCacheMiddleware, RecentPages
 from tests.helpers import fresh_get, row_slugs, summary_rows
 from tests.pages import PAGES
 from tests.seed_facts import TABLE_1, THEME_ROWS
@@ -220,10 +223,72 @@ def test_a_page_asked_again_is_sent_from_the_process_that_sent_it(
 def test_each_process_keeps_its_recent_pages_within_a_limit():
     pages = RecentPages(limit=250)
     for n in range(5):
-        pages.add(f"page {n}", (b"x" * 100, "text/html"))
+        pages.add(f"page {n}", (b"x" * 100, {}), f"/{n % 2}/")
     assert list(pages.pages) == ["page 3", "page 4"] and pages.size == 200
-    pages.add("page 4", (b"y" * 100, "text/html"))  # the same key: kept once
+    assert dict(pages.paths) == {"/0/": 1, "/1/": 1}  # the paths of the pages kept, no more
+    pages.add("page 4", (b"y" * 100, {}), "/0/")  # the same key: kept once
     assert pages.get("page 4")[0] == b"x" * 100 and pages.size == 200
+    pages.clear()
+    assert not pages.pages and not pages.paths and pages.size == 0
+
+
+def sent_again(client, url, **asked):
+    """The page at `url` as this process sends it a third time: made, sent from the shared
+    cache (and kept by the process), then sent from the process (PageCacheMiddleware)."""
+    made, from_cache = client.get(url, **asked), client.get(url, **asked)
+    assert (
+        pagecache.recent_pages.get(
+            pagecache.page_address(from_cache.wsgi_request)[0] + (":gzip" if asked else "")
+        )
+        is not None
+    )
+    return made, from_cache, client.get(url, **asked)
+
+
+@pytest.mark.parametrize("asked", [{}, BROWSER])
+@pytest.mark.parametrize("url", ["/", "/fr/?theme=leadership", "/innovations/design-thinking/"])
+def test_a_page_sent_again_by_the_process_is_the_page_with_its_headers(client, url, asked):
+    made, from_cache, again = sent_again(client, url, **asked)
+    assert again.status_code == 200 and again.content == from_cache.content
+    headers = {name: value for name, value in again.items() if name != "X-Request-ID"}
+    assert headers == {n: v for n, v in from_cache.items() if n != "X-Request-ID"}
+    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+        assert again[name] == made[name]  # the security headers, as on any page
+    assert again["Content-Language"] == ("fr" if url.startswith("/fr/") else "en")
+    assert "Accept-Encoding" in again["Vary"]
+    # An English address may send a first visit on to the browser's language: it says so.
+    assert ("Accept-Language" in again["Vary"]) is not url.startswith("/fr/")
+    assert again["X-Request-ID"] != from_cache["X-Request-ID"]  # the request's own id
+
+
+def test_a_page_kept_by_the_process_is_only_sent_to_its_own_address(client, settings):
+    settings.ALLOWED_HOSTS = ["testserver", "other.example"]
+    *_, kept = sent_again(client, "/")
+    assert b"Design thinking" in kept.content
+    themed = client.get("/?theme=leadership")  # the same path, another query
+    assert themed.content != kept.content and b"Design thinking" not in themed.content
+    elsewhere = client.get("/", HTTP_HOST="other.example")  # another host: its own links
+    assert b"http://other.example/" in elsewhere.content
+    assert b"http://other.example/" not in kept.content
+    visitor = Client(raise_request_exception=False)  # as a server answers: a 400 page
+    assert visitor.get("/", HTTP_HOST="evil.example").status_code == 400  # not a host of ours
+    assert client.post("/").status_code == 405  # only GET and HEAD are pages
+    Innovation.objects.filter(slug="design-thinking").update(title="Thinking by design")
+    CatalogueVersion.bump()  # as every editor's save does (signals.py)
+    assert b"Thinking by design" in client.get("/").content  # a change reaches it at once
+
+
+def test_the_process_keeps_no_page_that_sets_a_cookie(rf):
+    def sent_from_the_cache(request):
+        response = HttpResponse(b"page")
+        response.recent_page = "page:1:abc"
+        response.set_cookie("visitor", "1")
+        return response
+
+    request = rf.get("/")
+    assert PageCacheMiddleware(sent_from_the_cache)(request).cookies
+    assert pagecache.recent_pages.get("page:1:abc") is None
+    assert "/" not in pagecache.recent_pages.paths
 
 
 @pytest.mark.parametrize("url", [url for url in PAGES.values() if not url.startswith("/suggest")])
