@@ -14,7 +14,7 @@ unprefixed address English), and say which in Content-Language.
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.exceptions import SuspiciousOperation
+from django.core.exceptions import DisallowedHost, SuspiciousOperation
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import translate_url
@@ -129,14 +129,20 @@ QUERY_KEPT = 1000  # characters of query the switcher's links keep; beyond, the 
 def alternates(request):
     """[(language code, its own name, the absolute address of this page in it, current?)] for
     the switcher and <link rel="alternate" hreflang>. The query is the cleaned one the page
-    itself reads (pagecache.py), never what a visitor added, and dropped when very long."""
+    itself reads (pagecache.py), never what a visitor added, and dropped when very long. On
+    the 400 page for a Host header that is not the site's, the addresses are this site's
+    paths alone (the host named cannot be trusted, and asking for it would fail again)."""
     try:
         query = request.GET.urlencode()
     except SuspiciousOperation:  # the 400 page for a query too large to read
         query = ""
+    try:
+        absolute = request.build_absolute_uri if request.get_host() else str
+    except DisallowedHost:
+        absolute = str
     path = request.path + (f"?{query}" if query and len(query) <= QUERY_KEPT else "")
     current = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     return [
-        (code, name, request.build_absolute_uri(translate_url(path, code)), code == current)
+        (code, name, absolute(translate_url(path, code)), code == current)
         for code, name in settings.LANGUAGES
     ]

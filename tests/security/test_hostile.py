@@ -115,6 +115,29 @@ def test_every_method(path):
             assert response.status_code in {400, 403, 404, 405}, (method, path)
 
 
+FORGED_HOSTS = ["evil.example", "evil.example:8000", "testserver.evil.example", "[::2]", "a" * 300]
+
+
+@pytest.mark.parametrize("path", PUBLIC)
+def test_a_host_that_is_not_the_sites_gets_the_400_page(path):
+    """A forged Host header (cache poisoning, password-reset links) is refused with the plain
+    400 page, whatever the address, kept page or not, and whether or not it claims to come
+    from the site itself; never a server error. Health checks answer before host checks."""
+    client = Client(raise_request_exception=False)
+    client.get(path)
+    client.get(path)  # a page now kept by this process too (pagecache.PageCacheMiddleware)
+    for host in FORGED_HOSTS:
+        for referer in ({}, {"HTTP_REFERER": f"http://{host}/"}):
+            response = client.get(path, HTTP_HOST=host, **referer)
+            if path in {"/healthz", "/readyz"}:
+                assert response.status_code == 200, (path, host)
+                continue
+            assert response.status_code == 400, (path, host)
+            assert host.encode() not in response.content
+            if response["Content-Type"].startswith("text/html"):
+                assert "We could not read that request" in response.content.decode()
+
+
 @pytest.mark.parametrize(
     "path",
     [
