@@ -288,8 +288,20 @@ class InnovationFilter(django_filters.FilterSet):
             for value in self.form.cleaned_data.get(name) or []:
                 if value not in known:
                     self.form.add_error(name, unknown_value(name, value))
+                    if valid:
+                        self._forget_counts()
                     valid = False
         return valid
+
+    def _forget_counts(self):
+        """Drop what was counted with the filters before one of them was found not valid:
+        a form that is not valid filters nothing (cases_without), so its options count
+        every case, from the kept counts (filters_only), like those of a page with no
+        filter. Kept, the counts made so far would disagree with the rest, and the rest
+        would count every case live (a search with an unknown theme: 44 ms at 100,000
+        cases on PostgreSQL, not 9)."""
+        for name in ("facets", "in_use", "unsearchable"):
+            self.__dict__.pop(name, None)
 
     @property
     def search_text(self):

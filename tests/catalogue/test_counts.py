@@ -323,6 +323,45 @@ def test_pages_read_from_the_kept_counts_show_what_counting_shows(
 
 
 @pytest.mark.parametrize(
+    "address",
+    [
+        "/?q=generated&theme=no-such-theme",
+        "/?q=generated case&theme=no-such-theme",
+        "/?q=generated&country=ZZ",
+        "/?q=generated&theme=leadership&institution=nobody",
+        "/?q=generated&theme=leadership&country=FI&country=ZZ&institution=nobody",
+        "/?q=generated&stage=nonsense",
+        "/matrix/?q=generated&theme=no-such-theme",
+        "/map/?q=generated&country=ZZ",
+    ],
+)
+def test_a_value_that_is_not_valid_leaves_the_search_out_of_every_count(
+    client, add_cases, monkeypatch, django_assert_max_num_queries, address
+):
+    """A form with a value that is not valid filters nothing, so a search beside it changes
+    no count, however late the bad value is found (an unknown theme, country or institution
+    only once their options are counted): the page counts as it does without the search,
+    from the kept counts, each group counted again at most once, and names each bad value."""
+    add_cases(12, institution="kela", theme="leadership", stage="pilot", year_started=2019)
+    add_cases(5, institution="esdc", theme="customer-centricity", stage="idea")
+    every_word_common(monkeypatch, cases=3)
+    without_search = address.replace("q=generated case&", "").replace("q=generated&", "")
+    expected = fresh_get(client, without_search).context["filter"]
+    with django_assert_max_num_queries(8):
+        page = fresh_get(client, address)
+    shown = page.context["filter"]
+    assert not shown.is_valid() and not expected.is_valid()
+    for name in ("theme", "region", "country", "institution", "stage", "branch", "year"):
+        assert [(o.value, o.count) for o in shown.facets[name]] == [
+            (o.value, o.count) for o in expected.facets[name]
+        ], name
+    html = page.content.decode()
+    for unknown in ("no-such-theme", "ZZ", "nobody", "nonsense"):
+        if f"={unknown}" in address:
+            assert f"“{unknown}” in the catalogue" in html
+
+
+@pytest.mark.parametrize(
     "address, found",
     [
         ("/?q=generated case", True),  # two words
