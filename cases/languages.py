@@ -20,6 +20,7 @@ from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language_from_path, get_language_from_request
 
 SITE_LANGUAGES = [code for code, _ in settings.LANGUAGES]
@@ -68,6 +69,18 @@ def shown_text(original, translated, language, own):
     return Text(original, own)
 
 
+def translated_address(address, language):
+    """`address` (a path and query on this site) in `language`, or None when it is no page
+    of the site's in that language. Never an address off the site: a path such as
+    `//elsewhere.example/` reads to a browser as another host, whatever Django makes of it."""
+    if not url_has_allowed_host_and_scheme(address, allowed_hosts=None):
+        return None
+    target = translate_url(address, language)
+    if target == address or not url_has_allowed_host_and_scheme(target, allowed_hosts=None):
+        return None
+    return target
+
+
 def browser_language(request):
     """The site's language that the browser's Accept-Language prefers, or LANGUAGE_CODE:
     Django's own reading of the header (it caps its length and matches fr-CH to fr)."""
@@ -112,8 +125,8 @@ class LanguageMiddleware:
         ):
             wanted = browser_language(request)
             if wanted != settings.LANGUAGE_CODE:
-                target = translate_url(request.get_full_path(), wanted)
-                if target != request.get_full_path():  # a public page that has the language
+                target = translated_address(request.get_full_path(), wanted)
+                if target is not None:  # a public page that has the language
                     response = HttpResponseRedirect(target)
                     patch_vary_headers(response, ("Accept-Language", "Referer"))
                     return response
@@ -141,8 +154,10 @@ def alternates(request):
     except DisallowedHost:
         absolute = str
     path = request.path + (f"?{query}" if query and len(query) <= QUERY_KEPT else "")
+    if not url_has_allowed_host_and_scheme(path, allowed_hosts=None):
+        path = "/"  # the 404 page of an address that reads as another host's
     current = get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
     return [
-        (code, name, absolute(translate_url(path, code)), code == current)
+        (code, name, absolute(translated_address(path, code) or path), code == current)
         for code, name in settings.LANGUAGES
     ]

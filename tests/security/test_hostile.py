@@ -6,6 +6,7 @@ from urllib.parse import quote
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils.http import url_has_allowed_host_and_scheme
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -136,6 +137,40 @@ def test_a_host_that_is_not_the_sites_gets_the_400_page(path):
             assert host.encode() not in response.content
             if response["Content-Type"].startswith("text/html"):
                 assert "We could not read that request" in response.content.decode()
+
+
+# Paths as the server hands them to Django (gunicorn decodes %2F and %5C), each of which a
+# browser reads as another host if it is sent back as a Location or a link.
+OFF_SITE_PATHS = [
+    "//evil.example/",
+    "//evil.example/innovations/design-thinking/",
+    "//evil.example",
+    "///evil.example/",
+    "/\\evil.example/",
+    "/\\/evil.example/",
+    "/%2F%2Fevil.example/",
+    "/%5Cevil.example/",
+    "//evil.example/?q=x",
+    "/\t/evil.example/",
+]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de"])
+@pytest.mark.parametrize("path", OFF_SITE_PATHS)
+def test_no_redirect_or_link_leaves_the_site(language, path):
+    """A first visit in a browser that prefers another language is sent to the page in that
+    language: never to another host, and a path that is not the site's is a 404 whose links
+    (hreflang, the switcher) stay on the site too."""
+    path_info, _, query = path.partition("?")
+    response = Client().get(
+        "/", PATH_INFO=path_info, QUERY_STRING=query, HTTP_ACCEPT_LANGUAGE=language
+    )
+    while 300 <= response.status_code < 400:
+        location = response["Location"]
+        assert url_has_allowed_host_and_scheme(location, allowed_hosts=None), location
+        response = Client().get(location)
+    assert response.status_code == 404, path
+    assert "//evil.example" not in response.content.decode()
 
 
 @pytest.mark.parametrize(
