@@ -13,7 +13,7 @@ from functools import cache, reduce
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import (
     Case,
     Count,
@@ -64,6 +64,7 @@ SUMMARY_COLUMNS = (
 TABLE_ORDER = ("institution_position", "institution_id", "position", "title")
 # How many similar cases a case's page lists.
 SIMILAR_SHOWN = 5
+SLUG_ATTEMPTS = 10  # a suggestion's tries at a free slug, when others take theirs at once
 # How many of a common search term's first matches are kept (models.SearchLeader): the first
 # ten pages of twenty, which is as far as readers go.
 SEARCH_LEADERS = 200
@@ -697,24 +698,32 @@ class InnovationQuerySet(MatchingQuerySet):
         in the catalogue: `new_institution` (name, country code), kept with the suggestion
         until an editor matches or creates it."""
         institution_name, institution_country = new_institution
-        with transaction.atomic():
-            case = self.create(
-                institution=institution,
-                title=title,
-                original_language=language,
-                summary=summary,
-                status=self.model.Status.REVIEW,
-                slug=self.model.objects.free_slug(title),
-            )
-            case.impacts.create(statement=impact, position=1)
-            model("Suggestion").objects.create(
-                innovation=case,
-                name=name,
-                email=email,
-                institution_name=institution_name,
-                institution_country=institution_country,
-            )
-        return case
+        for attempt in range(SLUG_ATTEMPTS):
+            slug = self.model.objects.free_slug(title)
+            try:
+                with transaction.atomic():
+                    case = self.create(
+                        institution=institution,
+                        title=title,
+                        original_language=language,
+                        summary=summary,
+                        status=self.model.Status.REVIEW,
+                        slug=slug,
+                    )
+                    case.impacts.create(statement=impact, position=1)
+                    model("Suggestion").objects.create(
+                        innovation=case,
+                        name=name,
+                        email=email,
+                        institution_name=institution_name,
+                        institution_country=institution_country,
+                    )
+                return case
+            except IntegrityError:
+                # Another suggestion took the slug between choosing and saving: choose again,
+                # now that it is taken (free_slug sees it once the other has committed).
+                if attempt + 1 == SLUG_ATTEMPTS or not self.filter(slug=slug).exists():
+                    raise
 
     def suggested(self):
         """Cases that came from the public suggestion form."""

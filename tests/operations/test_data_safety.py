@@ -10,14 +10,17 @@ import threading
 import time
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases import counts
 from cases.models import CatalogueVersion, Innovation, Partner
 from tests.factories import bulk_cases as add_cases
+from tests.helpers import suggestion
 
 CATALOGUE = [
     "cases.theme",
@@ -196,3 +199,40 @@ def test_a_change_committed_by_another_server_is_on_the_next_page(client):
     case.title = "Edited again"
     case.save()
     assert "Edited again" in client.get(page).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_four_suggestions_with_one_title_at_once_are_all_kept(editors_with_email):
+    """Each chooses a free slug, and a suggestion that finds its slug taken by another saved
+    at the same moment chooses again: four thanks, four cases, no server error, no mail to
+    the admins about one."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's in-memory test database fails a second writer instead of waiting")
+    call_command("seed", verbosity=0)
+    start, answers = threading.Barrier(4), []
+
+    def suggest():
+        try:
+            client = Client(raise_request_exception=False)
+            start.wait(5)
+            answers.append(client.post("/suggest/", suggestion()).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=suggest) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(20)
+    assert answers == [302] * 4
+    slugs = Innovation.objects.filter(title="Chatbot for student benefits").values_list(
+        "slug", flat=True
+    )
+    assert sorted(slugs) == [
+        "chatbot-for-student-benefits",
+        "chatbot-for-student-benefits-2",
+        "chatbot-for-student-benefits-3",
+        "chatbot-for-student-benefits-4",
+    ]
+    assert len(mail.outbox) == 4
+    assert all("suggested" in message.subject.lower() for message in mail.outbox)
