@@ -46,6 +46,7 @@ OLD_COLUMNS = {"body": "story"}
 IMPACT_FIELDS = ["statement", "qualifier", "figure", "out_of", "unit"]
 IMPACT_COLUMN = re.compile(r"^impact_(\d+)(?:_(qualifier|figure|out_of|unit))?$")
 MAX_BYTES = 2 * 1024 * 1024
+NO_CHANGE = "no change"
 
 
 def impact_columns(number):
@@ -161,6 +162,16 @@ class CaseRowForm(forms.ModelForm):
         model = Innovation
         fields = BASE_COLUMNS
 
+    def __init__(self, *args, slug_hidden=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slug_hidden = slug_hidden
+
+    def _get_validation_exclusions(self):
+        # A slug that a case the importer may not see has: this row adds a case under a free
+        # slug (write()), and says nothing of the other.
+        exclusions = super()._get_validation_exclusions()
+        return exclusions | {"slug"} if self.slug_hidden else exclusions
+
 
 class ImpactRowForm(forms.ModelForm):
     class Meta:
@@ -184,7 +195,7 @@ class Row:
         if self.before is None:
             return "adds this case"
         changed = [name for name in self.after if self.after[name] != self.before[name]]
-        return "changes " + ", ".join(changed) if changed else "no change"
+        return "changes " + ", ".join(changed) if changed else NO_CHANGE
 
 
 def cells(case=None, data=None, groups=()):
@@ -224,9 +235,10 @@ def unreadable_line(number, error):
     }
 
 
-def read(text, user_may):
+def read(text, user_may, cases=None):
     """Every row of the file, checked. `user_may(case, status, institution)` says whether
-    the person importing may write such a case (`case`: the case as it is, or None)."""
+    the person importing may write such a case (`case`: the case as it is, or None); `cases`
+    are those they may see (rights.visible): a row whose slug is another's adds a case."""
     reader = csv.reader(io.StringIO(text))
     try:
         header = [OLD_COLUMNS.get(name.strip(), name.strip()) for name in next(reader)]
@@ -254,8 +266,7 @@ def read(text, user_may):
         {int(IMPACT_COLUMN.match(name).group(1)) for name in header if IMPACT_COLUMN.match(name)}
     )
 
-    rows, seen = [], {}
-    existing = {case.slug: case for case in Innovation.objects.prefetch_related("impacts")}
+    lines = []  # (line number, {column: value}, or a problem with the line)
     while True:
         start = reader.line_num + 1
         try:
@@ -271,21 +282,40 @@ def read(text, user_may):
                 "cells": len(values),
                 "names": len(header),
             }
-            rows.append(Row(start, "", None, [], [problem]))
+            lines.append((start, problem))
             continue
-        data = dict(zip(header, (read_cell(value) for value in values), strict=True))
-        rows.append(check_row(start, data, groups, existing, seen, user_may))
-    if not rows:
+        lines.append((start, dict(zip(header, (read_cell(v) for v in values), strict=True))))
+    if not lines:
         raise UnreadableFile(gettext("The file has a header but no cases."))
+
+    # The file's cases alone are read, not the catalogue's.
+    slugs = {data["slug"].strip() for _line, data in lines if isinstance(data, dict)}
+    cases = Innovation.objects.all() if cases is None else cases
+    existing = {
+        case.slug: case for case in cases.filter(slug__in=slugs).prefetch_related("impacts")
+    }
+    hidden = set(
+        Innovation.objects.filter(slug__in=slugs - existing.keys()).values_list("slug", flat=True)
+    )
+    rows, seen = [], {}
+    for line, data in lines:
+        if isinstance(data, str):
+            rows.append(Row(line, "", None, [], [data]))
+        else:
+            rows.append(check_row(line, data, groups, existing, hidden, seen, user_may))
     return rows
 
 
-def check_row(line, data, groups, existing, seen, user_may):
+def check_row(line, data, groups, existing, hidden, seen, user_may):
     slug = data["slug"].strip()
     case = existing.get(slug)
     before = cells(case) if case is not None else None  # the form changes the case it checks
     original = copy.copy(case)  # as it is: the form below writes the row's values into `case`
-    form = CaseRowForm({name: data[name].strip() for name in BASE_COLUMNS}, instance=case)
+    form = CaseRowForm(
+        {name: data[name].strip() for name in BASE_COLUMNS},
+        instance=case,
+        slug_hidden=slug in hidden,
+    )
     impacts = []
     for number in groups:
         values = {
@@ -334,24 +364,40 @@ def check_row(line, data, groups, existing, seen, user_may):
 def write(rows, user):
     """Write every row, as one revision of the history. Call only when no row has errors.
     Cases with no history yet are first kept as they were, so the import can be undone."""
+    rows = [row for row in rows if row.changes() != NO_CHANGE]  # an unchanged row writes nothing
     history.keep_first([row.original for row in rows if row.original is not None], user)
     written = []
     for row in rows:
+        if row.form.slug_hidden:
+            row.form.instance.slug = Innovation.objects.free_slug(row.slug)
         case = row.form.save()
-        case.impacts.all().delete()
-        for position, (_number, impact) in enumerate(row.impacts, start=1):
-            statement = impact.save(commit=False)
-            statement.innovation = case
-            statement.position = position
-            statement.save()
+        write_impacts(case, [impact for _number, impact in row.impacts])
         written.append(case)
     comment = ngettext(
         "Imported from a CSV file (%(count)d case).",
         "Imported from a CSV file (%(count)d cases).",
         len(written),
     )
-    history.keep(written, comment % {"count": len(written)}, user)
+    if written:
+        history.keep(written, comment % {"count": len(written)}, user)
     return written
+
+
+def write_impacts(case, forms):
+    """The case's impacts become those of the row's `forms`, in their order. An impact whose
+    statement is unchanged stays the same record, translations and all; the others are
+    added, and those the row no longer has are deleted."""
+    kept = {}
+    for impact in case.impacts.all():
+        kept.setdefault(impact.statement, []).append(impact)
+    for position, form in enumerate(forms, start=1):
+        statement = form.cleaned_data["statement"]
+        impact = kept[statement].pop(0) if kept.get(statement) else Impact(innovation=case)
+        for name in IMPACT_FIELDS:
+            setattr(impact, name, form.cleaned_data[name])
+        impact.position = position
+        impact.save()
+    Impact.objects.filter(pk__in=[impact.pk for left in kept.values() for impact in left]).delete()
 
 
 # The admin view -----------------------------------------------------------------------------
@@ -382,7 +428,7 @@ def import_view(model_admin, request):
         try:
             if text is None:
                 text = decode(form.cleaned_data["file"])
-            rows = read(text, user_may)
+            rows = read(text, user_may, rights.visible(request.user, Innovation.objects.all()))
         except UnreadableFile as problem:
             context.update(form=UploadForm(), problem=str(problem))
             return TemplateResponse(request, "admin/cases/innovation/import.html", context)
@@ -393,8 +439,15 @@ def import_view(model_admin, request):
             written = write(rows, request.user)
             imported = ngettext(
                 "%(count)d case imported.", "%(count)d cases imported.", len(written)
-            )
-            model_admin.message_user(request, imported % {"count": len(written)}, messages.SUCCESS)
+            ) % {"count": len(written)}
+            if len(written) < len(rows):
+                unchanged = len(rows) - len(written)
+                imported += " " + ngettext(
+                    "%(count)d row matched its case and changed nothing.",
+                    "%(count)d rows matched their cases and changed nothing.",
+                    unchanged,
+                ) % {"count": unchanged}
+            model_admin.message_user(request, imported, messages.SUCCESS)
             return redirect("admin:cases_innovation_changelist")
         else:
             context.update(rows=rows, csv_text=text)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from cases import api
+from cases.admin.base import view_on_site
 from cases.sitemaps import SITEMAPS
 
 admin.site.site_header = _("Innovation Hub catalogue: editors")
@@ -35,6 +36,12 @@ def robots(request):
 handler500 = "cases.health.server_error"
 
 urlpatterns = [
+    # Before the admin's own, which answers any staff account (cases/admin/base.py).
+    path(
+        f"{settings.ADMIN_URL}r/<path:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(view_on_site),
+        name="view_on_site",
+    ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include((api.urlpatterns, "api"))),
     path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),

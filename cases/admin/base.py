@@ -4,7 +4,10 @@ from rights.py, and deletes refused while cases use a record."""
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.contenttypes.views import shortcut
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 from reversion.admin import VersionAdmin
 
@@ -149,3 +152,17 @@ class HistoryAdmin(VersionAdmin):
     def recoverlist_view(self, request, extra_context=None):
         self._may_go_back(request)
         return super().recoverlist_view(request, extra_context)
+
+
+def view_on_site(request, content_type_id, object_id):
+    """The admin's "View on site" (/<admin>/r/<type>/<id>/), for a record the user may see;
+    for any other, the same 404 as for no record at all. Django's own answers any staff
+    account, and its redirect names the record's address: a draft's slug."""
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+        record = model._default_manager.get(pk=object_id)
+    except (ObjectDoesNotExist, AttributeError, ValueError, ValidationError, OverflowError):
+        raise Http404 from None
+    if not rights.may(request.user, "view", record):
+        raise Http404
+    return shortcut(request, content_type_id, object_id)

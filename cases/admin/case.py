@@ -167,7 +167,7 @@ class InnovationAdmin(Translations, HistoryAdmin):
         "status",
         SuggestedFilter,
         UntranslatedFilter,
-        "institution",
+        ("institution", admin.RelatedOnlyFieldListFilter),  # of the cases the user may see
         "themes",
         "stage",
         "branch",

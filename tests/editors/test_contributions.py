@@ -3,6 +3,7 @@ public "suggest a case" form."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -185,7 +186,7 @@ def test_a_contributor_cannot_import_published_cases_or_other_institutions(clien
         a_row("mine"),
         a_row("published-by-me", status="published"),
         a_row("not-mine", institution="cpf"),
-        a_row("experimentation-fund"),  # moving CPF's draft to Kela
+        a_row("experimentation-fund", institution="cpf"),  # CPF's draft
         a_row("user-profile-analyses"),  # Kela's, but published
     )
     html = upload(client, file).content.decode()
@@ -198,6 +199,73 @@ def test_a_contributor_cannot_import_published_cases_or_other_institutions(clien
     ]:
         assert f"<td>{line}</td><td>{slug}</td>" in html
     assert "<td>2</td><td>mine</td>" not in html
+
+
+def test_an_import_tells_a_contributor_nothing_of_cases_they_may_not_see(client):
+    """A tied contributor's row with the slug of another institution's draft reads as any
+    new case (the dry run is no way to learn which slugs exist), and adds their own case
+    under a free slug, the other left as it was."""
+    user = user_in("Contributors", "contrib")
+    Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
+    client.force_login(user)
+    Innovation.objects.filter(slug="experimentation-fund").withdraw()  # a CPF draft
+    answers = {
+        slug: upload(client, csv_file(a_row(slug, title="Mine")))
+        for slug in ("unused", "experimentation-fund")
+    }
+    dry_runs = [
+        re.sub(r'csrfmiddlewaretoken" value="\w+"', "", response.content.decode()).replace(
+            slug, "SLUG"
+        )
+        for slug, response in answers.items()
+    ]
+    assert dry_runs[0] == dry_runs[1]
+    assert "adds this case" in dry_runs[1]
+
+    assert confirm(client, answers["experimentation-fund"]).status_code == 302
+    mine = Innovation.objects.get(title="Mine")
+    assert (mine.slug, mine.institution.slug) == ("experimentation-fund-2", "kela")
+    theirs = Innovation.objects.get(slug="experimentation-fund")
+    assert (theirs.institution.slug, theirs.title) != ("kela", "Mine")
+
+
+def test_importing_an_export_unchanged_keeps_every_translation(editor):
+    """The dry run says "no change", and so does the import: no case is saved again, and
+    each impact keeps its record and its French, Spanish and German statements. A changed
+    case keeps the impacts whose statements it still has, translations and all."""
+    impact = Impact.objects.filter(innovation__slug="design-thinking").first()
+    Impact.objects.filter(pk=impact.pk).update(statement_fr="En français", statement_de="Deutsch")
+    impacts = dict(Impact.objects.values_list("pk", "statement_fr"))
+    updated = dict(Innovation.objects.values_list("slug", "updated"))
+    response = editor.post(
+        "/admin/cases/innovation/",
+        {
+            "action": "export_csv",
+            "_selected_action": list(Innovation.objects.values_list("pk", flat=True)),
+        },
+    )
+    response = upload(editor, SimpleUploadedFile("export.csv", response.content))
+    assert response.content.decode().count("no change") == 12
+    done = confirm(editor, response)
+    assert dict(Impact.objects.values_list("pk", "statement_fr")) == impacts
+    assert dict(Innovation.objects.values_list("slug", "updated")) == updated
+    message = editor.get(done["Location"]).content.decode()
+    assert "0 cases imported. 12 rows matched their cases and changed nothing." in message
+
+    row = dict(
+        next(
+            csv.DictReader(
+                io.StringIO(admin_csv.csv_text(Innovation.objects.filter(slug="design-thinking")))
+            )
+        )
+    )
+    confirm(editor, upload(editor, csv_file({**row, "title": "Renamed"}, header=list(row))))
+    kept = Impact.objects.get(pk=impact.pk)
+    assert (kept.innovation.title, kept.statement_fr, kept.statement_de) == (
+        "Renamed",
+        "En français",
+        "Deutsch",
+    )
 
 
 # Suggest a case ----------------------------------------------------------------------------

@@ -9,8 +9,10 @@ the admin later fails the matrix until it is given a place in it.
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.models import AnonymousUser, Group, User
+from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 
 from cases.models import Contributor, Innovation, Institution, Partner, Source, Theme
@@ -156,3 +158,47 @@ def test_a_contributor_may_rename_a_partner_only_their_draft_uses(client):
     # Once the case is published, the partner is an editor's to change.
     Innovation.objects.filter(collaborations__partner=partner).publish()
     assert post_form(client, url, {"name": "Renamed again"}).status_code == 403
+
+
+ON_SITE = [model for model in REGISTERED if hasattr(model, "get_absolute_url")]
+
+
+@pytest.mark.parametrize("model", ON_SITE, ids=lambda model: model._meta.label)
+def test_view_on_site_answers_only_those_who_may_see_the_record(client, model):
+    """The admin's "View on site" (/<admin>/r/<type>/<id>/) redirects to the record's public
+    address: a draft's slug. Whoever may not see the record gets the 404 of no record at all
+    (staff) or the sign-in page (anyone else), never its address."""
+    kind = ContentType.objects.get_for_model(model).pk
+    records = {state: MAKERS[model](state) for state in STATES}
+    wrong = []
+    for role in ROLES:
+        user = make_user(role)
+        client.logout()
+        if role != "anonymous":
+            client.force_login(user)
+        for state, obj in records.items():
+            response = client.get(f"/{settings.ADMIN_URL}r/{kind}/{obj.pk}/")
+            address = obj.get_absolute_url()
+            if expected(role, model, "view", state):
+                shown = response.status_code == 302 and address in response["Location"]
+            else:
+                shown = response.status_code not in (302, 404) or address in response.get(
+                    "Location", ""
+                )
+            if shown != expected(role, model, "view", state):
+                wrong.append(f"{role} {state}: {response.status_code} {response.get('Location')}")
+    assert not wrong, "; ".join(wrong)
+    client.force_login(User.objects.get(username="editor"))
+    for kind_id, pk in ((kind, 10**9), (10**9, 1), ("x", 1), (kind, "x"), (kind, 10**30)):
+        response = client.get(f"/{settings.ADMIN_URL}r/{kind_id}/{pk}/")
+        assert response.status_code == 404, (kind_id, pk)
+
+
+def test_a_tied_contributor_filters_the_case_list_by_their_institution_alone(client):
+    CaseFactory(institution=Institution.objects.get(slug="kela"), status="draft")
+    client.force_login(make_user("tied contributor"))
+    page = client.get(f"/{settings.ADMIN_URL}cases/innovation/").content.decode()
+    institution_filter = page.split("By institution", 1)[1].split("</details>", 1)[0]
+    assert ">Kela</a>" in institution_filter
+    for institution in Institution.objects.exclude(slug="kela"):
+        assert f">{institution}</a>" not in institution_filter
