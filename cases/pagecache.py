@@ -46,8 +46,9 @@ from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
 PAGE_TIMEOUT = 24 * 60 * 60
-# What public pages read from the query: the catalogue's filters, paging, and compare's cases.
-OTHER_PARAMETERS = ("page", "i")
+# What public pages read from the query: the catalogue's filters, paging, compare's cases, and
+# the sitemap's paging.
+OTHER_PARAMETERS = ("page", "i", "p")
 
 
 @cache_once

@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.http import HttpResponse
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +10,7 @@ from django.views.decorators.http import require_safe
 
 from cases import api
 from cases.admin.base import view_on_site
-from cases.sitemaps import SITEMAPS
+from cases import sitemaps
 
 admin.site.site_header = _("Innovation Hub catalogue: editors")
 admin.site.site_title = _("Innovation Hub editors")
@@ -44,7 +43,8 @@ urlpatterns = [
     ),
     path(settings.ADMIN_URL, admin.site.urls),
     path("api/", include((api.urlpatterns, "api"))),
-    path("sitemap.xml", require_safe(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.index, {"sitemap_url_name": "sitemap"}, name="sitemap_index"),
+    path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap"),
     path("robots.txt", robots, name="robots"),
     # The public pages in each language: English unprefixed, /fr/, /es/, /de/.
     *i18n_patterns(path("", include("cases.urls")), prefix_default_language=False),

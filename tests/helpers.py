@@ -3,8 +3,10 @@ a form's fields as the page fills them, a post of a form with some changes, the 
 form's data. Used by tests in every folder; no test module imports another."""
 
 import re
+import xml.etree.ElementTree as ET
 from html import unescape
 from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 from cases import pagecache
 from cases.models import Institution
@@ -115,3 +117,23 @@ def form_data(response):
         for name, values in reader.data.items()
         if values
     }
+
+
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def sitemap_pages(client):
+    """Every page of the sitemap, as parsed XML: those /sitemap.xml, the index, names."""
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    pages = []
+    for loc in index.iter(f"{SITEMAP}loc"):
+        address = urlsplit(loc.text)
+        response = client.get(address.path, QUERY_STRING=address.query)
+        assert response.status_code == 200, loc.text
+        pages.append(ET.fromstring(response.content))
+    return pages
+
+
+def sitemap_text(client):
+    """The text of every page of the sitemap, as one string."""
+    return "\n".join(ET.tostring(page, encoding="unicode") for page in sitemap_pages(client))

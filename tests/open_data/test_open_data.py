@@ -19,17 +19,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.throttling import AnonRateThrottle
 
-from cases import exports
+from cases import exports, pagecache, sitemaps
 from cases.filters import InnovationFilter
 from cases.models import Innovation
 from tests.factories import with_every_field
-from tests.helpers import fresh_get
+from tests.helpers import SITEMAP, fresh_get, sitemap_pages, sitemap_text
 from tests.seed_facts import TABLE_1
 
 pytestmark = pytest.mark.django_db
 
 ATOM = "{http://www.w3.org/2005/Atom}"
-SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 def table_slugs(client, params):
@@ -269,8 +268,7 @@ def test_theme_feed_and_links_to_the_feeds(client):
 
 
 def test_sitemap_and_robots(client):
-    sitemap = ET.fromstring(client.get("/sitemap.xml").content)
-    urls = {loc.text for loc in sitemap.iter(f"{SITEMAP}loc")}
+    urls = {loc.text for page in sitemap_pages(client) for loc in page.iter(f"{SITEMAP}loc")}
     assert "http://testserver/innovations/design-thinking/" in urls
     assert "http://testserver/institutions/kela/" in urls
     assert "http://testserver/themes/leadership/" in urls
@@ -279,6 +277,41 @@ def test_sitemap_and_robots(client):
     assert "admin" not in robots  # DJANGO_ADMIN_URL exists to keep the address out of sight
     assert "Disallow: /data/cases." in robots
     assert "Sitemap: http://testserver/sitemap.xml" in robots
+
+
+def test_the_sitemap_is_an_index_of_pages_each_read_and_made_once(
+    client, add_cases, monkeypatch, django_assert_num_queries
+):
+    """However large the catalogue, a request makes one page of the sitemap, reading only the
+    cases on it, and the page is cached until the catalogue changes (PAGE_SIZE is cut to 20
+    addresses here, five cases in four languages)."""
+    monkeypatch.setattr(sitemaps.LanguagesSitemap, "limit", 20)
+    add_cases(30)
+    published = Innovation.objects.published().count()  # the seed's 12 and these 30
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    case_pages = -(-published * 4 // 20)
+    assert sections.count("http://testserver/sitemap-cases.xml") == 1
+    assert f"http://testserver/sitemap-cases.xml?p={case_pages}" in sections
+    assert f"http://testserver/sitemap-cases.xml?p={case_pages + 1}" not in sections
+
+    pages = sitemap_pages(client)
+    listed = [loc.text for page in pages for loc in page.iter(f"{SITEMAP}loc")]
+    assert all(len(list(page.iter(f"{SITEMAP}url"))) <= 20 for page in pages)
+    cases = [address for address in listed if "/innovations/" in address]
+    assert len(cases) == len(set(cases)) == published * 4
+
+    pagecache.forget()
+    # The catalogue version (read in a test's transaction), the count of cases (for the page's
+    # number), the page's cases.
+    with django_assert_num_queries(3) as made:
+        client.get("/sitemap-cases.xml", {"p": 3})
+    assert "LIMIT 5 OFFSET 10" in made.captured_queries[-1]["sql"]
+    with django_assert_num_queries(1):  # the version
+        assert client.get("/sitemap-cases.xml", {"p": 3}).status_code == 200
+    assert client.get("/sitemap-cases.xml", {"p": case_pages + 1}).status_code == 404
+    Innovation.objects.filter(slug="design-thinking").withdraw()
+    assert "design-thinking" not in sitemap_text(client)
 
 
 def test_drafts_appear_in_no_download_api_feed_or_sitemap(client):
@@ -290,7 +323,7 @@ def test_drafts_appear_in_no_download_api_feed_or_sitemap(client):
     assert client.get("/api/innovations/design-thinking/").status_code == 404
     assert "design-thinking" not in client.get("/feed/").content.decode()
     assert "design-thinking" not in client.get("/themes/agile-teamwork/feed/").content.decode()
-    assert "design-thinking" not in client.get("/sitemap.xml").content.decode()
+    assert "design-thinking" not in sitemap_text(client)
 
 
 # Cite this case ---------------------------------------------------------------------------

@@ -44,6 +44,7 @@ PUBLIC = [
     "/data/cases.json",
     "/feed/",
     "/sitemap.xml",
+    "/sitemap-cases.xml",
     "/robots.txt",
     "/api/",
     "/api/innovations/",
