@@ -1,10 +1,11 @@
 """What the site tells its operators: one log line per event on standard error, each with the
 time, level, request id, method, path and status, and the traceback for errors.
 
-Every request gets an id: the X-Request-ID a proxy sent, when it is a plain token, or a new
-one. It is sent back as X-Request-ID, so a visitor's report of a failure can be found in the
-log. Log lines are kept to one line: newlines and other control characters in a message or a
-path (which a visitor chooses) are escaped, so nobody can forge a line of their own.
+Every request gets an id: the X-Request-ID a trusted proxy sent (DJANGO_BEHIND_PROXY), when
+it is a plain token, or a new one. It is sent back as X-Request-ID, so a visitor's report of
+a failure can be found in the log. Log lines are kept to one line: newlines and other
+control characters in a message or a path (which a visitor chooses) are escaped, so nobody
+can forge a line of their own.
 """
 
 import contextvars
@@ -12,6 +13,8 @@ import logging
 import re
 import time
 import uuid
+
+from django.conf import settings
 
 logger = logging.getLogger("innohub.requests")
 
@@ -32,7 +35,8 @@ class RequestLogMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        sent = request.headers.get("X-Request-ID", "")
+        # Only a proxy of ours names the request: anyone else could reuse another's id.
+        sent = request.headers.get("X-Request-ID", "") if settings.TRUSTED_PROXIES else ""
         request.id = sent if REQUEST_ID.match(sent) else uuid.uuid4().hex
         state = {"id": request.id, "method": request.method, "path": request.path, "status": "-"}
         token = _current.set(state)

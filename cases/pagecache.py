@@ -41,7 +41,6 @@ from functools import wraps
 
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
-from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
 
@@ -84,9 +83,27 @@ def page_address(request):
             query = request.GET.urlencode()
         page = f"{request.get_host()}\n{request.path}\n{query}"
         key = f"page:{CatalogueVersion.current()}:{hashlib.sha256(page.encode()).hexdigest()}"
-        gzip = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")) is not None
+        gzip = accepts_gzip(request.META.get("HTTP_ACCEPT_ENCODING", ""))
         address = request.page_address = (key, gzip)
     return address
+
+
+def accepts_gzip(header):
+    """Whether an Accept-Encoding header accepts gzip: named, or covered by `*`, with a
+    weight above 0 (`gzip;q=0` refuses it; Django's GZipMiddleware reads that as yes)."""
+    weights = {}
+    for part in header.lower().split(","):
+        coding, *parameters = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        weights.setdefault(coding, weight)
+    return weights.get("gzip", weights.get("*", 0.0)) > 0
 
 
 def cached_page(view):

@@ -6,10 +6,12 @@ DJANGO_SECRET_KEY     required when debug is off
 DJANGO_ALLOWED_HOSTS  comma-separated host names (default: localhost names only)
 DJANGO_HTTPS          "1": the site is served over HTTPS only: redirect, HSTS, secure cookies
 DJANGO_BEHIND_PROXY   N: the site is reached through N trusted proxies (a load balancer: 1);
-                      trust X-Forwarded-Proto, and X-Forwarded-For as far as N hops back
+                      trust X-Forwarded-Proto and X-Request-ID, and X-Forwarded-For as far
+                      as N hops back
 DJANGO_HSTS_SECONDS   how long browsers must use HTTPS (default: a year when DJANGO_HTTPS)
 DJANGO_HSTS_PRELOAD   "0" leaves the site off browsers' preload lists (default: on with HTTPS)
 DJANGO_ADMIN_URL      where the admin lives (default "admin/")
+DJANGO_SITE_URL       the site's address in absolute URLs: "https://catalogue.example.org"
 REDIS_URL             a shared cache (pages, rate limits) for several servers; else each
                       process's memory for pages and the database for rate limits
 DJANGO_ADMINS         who is e-mailed a server error's report: "Name <a@x.org>, b@y.org"
@@ -25,6 +27,7 @@ DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS, DJANGO_DEFAULT_FROM_EMAIL
 
 from email.utils import getaddresses
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -87,6 +90,9 @@ MIDDLEWARE = [
     "cases.health.HealthMiddleware",
     "cases.observability.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Absolute URLs name the site as configured, never as a Host header spelled it.
+    "cases.address.SiteAddressMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The page's language: from its address (/fr/, /es/, /de/; English unprefixed); a first
@@ -231,6 +237,36 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# The site's address in absolute URLs, "https://catalogue.example.org" (cases/address.py); the
+# HTTPS redirect goes to its host too. Empty: the host each request names.
+SITE_URL = env.str("DJANGO_SITE_URL", default="").rstrip("/")
+SECURE_SSL_HOST = urlsplit(SITE_URL).netloc or None
+if SECURE_SSL_HOST:
+    ALLOWED_HOSTS.append(urlsplit(SITE_URL).hostname)
+
+# No use of the browser's devices and features: no page asks for any.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # HTTPS: on in production (DJANGO_HTTPS=1), off for `make run` and the tests on plain HTTP.
 HTTPS = env.bool("DJANGO_HTTPS", default=False)

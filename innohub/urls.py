@@ -8,9 +8,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from cases import api
+from cases import api, sitemaps
 from cases.admin.base import view_on_site
-from cases import sitemaps
 
 admin.site.site_header = _("Innovation Hub catalogue: editors")
 admin.site.site_title = _("Innovation Hub editors")

@@ -187,8 +187,9 @@ def test_a_cached_page_goes_compressed_to_a_browser_that_accepts_it(client):
     assert len(compressed.content) < len(first.content) / 3
     assert gzip.decompress(compressed.content) == first.content
     assert client.get("/", **BROWSER).content == compressed.content  # the copy kept
-    for asked in ({}, {"HTTP_ACCEPT_ENCODING": "identity"}, {"HTTP_ACCEPT_ENCODING": "br"}):
-        plain = client.get("/", **asked)
+    assert client.get("/", HTTP_ACCEPT_ENCODING="*")["Content-Encoding"] == "gzip"
+    for refused in ("", "identity", "br", "gzip;q=0, br", "GZIP; Q=0", "*;q=0", "gzip;q=x"):
+        plain = client.get("/", HTTP_ACCEPT_ENCODING=refused)
         assert not plain.has_header("Content-Encoding") and plain.content == first.content
         assert "Accept-Encoding" in plain["Vary"]
 
@@ -252,7 +253,8 @@ def test_a_page_sent_again_by_the_process_is_the_page_with_its_headers(client, u
     assert again.status_code == 200 and again.content == from_cache.content
     headers = {name: value for name, value in again.items() if name != "X-Request-ID"}
     assert headers == {n: v for n, v in from_cache.items() if n != "X-Request-ID"}
-    for name in ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"):
+    security = ("Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options")
+    for name in (*security, "Permissions-Policy"):
         assert again[name] == made[name]  # the security headers, as on any page
     assert again["Content-Language"] == ("fr" if url.startswith("/fr/") else "en")
     assert "Accept-Encoding" in again["Vary"]

@@ -78,10 +78,15 @@ def test_a_view_error_reaches_the_log_with_its_traceback_and_request_id(
     assert "RuntimeError: the catalogue broke" in after
 
 
-def test_every_request_has_a_line_and_an_id(client, log_output):
+def test_every_request_has_a_line_and_an_id(client, log_output, settings):
+    """The id a trusted proxy gives the request is kept (DJANGO_BEHIND_PROXY), when plain;
+    one a visitor sends straight to the site is not: they could reuse another's."""
+    sent = client.get("/themes/", HTTP_X_REQUEST_ID="lb-1234.abc")["X-Request-ID"]
+    assert sent != "lb-1234.abc" and len(sent) == 32
+    settings.TRUSTED_PROXIES = 1
     response = client.get("/themes/", HTTP_X_REQUEST_ID="lb-1234.abc")
     assert response["X-Request-ID"] == "lb-1234.abc"  # the load balancer's, when plain
-    [line] = [line for line in log_lines(log_output) if "innohub.requests" in line]
+    line = [line for line in log_lines(log_output) if "innohub.requests" in line][-1]
     assert " INFO [lb-1234.abc] GET /themes/ 200 innohub.requests: " in line
     forged = client.get("/themes/", HTTP_X_REQUEST_ID="x\nERROR forged line")
     assert len(forged["X-Request-ID"]) == 32 and "\n" not in forged["X-Request-ID"]

@@ -1,6 +1,7 @@
 """Hostile input: hundreds of malformed, oversized and malicious requests against every public
 address and the admin's sign-in. None may cause a server error; typed HTML never runs."""
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -138,6 +139,40 @@ def test_a_host_that_is_not_the_sites_gets_the_400_page(path):
             assert host.encode() not in response.content
             if response["Content-Type"].startswith("text/html"):
                 assert "We could not read that request" in response.content.decode()
+
+
+ABSOLUTE = re.compile(r"https?://[^/\"'<>\s]*")
+EXTERNAL = {"www.sitemaps.org", "www.w3.org", "creativecommons.org", "…"}  # not the site's
+SPELLINGS = ["testserver:1337", "TESTSERVER", "testserver.", "TestServer.:80"]
+WITH_ADDRESSES = [
+    "/innovations/design-thinking/",
+    "/fr/themes/",
+    "/robots.txt",
+    "/sitemap.xml",
+    "/sitemap-cases.xml",
+    "/feed/",
+    "/api/innovations/?page=1",
+]
+
+
+@pytest.mark.parametrize("path", WITH_ADDRESSES)
+def test_absolute_urls_name_the_site_however_the_host_is_spelled(path, settings):
+    """ALLOWED_HOSTS lets a port, upper case and a trailing dot through: none of them reaches
+    an absolute URL (hreflang, citations, the API's links, robots.txt, the sitemap, feeds).
+    Without DJANGO_SITE_URL, the host as asked in lower case and without the dot."""
+
+    def hosts(host):
+        response = Client().get(path, HTTP_HOST=host)
+        assert response.status_code == 200, (path, host)
+        return {address.split("/")[2] for address in ABSOLUTE.findall(response.content.decode())}
+
+    for host in SPELLINGS:
+        assert hosts(host) <= {"testserver", "testserver:1337", "testserver:80", *EXTERNAL}
+    settings.SITE_URL = "https://catalogue.example.org"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "catalogue.example.org"]  # as settings.py
+    for host in SPELLINGS:
+        assert hosts(host) <= {"catalogue.example.org", *EXTERNAL}, host
+    assert "catalogue.example.org" in hosts("testserver:1337")
 
 
 # Paths as the server hands them to Django (gunicorn decodes %2F and %5C), each of which a
@@ -356,5 +391,8 @@ def test_pages_forbid_inline_scripts_and_frames(client):
     assert "frame-ancestors 'none'" in policy
     assert response["X-Frame-Options"] == "DENY"
     assert response["Referrer-Policy"] == "same-origin"
+    features = response["Permissions-Policy"]  # no page asks for a device or a feature
+    for feature in ("camera=()", "geolocation=()", "microphone=()", "payment=()", "usb=()"):
+        assert feature in features
     script = client.get("/api/docs/?script=")
     assert script.status_code == 200 and "javascript" in script["Content-Type"]
