@@ -12,8 +12,8 @@ DJANGO_HSTS_SECONDS   how long browsers must use HTTPS (default: a year when DJA
 DJANGO_HSTS_PRELOAD   "0" leaves the site off browsers' preload lists (default: on with HTTPS)
 DJANGO_ADMIN_URL      where the admin lives (default "admin/")
 DJANGO_SITE_URL       the site's address in absolute URLs: "https://catalogue.example.org"
-REDIS_URL             a shared cache (pages, rate limits) for several servers; else each
-                      process's memory for pages and the database for rate limits
+REDIS_URL             a shared page cache for several servers; else each process's memory
+REDIS_LIMITS_URL      a Redis of their own for rate limits (noeviction); else the database
 DJANGO_ADMINS         who is e-mailed a server error's report: "Name <a@x.org>, b@y.org"
 SENTRY_DSN            send errors to Sentry (sentry-sdk) as well as to the log
 DJANGO_LOG_LEVEL      the least level logged to standard error (default INFO)
@@ -157,33 +157,41 @@ STORAGES = {
 }
 
 # Pages are cached per address and catalogue version (cases/pagecache.py), so a cache that
-# each process keeps for itself is still never stale. Rate-limit counters have a cache of
-# their own ("limits", cases/limits.py), so that pages crowding the page cache never evict
-# them, and they hold across workers: Redis when there is one, else a table in the database
-# (made by migration 0006). Redis shares both between servers; when it stops, pages are served
-# uncached (cases/cache.py).
-if env.str("REDIS_URL", default=""):
+# each process keeps for itself is still never stale; Redis (REDIS_URL) shares them between
+# servers, and when it stops, pages are served uncached (cases/cache.py). Rate-limit counters
+# and the like have a cache of their own ("limits", cases/limits.py) that page traffic cannot
+# evict, held across workers and servers: a Redis of their own (REDIS_LIMITS_URL, with
+# maxmemory-policy noeviction: docs/deploying.md), else a table in the database (migration
+# 0006), never the page cache's Redis, whose eviction policy is the server's.
 
-    def redis_cache(prefix):
-        cache = env.cache_url("REDIS_URL", backend="cases.cache.ForgivingRedisCache")
-        cache["KEY_PREFIX"] = prefix
-        cache.setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
-        return cache
 
-    CACHES = {"default": redis_cache("pages"), "limits": redis_cache("limits")}
-else:
-    CACHES = {
-        "default": {
+def redis_cache(variable, prefix):
+    cache = env.cache_url(variable, backend="cases.cache.ForgivingRedisCache")
+    cache["KEY_PREFIX"] = prefix
+    cache.setdefault("OPTIONS", {}).update(socket_connect_timeout=0.5, socket_timeout=0.5)
+    return cache
+
+
+CACHES = {
+    "default": (
+        redis_cache("REDIS_URL", "pages")
+        if env.str("REDIS_URL", default="")
+        else {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "OPTIONS": {"MAX_ENTRIES": 2000},
-        },
-        "limits": {
+        }
+    ),
+    "limits": (
+        redis_cache("REDIS_LIMITS_URL", "limits")
+        if env.str("REDIS_LIMITS_URL", default="")
+        else {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "innohub_limits",
             # Expired counters are culled; live ones are never crowded out below this.
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
-        },
-    }
+        }
+    ),
+}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
@@ -313,7 +321,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = env.int("INNOHUB_LOGIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A name tried from one address, and an address trying many names: either is locked out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "cases.admin.accounts.sign_in_name"
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"

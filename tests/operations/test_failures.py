@@ -9,6 +9,7 @@ with the reason, except under CI=true, where a missing redis-server fails.
 """
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -228,6 +229,10 @@ def test_rate_limits_hold_across_gunicorn_workers(served):
 
 @pytest.fixture
 def redis_server(tmp_path):
+    yield from start_redis(tmp_path)
+
+
+def start_redis(folder, *options):
     binary = shutil.which("redis-server")
     if binary is None:
         if os.environ.get("CI") == "true":
@@ -235,8 +240,9 @@ def redis_server(tmp_path):
         pytest.skip("needs Debian's redis-server")
     port = free_port()
     server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        cwd=tmp_path,
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        + list(options),
+        cwd=folder,
         stdout=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 10
@@ -281,3 +287,44 @@ def test_pages_are_served_when_redis_stops(client, redis_server, caplog):
         assert client.post("/suggest/", suggestion()).status_code == 302
         assert time.monotonic() - started < 10
     assert any("Cache unavailable" in record.getMessage() for record in caplog.records)
+
+
+@pytest.fixture
+def crowded_redis(tmp_path):
+    """A Redis shared the usual way: small, evicting the least recently used keys."""
+    yield from start_redis(tmp_path, "--maxmemory", "2mb", "--maxmemory-policy", "allkeys-lru")
+
+
+def caches_configured(**environment):
+    """settings.CACHES as settings.py makes them from these variables."""
+    script = "from django.conf import settings; import json; print(json.dumps(settings.CACHES))"
+    output = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "innohub.settings",
+            "DJANGO_DEBUG": "1",
+            **environment,
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    ).stdout
+    return json.loads(output.splitlines()[-1])
+
+
+@pytest.mark.django_db
+def test_a_flood_of_pages_in_a_shared_redis_evicts_no_counter(client, crowded_redis):
+    """With the page cache in a Redis that evicts (REDIS_URL, allkeys-lru), the suggestion
+    form's counter is kept where pages cannot push it out: a sixth suggestion within the hour
+    is refused however many pages came between."""
+    _server, url = crowded_redis
+    with override_settings(CACHES=caches_configured(REDIS_URL=url)):
+        for n in range(5):
+            assert client.post("/suggest/", suggestion(title=f"Case {n}")).status_code == 302
+        page = b"x" * 20_000
+        for n in range(400):  # 8 MB of pages in a 2 MB Redis
+            caches["default"].set(f"page:flood:{n}", page)
+        assert caches["default"]._cache.get_client().info("stats")["evicted_keys"] > 0
+        assert client.post("/suggest/", suggestion(title="One too many")).status_code == 429

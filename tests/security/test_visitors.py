@@ -100,6 +100,24 @@ def test_behind_a_proxy_a_lock_out_holds_the_attacker_not_everyone(client):
     assert other.status_code == 200
 
 
+def test_one_address_trying_many_names_is_locked_out(client, django_user_model):
+    """One wrong password against each of six names from one address: the address is locked
+    after five, whichever name it tries next, a real editor's included, and the password is
+    then not even checked (no Argon2 time spent on a locked address)."""
+    django_user_model.objects.create_user("real-editor", password="the right one", is_staff=True)
+    for n in range(4):
+        answer = client.post("/admin/login/", {"username": f"name-{n}", "password": "wrong"})
+        assert answer.status_code == 200
+    tries = [("name-4", "wrong"), ("name-5", "wrong"), ("real-editor", "the right one")]
+    for username, password in tries:  # the fifth failure locks
+        locked = client.post("/admin/login/", {"username": username, "password": password})
+        assert locked.status_code == 429, username
+    other = client.post(
+        "/admin/login/", {"username": "name-7", "password": "wrong"}, REMOTE_ADDR="198.51.100.9"
+    )
+    assert other.status_code == 200  # another address is not
+
+
 def test_without_a_proxy_forged_addresses_do_not_dodge_a_lock_out(client):
     for n in range(5):
         fail_sign_in(client, HTTP_X_FORWARDED_FOR=f"203.0.113.{n}")
