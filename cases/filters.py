@@ -311,10 +311,16 @@ class InnovationFilter(django_filters.FilterSet):
     def search_terms(self):
         return search.search_terms(self.search_text, page_language())
 
+    @property
+    def looked_for(self):
+        """The words the search looks for (search.looked_for), which the page highlights."""
+        return search.looked_for(self.search_text, page_language())
+
     @cached_property
     def unsearchable(self):
-        """True when q holds only stop words or punctuation: nothing can match it."""
-        return bool(self.search_text) and not self.search_terms
+        """True when q holds only stop words, punctuation or words to leave out: nothing to
+        look for."""
+        return bool(self.search_text) and not self.looked_for
 
     @property
     def answerable(self):

@@ -1,5 +1,6 @@
 """Who the visitor is, and how often they may come: the one place that decides a request's
-client address, and the counters built on it (the suggestion form's limit, the API's throttle;
+client address, and the counters built on it (the suggestion form's and the downloads' limits,
+the API's throttle;
 django-axes' lock-outs use the same address through AXES_CLIENT_IP_CALLABLE).
 
 The address: without DJANGO_BEHIND_PROXY it is REMOTE_ADDR, and X-Forwarded-For is ignored,
@@ -57,6 +58,19 @@ def over_limit(request, scope, limit, seconds):
     except ValueError:  # the window ended between the two calls
         counters.set(key, 1, seconds)
         return False
+
+
+# A full download is a whole catalogue made on request (at 100,000 cases, about 17 s of a
+# worker; docs/performance.md): a visitor may start a few at once, and some an hour.
+DOWNLOAD_LIMITS = ((3, 60), (20, 60 * 60))  # (downloads, in seconds)
+
+
+def download_refused(request):
+    """Count this download; the seconds to wait when the visitor has started too many."""
+    for limit, seconds in DOWNLOAD_LIMITS:
+        if over_limit(request, f"download:{seconds}", limit, seconds):
+            return seconds
+    return None
 
 
 class VisitorRateThrottle(AnonRateThrottle):

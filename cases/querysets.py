@@ -581,8 +581,10 @@ class InnovationQuerySet(MatchingQuerySet):
         cases = self.with_any_theme(themes) if themes else self
         if countries:
             cases = cases.filter(institution__country__in=countries)
-        for word in search.search_terms(text, language):
+        for word in search.looked_for(text, language):
             cases = cases.filter(self._mentioning(word, language))
+        for word in search.left_out(text, language):
+            cases = cases.exclude(self._mentioning(word, language))
         if not ranked:
             return cases
         return cases.annotate(

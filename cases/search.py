@@ -69,6 +69,24 @@ def search_terms(text, language):
     return [word for word in WORD.findall(text.lower()) if word not in stop]
 
 
+# A word or a quoted phrase with a minus before it: the search's syntax for "without".
+LEFT_OUT = re.compile(r'(?:^|(?<=\s))-(?:"[^"]*"?|\S*)')
+
+
+def looked_for(text, language):
+    """The search terms of `text` that it looks for: not those it asks to leave out (`-word`,
+    `-"a phrase"`). A search with none (`-benefit` alone) would match nearly every case, and
+    rank them all, for any word a visitor makes up: it finds nothing, and the page says why."""
+    return search_terms(LEFT_OUT.sub(" ", text), language)
+
+
+def left_out(text, language):
+    """The single words `text` asks to leave out (a phrase left out is not a word: SQLite's
+    search, which reads words, leaves it be)."""
+    words = [part for part in LEFT_OUT.findall(text) if not part.startswith('-"')]
+    return search_terms(" ".join(words), language)
+
+
 def shown(field, language):
     """Field `field` (a name, maybe across relations: "theme__name") as a page in `language`
     shows it: its translation if it has one, else the original (models/translations.py)."""

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from . import charts, citations, counts, exports, facets, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
-from .limits import over_limit
+from .limits import download_refused, over_limit
 from .models import Award, CaseCount, Innovation, Institution, Theme
 from .pagecache import cached_page
 from .querysets import summarised
@@ -245,6 +245,18 @@ def _export(request, kind):
             + "\n"
             + "\n".join(problems),
             status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    wait = download_refused(request)
+    if wait is not None:
+        message = gettext(
+            "You have started many downloads in a short time, so this one was not started. "
+            "Try again later, or read the same data a page at a time from the API (/api/)."
+        )
+        return HttpResponse(
+            message,
+            status=429,
+            headers={"Retry-After": str(wait)},
             content_type="text/plain; charset=utf-8",
         )
 

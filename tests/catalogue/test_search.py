@@ -35,13 +35,39 @@ def test_search_finds_cases_by_their_words_institution_and_theme(client, text, e
     assert sorted(row_slugs(client.get("/", {"q": text}))) == sorted(expected)
 
 
-@pytest.mark.parametrize("text", ["the and of", "!!! ... ???", "  - ", "“”"])
+NOTHING_TO_LOOK_FOR = [
+    "the and of",
+    "!!! ... ???",
+    "  - ",
+    "“”",
+    # Only words to leave out: on PostgreSQL this matched and ranked nearly every case, for
+    # any made-up word (1.4 s at 100,000 cases); now it is answered as quickly as any.
+    "-benefit",
+    "-zzzz -qqqq",
+    '-"plain language"',
+    "-the -benefit",
+]
+
+
+@pytest.mark.parametrize("text", NOTHING_TO_LOOK_FOR)
 def test_a_search_with_nothing_to_look_for_is_explained(client, text):
     response = client.get("/", {"q": text})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Your search has no words we can look for" in html
+    assert "words with a minus before them" in html
     assert row_slugs(response) == []
+    for address in ("/map/", "/matrix/", "/api/innovations/", "/data/cases.json"):
+        assert client.get(address, {"q": text}).status_code in (200, 400), address
+    assert client.get("/api/innovations/", {"q": text}).json()["count"] == 0
+
+
+def test_a_word_to_leave_out_beside_one_to_look_for_narrows_the_search(client):
+    found = row_slugs(client.get("/", {"q": "language"}))
+    narrowed = row_slugs(client.get("/", {"q": "language -zzzz"}))
+    assert narrowed and set(narrowed) <= set(found)
+    html = client.get("/", {"q": "plain -language"}).content.decode()
+    assert "<mark>language</mark>" not in html  # a word left out is not highlighted
 
 
 def test_matched_words_are_highlighted_and_typed_html_is_not_run(client):
@@ -282,7 +308,8 @@ def test_stop_words_of_the_pages_language_are_explained(client, language, text):
     with translation.override(language):
         explained = gettext(
             "Your search has no words we can look for: it holds only very common words "
-            "(such as “the” or “and”) or punctuation. Add a more specific word."
+            "(such as “the” or “and”), punctuation, or words with a minus before them, which "
+            "only leave cases out. Add a more specific word."
         )
     assert explained.split(":")[0] in response.content.decode()
 
