@@ -141,6 +141,16 @@ class HistoryAdmin(VersionAdmin):
         if not self.has_delete_permission(request):
             raise PermissionDenied
 
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """django-reversion's view of a version to go back to, which reverts the version's
+        whole revision: here only its record and the record's parts (history.restore), and
+        the page says what will change. A version of another kind of record is not found."""
+        if version._model is not self.model:
+            raise Http404
+        version.revision.revert = lambda delete=False: history.restore(version)
+        context = {"restoring": history.what_restoring_changes(version), **(extra_context or {})}
+        return super()._reversion_revisionform_view(request, version, template_name, context)
+
     def revision_view(self, request, object_id, version_id, extra_context=None):
         self._may_go_back(request)
         return super().revision_view(request, object_id, version_id, extra_context)

@@ -251,6 +251,57 @@ def test_undo_after_a_change_brings_back_the_earlier_case(client, editor):
     assert "Design thinking to clear the passport backlog" in client.get("/").content.decode()
 
 
+def go_back(editor, model, record, version):
+    """The confirmation page of going back to `version`, and the answer to confirming it."""
+    url = f"/admin/cases/{model}/{record.pk}/history/{version.pk}/"
+    page = editor.get(url)
+    data = form_data(page)
+    data.pop("csrfmiddlewaretoken", None)
+    return page.content.decode(), editor.post(url, data)
+
+
+def test_going_back_to_a_version_restores_that_record_alone(client, editor):
+    """The seed is one revision of every seeded record. Going back to Kela's first version
+    brings Kela back as it was, and nothing else: another editor's new title stays, and a
+    withdrawn case stays withdrawn. The page says so before anything is done."""
+    kela = Institution.objects.get(slug="kela")
+    first = Version.objects.get_for_object(kela).order_by("pk").first()
+    assert first.revision.version_set.count() > 20  # the whole seed
+    post_form(editor, f"/admin/cases/institution/{kela.pk}/change/", {"name": "Kela renamed"})
+    post_form(editor, f"{CHANGELIST}{case('bold-experimentation').pk}/change/", {"title": "New"})
+    act(editor, "withdraw", "design-thinking")
+
+    page, answer = go_back(editor, "institution", kela, first)
+    assert "What this changes" in page
+    assert "name go back as they were" in page
+    assert "No other record of the catalogue changes." in page
+    assert answer.status_code == 302
+    assert Institution.objects.get(slug="kela").name == "Social Insurance Institution"
+    assert case("bold-experimentation").title == "New"
+    assert case("design-thinking").status == Innovation.Status.DRAFT
+    assert client.get("/innovations/design-thinking/").status_code == 404
+
+
+def test_going_back_to_a_case_version_deletes_the_impacts_added_since(editor):
+    design = case("design-thinking")
+    first = Version.objects.get_for_object(design).order_by("pk").first()
+    statements = list(design.impacts.values_list("statement", flat=True))
+    design.impacts.create(statement="Added later.", position=9)
+
+    page, answer = go_back(editor, "innovation", design, first)
+    assert "1 part added since (an impact, award, partner or link) is deleted." in page
+    assert answer.status_code == 302
+    assert list(design.impacts.values_list("statement", flat=True)) == statements
+
+
+def test_a_version_of_another_kind_of_record_is_not_found(editor):
+    kela = Institution.objects.get(slug="kela")
+    version = Version.objects.get_for_object(kela).first()
+    design = case("design-thinking")
+    assert editor.get(f"{CHANGELIST}{design.pk}/history/{version.pk}/").status_code == 404
+    assert editor.get(f"{CHANGELIST}recover/{version.pk}/").status_code == 404
+
+
 def test_a_deleted_case_is_restored_with_its_impacts_themes_and_partners(client, editor):
     before = snapshot("design-thinking")
     assert before["impacts"] and before["themes"] and before["partners"]
