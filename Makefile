@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: lock lock-check run serve test api-check bench loadtest deploy-check screenshots messages vnu world-map lint format migrations-check check clean
+.PHONY: lock lock-check run serve worker test api-check bench loadtest deploy-check screenshots messages vnu world-map lint format migrations-check check clean
 
 # Installs come from the lock files, every version pinned with its hashes (make lock writes
 # them from pyproject.toml; make lock-check, run by CI, fails when they are out of step).
@@ -57,6 +57,11 @@ serve: $(VENV)/.installed
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn innohub.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 30 --keep-alive 5
+
+# The task queue's worker (django-tasks' database backend), beside `make serve`: it runs the
+# work that does not belong in a request (cases/bulk.py).
+worker: $(VENV)/.installed
+	$(BIN)/python manage.py db_worker
 
 # Django's deployment checks with the production settings docs/deploying.md documents (as CI runs them).
 deploy-check: $(VENV)/.installed

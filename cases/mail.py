@@ -1,4 +1,5 @@
-"""E-mail the catalogue sends: the editors hear of each suggested case.
+"""E-mail the catalogue sends: the editors hear of each suggested case, and a staff member of
+the end of the bulk work they asked for (bulk.py).
 
 Mail is a courtesy, never a condition: a suggestion is kept and the visitor thanked whatever
 the mail server does; a failure is logged for the operators and never shown to the visitor.
@@ -44,6 +45,19 @@ def tell_editors_of_suggestion(case, link):
             logger.exception("The editors could not be told of suggested case %s.", case.pk)
             return []
     return recipients
+
+
+def tell_user(user, news):
+    """A line of news for one staff member (a bulk step done), in the catalogue's language;
+    nothing when they have no address."""
+    if user is None or not user.email:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = one_line(gettext("Catalogue: %(news)s") % {"news": news})
+    try:
+        send_mail(subject, f"{news}\n", None, [user.email])
+    except Exception:
+        logger.exception("%s could not be told: %s", user, news)
 
 
 def _message(case, link):

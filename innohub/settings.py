@@ -20,6 +20,7 @@ DJANGO_LOG_LEVEL      the least level logged to standard error (default INFO)
 INNOHUB_BENCHMARK_VIEW  "1" adds /benchmark/constant/, the bare view `make bench` compares to
 INNOHUB_API_RATE      requests an address may make to /api/ (default "120/minute")
 INNOHUB_EDITORS_EMAIL   more addresses told of suggested cases (comma-separated)
+INNOHUB_TASKS_BACKEND   the task queue's backend (default: the database's; at once with debug)
 DJANGO_EMAIL_BACKEND, DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_EMAIL_HOST_USER,
 DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS, DJANGO_DEFAULT_FROM_EMAIL
                       how e-mail is sent (default: printed to the console)
@@ -77,6 +78,8 @@ INSTALLED_APPS = [
     "django_countries",
     "reversion",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "cases",
     # After cases: its ready() registers the history's models before the admin's screens are
     # built; and after axes, whose admin screens cases/admin/accounts.py restricts.
@@ -191,6 +194,20 @@ CACHES = {
             "OPTIONS": {"MAX_ENTRIES": 1_000_000},
         }
     ),
+}
+
+# The task queue (django-tasks; cases/bulk.py): its database backend, whose tasks
+# `manage.py db_worker` runs beside the app (docs/deploying.md); with DJANGO_DEBUG (make run),
+# at once in the request instead, so that nothing else has to run on a laptop.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "INNOHUB_TASKS_BACKEND",
+            default="django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend",
+        )
+    }
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

@@ -13,10 +13,10 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
-from django.utils.translation import gettext, ngettext_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import admin_csv, history, rights
+from .. import admin_csv, bulk, history, rights
 from ..languages import SITE_LANGUAGES
 from ..models import (
     Award,
@@ -255,10 +255,6 @@ class InnovationAdmin(Translations, HistoryAdmin):
         suggested = obj is not None and hasattr(obj, "suggestion")
         return [inline for inline in self.inlines if suggested or inline is not SuggestionInline]
 
-    def changelist_view(self, request, extra_context=None):
-        may_import = self.has_add_permission(request) and self.has_change_permission(request)
-        return super().changelist_view(request, {"may_import": may_import, **(extra_context or {})})
-
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         institution = institution_of(request.user)
@@ -286,50 +282,26 @@ class InnovationAdmin(Translations, HistoryAdmin):
     def withdraw(self, request, queryset):
         self._move(request, queryset, "withdraw")
 
-    # Each step: what was done, and why the others were left; whole sentences, to translate.
-    STEPS = {
-        "submit_for_review": (
-            ngettext_lazy(
-                "%(count)d case sent to review.", "%(count)d cases sent to review.", "count"
-            ),
-            ngettext_lazy(
-                "%(left)d left as it was (not drafts).",
-                "%(left)d left as they were (not drafts).",
-                "left",
-            ),
-        ),
-        "publish": (
-            ngettext_lazy("%(count)d case published.", "%(count)d cases published.", "count"),
-            ngettext_lazy(
-                "%(left)d left as it was (already published; or without an institution: choose "
-                "or create it first).",
-                "%(left)d left as they were (already published; or without an institution: "
-                "choose or create it first).",
-                "left",
-            ),
-        ),
-        "withdraw": (
-            ngettext_lazy(
-                "%(count)d case withdrawn to draft.", "%(count)d cases withdrawn to draft.", "count"
-            ),
-            ngettext_lazy(
-                "%(left)d left as it was (already drafts).",
-                "%(left)d left as they were (already drafts).",
-                "left",
-            ),
-        ),
-    }
-
     def _move(self, request, queryset, step):
-        done, skipped = self.STEPS[step]
+        """A few hundred cases now; more by the task queue, the editor told (bulk.py)."""
         chosen = list(queryset.values_list("pk", flat=True))
-        history.keep_first(Innovation.objects.filter(pk__in=chosen), request.user)
-        count = getattr(queryset, step)()
-        message = done % {"count": count}
-        history.keep(Innovation.objects.filter(pk__in=chosen), message, request.user)
-        if count < len(chosen):
-            message += " " + skipped % {"left": len(chosen) - count}
+        if len(chosen) > bulk.IN_REQUEST:
+            bulk.start(chosen, step, request.user)
+            self.message_user(request, self.LATER % {"count": len(chosen)}, messages.INFO)
+            return
+        count = bulk.move(chosen, step, request.user)
+        message = bulk.report(step, count, len(chosen))
         self.message_user(request, message, messages.SUCCESS if count else messages.WARNING)
+
+    LATER = _(
+        "%(count)d cases are many: the work goes on in the background, in batches, and you "
+        "will have an e-mail when it is done. Until then this list says it is under way."
+    )
+
+    def changelist_view(self, request, extra_context=None):
+        may_import = self.has_add_permission(request) and self.has_change_permission(request)
+        context = {"may_import": may_import, "under_way": bulk.under_way()}
+        return super().changelist_view(request, {**context, **(extra_context or {})})
 
     # Preview, import and export ----------------------------------------------------------
 

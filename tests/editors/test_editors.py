@@ -3,9 +3,13 @@ contributor tied to one institution, the staff-only preview, and history with un
 
 import pytest
 from django.contrib.auth.models import Group, Permission, User
+from django.core import mail
+from django.core.management import call_command
 from django.db.models import ProtectedError
+from django_tasks_db.management.commands import db_worker
 from reversion.models import Version
 
+from cases import bulk
 from cases.models import Contributor, Innovation, Institution, Partner, Theme
 from innohub import settings as production_settings
 from tests.factories import user_in
@@ -249,6 +253,40 @@ def test_undo_after_a_change_brings_back_the_earlier_case(client, editor):
     assert snapshot("design-thinking") == before
     client.logout()
     assert "Design thinking to clear the passport backlog" in client.get("/").content.decode()
+
+
+def test_a_step_on_many_cases_goes_on_in_the_background_and_the_editor_is_told(
+    editor, monkeypatch, add_cases
+):
+    """Past IN_REQUEST cases, "Withdraw" hands the work to the queue: the request answers at
+    once, the list says what is under way, the worker takes the cases in batches, and the
+    editor has an e-mail when it is done."""
+    monkeypatch.setattr(bulk, "IN_REQUEST", 3)
+    monkeypatch.setattr(bulk, "BATCH", 2)
+    cases = add_cases(5, institution="kela")
+    slugs = [case.slug for case in cases]
+    page = act(editor, "withdraw", *slugs).content.decode()
+    assert "5 cases are many: the work goes on in the background" in page
+    assert all(case(slug).status == Innovation.Status.PUBLISHED for slug in slugs)
+    assert "Withdrawing 5 cases to draft (asked" in editor.get(CHANGELIST).content.decode()
+
+    # The worker closes connections between tasks, as Django does between requests; in a
+    # test's transaction that would close it (Django's test client skips it the same way).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
+    assert all(case(slug).status == Innovation.Status.DRAFT for slug in slugs)
+    [told] = mail.outbox
+    assert told.to == ["editor@example.org"]
+    assert "5 cases withdrawn to draft." in told.body
+    assert "Withdrawing" not in editor.get(CHANGELIST).content.decode()
+    versions = Version.objects.get_for_object(case(slugs[0]))
+    assert "2 cases withdrawn to draft." in [v.revision.comment for v in versions]
+
+
+def test_a_few_cases_move_at_once(editor):
+    page = act(editor, "withdraw", "design-thinking", "bold-experimentation").content.decode()
+    assert "2 cases withdrawn to draft." in page
+    assert case("design-thinking").status == Innovation.Status.DRAFT
 
 
 def go_back(editor, model, record, version):

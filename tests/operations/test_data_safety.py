@@ -202,10 +202,10 @@ def test_a_change_committed_by_another_server_is_on_the_next_page(client):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_four_suggestions_with_one_title_at_once_are_all_kept(editors_with_email):
+def test_four_suggestions_with_one_title_at_once_are_all_kept():
     """Each chooses a free slug, and a suggestion that finds its slug taken by another saved
-    at the same moment chooses again: four thanks, four cases, no server error, no mail to
-    the admins about one."""
+    at the same moment chooses again: four thanks, four cases, no server error (each of
+    which mailed the admins)."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's in-memory test database fails a second writer instead of waiting")
     call_command("seed", verbosity=0)
@@ -234,5 +234,4 @@ def test_four_suggestions_with_one_title_at_once_are_all_kept(editors_with_email
         "chatbot-for-student-benefits-3",
         "chatbot-for-student-benefits-4",
     ]
-    assert len(mail.outbox) == 4
-    assert all("suggested" in message.subject.lower() for message in mail.outbox)
+    assert not [message for message in mail.outbox if "ERROR" in message.subject]
