@@ -1,4 +1,5 @@
-"""Cases as CSV for editors: export from the admin, and import all or nothing after a dry run.
+"""Cases as CSV for editors, the format: rows to export, and a file read, checked and written
+all or nothing (the admin's screens for it are admin/csv_screens.py).
 
 One row per case; its impacts in numbered column groups (impact_1, impact_1_figure, ...), as
 many as the case with the most impacts needs. Themes and sources are slugs separated by
@@ -18,15 +19,11 @@ import re
 from dataclasses import dataclass, field
 
 from django import forms
-from django.contrib import messages
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import history, rights
+from . import history
 from .models import Impact, Innovation, Institution, Source, Theme
 from .spreadsheets import joined, read_cell, safe_row, split_list
 
@@ -45,7 +42,6 @@ BASE_COLUMNS = [
 OLD_COLUMNS = {"body": "story"}
 IMPACT_FIELDS = ["statement", "qualifier", "figure", "out_of", "unit"]
 IMPACT_COLUMN = re.compile(r"^impact_(\d+)(?:_(qualifier|figure|out_of|unit))?$")
-MAX_BYTES = 2 * 1024 * 1024
 NO_CHANGE = "no change"
 
 
@@ -115,13 +111,6 @@ def csv_text(queryset):
     out = io.StringIO()
     csv.writer(out).writerows(safe_row(row) for row in export_rows(queryset))
     return out.getvalue()
-
-
-def csv_response(queryset, filename):
-    # With a byte-order mark, so spreadsheet programs read the file as UTF-8.
-    response = HttpResponse("\ufeff" + csv_text(queryset), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 # Reading and checking a file ----------------------------------------------------------------
@@ -213,21 +202,6 @@ def cells(case=None, data=None, groups=()):
     return compared
 
 
-def decode(upload):
-    if upload.size > MAX_BYTES:
-        raise UnreadableFile(gettext("The file is larger than 2 MB. Split it into smaller files."))
-    raw = upload.read()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            gettext(
-                "The file is not UTF-8 text. In your spreadsheet program, save it as “CSV UTF-8” "
-                "and try again."
-            )
-        ) from error
-
-
 def unreadable_line(number, error):
     return gettext("Line %(line)d cannot be read as CSV: %(error)s.") % {
         "line": number,
@@ -240,6 +214,31 @@ def read(text, user_may, cases=None):
     the person importing may write such a case (`case`: the case as it is, or None); `cases`
     are those they may see (rights.visible): a row whose slug is another's adds a case."""
     reader = csv.reader(io.StringIO(text))
+    header = read_header(reader)
+    groups = sorted(
+        {int(IMPACT_COLUMN.match(name).group(1)) for name in header if IMPACT_COLUMN.match(name)}
+    )
+    lines = read_lines(reader, header)
+    # The file's cases alone are read, not the catalogue's.
+    slugs = {data["slug"].strip() for _line, data in lines if isinstance(data, dict)}
+    cases = Innovation.objects.all() if cases is None else cases
+    existing = {
+        case.slug: case for case in cases.filter(slug__in=slugs).prefetch_related("impacts")
+    }
+    hidden = set(
+        Innovation.objects.filter(slug__in=slugs - existing.keys()).values_list("slug", flat=True)
+    )
+    rows, seen = [], {}
+    for line, data in lines:
+        if isinstance(data, str):
+            rows.append(Row(line, "", None, [], [data]))
+        else:
+            rows.append(check_row(line, data, groups, existing, hidden, seen, user_may))
+    return rows
+
+
+def read_header(reader):
+    """The columns the first line names (old names read as new), or why it cannot be read."""
     try:
         header = [OLD_COLUMNS.get(name.strip(), name.strip()) for name in next(reader)]
     except StopIteration:
@@ -262,11 +261,12 @@ def read(text, user_may, cases=None):
                 % {"names": ", ".join(unknown)}
             )
         raise UnreadableFile(" ".join(problems))
-    groups = sorted(
-        {int(IMPACT_COLUMN.match(name).group(1)) for name in header if IMPACT_COLUMN.match(name)}
-    )
+    return header
 
-    lines = []  # (line number, {column: value}, or a problem with the line)
+
+def read_lines(reader, header):
+    """[(line number, {column: value}, or what is wrong with the line)], blank lines left out."""
+    lines = []
     while True:
         start = reader.line_num + 1
         try:
@@ -276,7 +276,7 @@ def read(text, user_may, cases=None):
         except csv.Error as error:
             raise UnreadableFile(unreadable_line(start, error)) from None
         if not any(value.strip() for value in values):
-            continue  # a blank line
+            continue
         if len(values) != len(header):
             problem = gettext("it has %(cells)d cells, but the first line names %(names)d.") % {
                 "cells": len(values),
@@ -287,23 +287,7 @@ def read(text, user_may, cases=None):
         lines.append((start, dict(zip(header, (read_cell(v) for v in values), strict=True))))
     if not lines:
         raise UnreadableFile(gettext("The file has a header but no cases."))
-
-    # The file's cases alone are read, not the catalogue's.
-    slugs = {data["slug"].strip() for _line, data in lines if isinstance(data, dict)}
-    cases = Innovation.objects.all() if cases is None else cases
-    existing = {
-        case.slug: case for case in cases.filter(slug__in=slugs).prefetch_related("impacts")
-    }
-    hidden = set(
-        Innovation.objects.filter(slug__in=slugs - existing.keys()).values_list("slug", flat=True)
-    )
-    rows, seen = [], {}
-    for line, data in lines:
-        if isinstance(data, str):
-            rows.append(Row(line, "", None, [], [data]))
-        else:
-            rows.append(check_row(line, data, groups, existing, hidden, seen, user_may))
-    return rows
+    return lines
 
 
 def check_row(line, data, groups, existing, hidden, seen, user_may):
@@ -398,58 +382,3 @@ def write_impacts(case, forms):
         impact.position = position
         impact.save()
     Impact.objects.filter(pk__in=[impact.pk for left in kept.values() for impact in left]).delete()
-
-
-# The admin view -----------------------------------------------------------------------------
-
-
-class UploadForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"),
-        help_text=_("UTF-8, at most 2 MB, in the export format: export a few cases to see it."),
-    )
-
-
-def import_view(model_admin, request):
-    """Upload -> dry run (nothing written) -> confirm. Any bad row stops the whole file."""
-    context = {
-        **model_admin.admin_site.each_context(request),
-        "opts": model_admin.model._meta,
-        "title": gettext("Import cases from a CSV file"),
-        "columns": BASE_COLUMNS + impact_columns(1),
-    }
-
-    def user_may(case, status, institution):
-        return rights.may_save_case(request.user, case, status, institution)
-
-    form = UploadForm(request.POST or None, request.FILES or None)
-    text = request.POST.get("csv_text") if request.method == "POST" else None
-    if request.method == "POST" and (text is not None or form.is_valid()):
-        try:
-            if text is None:
-                text = decode(form.cleaned_data["file"])
-            rows = read(text, user_may, rights.visible(request.user, Innovation.objects.all()))
-        except UnreadableFile as problem:
-            context.update(form=UploadForm(), problem=str(problem))
-            return TemplateResponse(request, "admin/cases/innovation/import.html", context)
-        bad = [row for row in rows if row.errors]
-        if bad:
-            context.update(form=UploadForm(), bad_rows=bad, row_count=len(rows))
-        elif "confirm" in request.POST:
-            written = write(rows, request.user)
-            imported = ngettext(
-                "%(count)d case imported.", "%(count)d cases imported.", len(written)
-            ) % {"count": len(written)}
-            if len(written) < len(rows):
-                unchanged = len(rows) - len(written)
-                imported += " " + ngettext(
-                    "%(count)d row matched its case and changed nothing.",
-                    "%(count)d rows matched their cases and changed nothing.",
-                    unchanged,
-                ) % {"count": unchanged}
-            model_admin.message_user(request, imported, messages.SUCCESS)
-            return redirect("admin:cases_innovation_changelist")
-        else:
-            context.update(rows=rows, csv_text=text)
-    context.setdefault("form", form)
-    return TemplateResponse(request, "admin/cases/innovation/import.html", context)

@@ -273,24 +273,9 @@ if SECURE_SSL_HOST:
 # No use of the browser's devices and features: no page asks for any.
 PERMISSIONS_POLICY = {
     feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "fullscreen",
-        "geolocation",
-        "gyroscope",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "publickey-credentials-get",
-        "screen-wake-lock",
-        "usb",
-        "xr-spatial-tracking",
-    )
+    for feature in "accelerometer autoplay camera display-capture encrypted-media fullscreen "
+    "geolocation gyroscope magnetometer microphone midi payment publickey-credentials-get "
+    "screen-wake-lock usb xr-spatial-tracking".split()
 }
 
 # HTTPS: on in production (DJANGO_HTTPS=1), off for `make run` and the tests on plain HTTP.

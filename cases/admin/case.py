@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import admin_csv, bulk, history, rights
+from .. import bulk, history, rights
 from ..languages import SITE_LANGUAGES
 from ..models import (
     Award,
@@ -29,6 +29,7 @@ from ..models import (
     institution_of,
 )
 from ..views import render_case
+from . import csv_screens
 from .base import HistoryAdmin, TranslatedForm, Translations
 from .records import HTTPS_URLS
 
@@ -403,8 +404,8 @@ class InnovationAdmin(Translations, HistoryAdmin):
     def import_view(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        return admin_csv.import_view(self, request)
+        return csv_screens.import_view(self, request)
 
     @admin.action(description=_("Export the selected cases as CSV (the import format)"))
     def export_csv(self, request, queryset):
-        return admin_csv.csv_response(queryset, "innohub-cases.csv")
+        return csv_screens.csv_response(queryset, "innohub-cases.csv")

@@ -40,8 +40,8 @@ NOTHING_TO_LOOK_FOR = [
     "!!! ... ???",
     "  - ",
     "“”",
-    # Only words to leave out: on PostgreSQL this matched and ranked nearly every case, for
-    # any made-up word (1.4 s at 100,000 cases); now it is answered as quickly as any.
+    # Only words to leave out: they would match, count and rank nearly every case, for any
+    # made-up word (docs/performance.md).
     "-benefit",
     "-zzzz -qqqq",
     '-"plain language"',
