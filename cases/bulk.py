@@ -1,14 +1,11 @@
 """The workflow's steps on many cases at once (the admin's "Publish", "Withdraw", "Send to
 review"): up to IN_REQUEST cases in the request, more by the task queue (django-tasks; in
 production its database backend, run by `manage.py db_worker`), in batches of BATCH cases,
-each in a transaction of its own. At 100,000 cases a case's step costs 70 to 120 ms of
-derived data, so 4,000 in one transaction took over three minutes (docs/performance.md): far
-past a request's 30 seconds, and holding the writers' turn (CatalogueVersion.take_turn) from
-every other editor all that time; a batch holds it for about 4 seconds. The
-editor who asked is e-mailed when the work is done, and the list of cases says what is still
-under way."""
-
-import logging
+each in a transaction of its own. A case's step rewrites its derived data, which takes long
+enough at 100,000 cases (docs/performance.md) that thousands at once would pass a request's
+30 seconds and hold the writers' turn (CatalogueVersion.take_turn) from every other editor
+all that time. The editor who asked is e-mailed when the work is done, and the list of cases
+says what is still under way."""
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -18,8 +15,6 @@ from django_tasks_db.models import DBTaskResult
 
 from . import history, mail
 from .models import Innovation
-
-logger = logging.getLogger(__name__)
 
 IN_REQUEST = 20
 BATCH = 50
