@@ -1,6 +1,6 @@
 """Who the visitor is, and how often they may come: the one place that decides a request's
 client address, and the counters built on it (the suggestion form's and the downloads' limits,
-the API's throttle;
+the time spent making pages for each visitor, the API's throttle;
 django-axes' lock-outs use the same address through AXES_CLIENT_IP_CALLABLE).
 
 The address: without DJANGO_BEHIND_PROXY it is REMOTE_ADDR, and X-Forwarded-For is ignored,
@@ -18,6 +18,9 @@ refuses to start with Django's local-memory cache (its check E003), which `make 
 """
 
 import ipaddress
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import caches
@@ -71,6 +74,47 @@ def download_refused(request):
         if over_limit(request, f"download:{seconds}", limit, seconds):
             return seconds
     return None
+
+
+class PageTime:
+    """The time this process spent making pages (not sending cached ones) for each visitor in
+    the current minute. A page costs what it costs: most a few milliseconds, a search of
+    words that match nearly every case or a deep page far more, and any visitor can vary an
+    address so that no cache answers it. A visitor who has had more than
+    settings.PAGE_SECONDS_PER_MINUTE of a process's time in a minute waits for the next one,
+    so one visitor cannot hold a server's workers whatever the addresses they make up.
+
+    Kept in the process, not a cache: a counter per request in the database or Redis would
+    cost a page more than the budget saves, and page traffic cannot evict it; each worker
+    guards its own time, which is the time at stake."""
+
+    def __init__(self, window=60, remembered=10_000):
+        self.window, self.remembered = window, remembered
+        self.lock = threading.Lock()
+        self.spent = OrderedDict()  # address: [the minute's start, seconds spent]
+
+    def exhausted(self, address, allowed):
+        with self.lock:
+            entry = self.spent.get(address)
+            return (
+                entry is not None
+                and time.monotonic() - entry[0] < self.window
+                and entry[1] >= allowed
+            )
+
+    def charge(self, address, seconds):
+        with self.lock:
+            now = time.monotonic()
+            entry = self.spent.pop(address, None)
+            if entry is None or now - entry[0] >= self.window:
+                entry = [now, 0.0]
+            entry[1] += seconds
+            self.spent[address] = entry  # the most recent last; the longest idle go first
+            while len(self.spent) > self.remembered:
+                self.spent.popitem(last=False)
+
+
+page_time = PageTime()
 
 
 class VisitorRateThrottle(AnonRateThrottle):

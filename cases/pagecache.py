@@ -35,14 +35,19 @@ both.
 
 import hashlib
 import threading
+import time
 from collections import Counter
 from functools import cache as cache_once
 from functools import wraps
 
+from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
+from django.template import loader
 from django.utils.cache import patch_vary_headers
 from django.utils.text import compress_string
+
+from .limits import client_address, page_time
 
 PAGE_TIMEOUT = 24 * 60 * 60
 # What public pages read from the query: the catalogue's filters, paging, compare's cases, and
@@ -123,7 +128,7 @@ def cached_page(view):
             # leave it (PageCacheMiddleware keeps it).
             response.recent_page = f"{key}:gzip" if gzip else key
         else:
-            response = view(request, *args, **kwargs)
+            response = made_within_budget(view, request, *args, **kwargs)
             if response.status_code != 200 or response.streaming:
                 return response
             # The body and its type only: smaller and quicker to restore than the response.
@@ -134,6 +139,23 @@ def cached_page(view):
         return response
 
     return wrapper
+
+
+def made_within_budget(view, request, *args, **kwargs):
+    """The page made now, its time charged to the visitor (limits.PageTime); the 429 page
+    when they have had their share of this process's time this minute."""
+    allowed = settings.PAGE_SECONDS_PER_MINUTE
+    address = client_address(request) if allowed else None
+    if address is None:  # no budget, or a request made inside the process
+        return view(request, *args, **kwargs)
+    if page_time.exhausted(address, allowed):
+        page = loader.render_to_string("429.html", request=request)
+        return HttpResponse(page, status=429, headers={"Retry-After": str(page_time.window)})
+    started = time.monotonic()
+    try:
+        return view(request, *args, **kwargs)
+    finally:
+        page_time.charge(address, time.monotonic() - started)
 
 
 def cached_page_content(key, gzip):

@@ -21,6 +21,7 @@ INNOHUB_BENCHMARK_VIEW  "1" adds /benchmark/constant/, the bare view `make bench
 INNOHUB_API_RATE      requests an address may make to /api/ (default "120/minute")
 INNOHUB_EDITORS_EMAIL   more addresses told of suggested cases (comma-separated)
 INNOHUB_TASKS_BACKEND   the task queue's backend (default: the database's; at once with debug)
+INNOHUB_PAGE_SECONDS_PER_MINUTE  a process's time for one visitor's pages a minute (default 10)
 DJANGO_EMAIL_BACKEND, DJANGO_EMAIL_HOST, DJANGO_EMAIL_PORT, DJANGO_EMAIL_HOST_USER,
 DJANGO_EMAIL_HOST_PASSWORD, DJANGO_EMAIL_USE_TLS, DJANGO_DEFAULT_FROM_EMAIL
                       how e-mail is sent (default: printed to the console)
@@ -195,6 +196,10 @@ CACHES = {
         }
     ),
 }
+
+# The time a process may spend making pages for one visitor in a minute (cases/limits.py,
+# PageTime); 0 for none. Ten seconds is hundreds of pages at the usual cost.
+PAGE_SECONDS_PER_MINUTE = env.float("INNOHUB_PAGE_SECONDS_PER_MINUTE", default=10)
 
 # The task queue (django-tasks; cases/bulk.py): its database backend, whose tasks
 # `manage.py db_worker` runs beside the app (docs/deploying.md); with DJANGO_DEBUG (make run),

@@ -7,6 +7,7 @@ from axes.models import AccessAttempt
 from django.core.cache import cache, caches
 from django.test import RequestFactory, override_settings
 
+from cases import limits, pagecache
 from cases.limits import VisitorRateThrottle, client_address
 from tests.helpers import suggestion
 
@@ -140,6 +141,21 @@ def test_behind_a_proxy_each_visitor_has_their_own_suggestion_limit(client):
 
     assert [suggest("198.51.100.7", n) for n in range(6)] == [302] * 5 + [429]
     assert suggest("198.51.100.8", 1) == 302
+
+
+def test_one_visitor_has_a_share_of_the_time_pages_take_to_make(client, settings, monkeypatch):
+    """A visitor who has had a process's time for pages made afresh (searches of made-up
+    words, say: no cache answers them) waits a minute; pages already made still open, and
+    other visitors are not held."""
+    settings.PAGE_SECONDS_PER_MINUTE = 0.001  # less than any page takes to make
+    monkeypatch.setattr(pagecache, "page_time", limits.PageTime())
+    client.get("/themes/", REMOTE_ADDR="198.51.100.9")  # made, and now cached
+    assert client.get("/", {"q": "word"}).status_code == 200  # the visitor's minute spent
+    refused = client.get("/", {"q": "another"})
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "You have asked for many pages in a short time" in refused.content.decode()
+    assert client.get("/themes/").status_code == 200  # from the cache
+    assert client.get("/", {"q": "another"}, REMOTE_ADDR="198.51.100.4").status_code == 200
 
 
 def test_counters_outlive_a_crowded_page_cache(client):

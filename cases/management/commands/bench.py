@@ -445,8 +445,9 @@ class Command(BaseCommand):
             "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-key"),
             "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
             "INNOHUB_BENCHMARK_VIEW": "1",
-            # One address asks for everything here: the API's limit per visitor would stop it.
+            # One address asks for everything here: the limits per visitor would stop it.
             "INNOHUB_API_RATE": "100000/minute",
+            "INNOHUB_PAGE_SECONDS_PER_MINUTE": "0",
         }
         self.stdout.write(f"Benchmark database: {url} (made fresh)")
         self.fresh_database(url, config)
