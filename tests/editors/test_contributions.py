@@ -8,7 +8,9 @@ import re
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from cases import admin_csv
 from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
@@ -227,6 +229,17 @@ def test_an_import_tells_a_contributor_nothing_of_cases_they_may_not_see(client)
     assert (mine.slug, mine.institution.slug) == ("experimentation-fund-2", "kela")
     theirs = Innovation.objects.get(slug="experimentation-fund")
     assert (theirs.institution.slug, theirs.title) != ("kela", "Mine")
+
+
+def test_a_dry_run_reads_the_files_cases_not_the_catalogue(editor, add_cases):
+    """At 4,000 cases a one-row dry run read every case with its impacts (2 to 3 s)."""
+    add_cases(30)
+    with CaptureQueriesContext(connection) as made:
+        response = upload(editor, csv_file(a_row("design-thinking"), a_row("a-new-one")))
+    assert response.status_code == 200 and "adds this case" in response.content.decode()
+    reads = [query["sql"] for query in made.captured_queries]
+    whole = [sql for sql in reads if 'FROM "cases_innovation"' in sql and "WHERE" not in sql]
+    assert whole == []
 
 
 def test_importing_an_export_unchanged_keeps_every_translation(editor):
