@@ -7,9 +7,9 @@ page is one cache entry however its address is dressed up, and links on the page
 downloads) never carry what another visitor added. The host is part of the key because pages
 hold absolute addresses (citations, feeds).
 
-A cached page is stored under the CatalogueVersion number it was made at. Every save and
-delete of catalogue data moves the number on (the receivers in signals.py; QuerySet methods
-that write in bulk call CatalogueVersion.bump() themselves), so after an editor's change no
+A cached page is stored under the CatalogueVersion number it was made at. Every write to
+the catalogue's tables moves the number on (the database's own triggers, migration 0022:
+the admin, a QuerySet.update(), loaddata and a line of SQL alike), so after any change no
 visitor is served the old page, on any server, whatever cache each server has. On
 PostgreSQL each database connection hears of a new number (LISTEN/NOTIFY) rather than reading
 it on every request, so a page served from the cache asks the database nothing

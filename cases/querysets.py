@@ -678,10 +678,7 @@ class InnovationQuerySet(MatchingQuerySet):
         from .counts import changing  # counts.py reads the models, which import this module
 
         with changing(self.values_list("pk", flat=True)):
-            count = self.update(status=status, updated=timezone.now(), **fields)
-        if count:
-            model("CatalogueVersion").bump()
-        return count
+            return self.update(status=status, updated=timezone.now(), **fields)
 
     def create_suggested(
         self,

@@ -1,17 +1,16 @@
 """The receivers that keep derived data in step with every write, whatever made it (the
 admin, an import, the suggestion form, the shell, loaddata), as djangopackages' grid/signals.py
-does. One module, driven by one list of the catalogue's tables (models.CATALOGUE_MODELS):
+does, in one module:
 
-- the catalogue version, behind the page cache (pagecache.py), moves on after any save or
-  delete of a catalogue record and any change of a case's themes or sources;
 - each new database connection asks whether searches can be ranked by an index (RUM);
 - a case's stored search vector (PostgreSQL) is rebuilt when the case, its impacts, its themes
   or its institution change, or a theme is renamed or deleted;
 - the kept counts (counts.py) move when a case is saved or deleted, its themes change or a
   theme is deleted, and (the common search terms' rows) when its documents are rebuilt.
 
-Bulk writes (QuerySet.update, bulk_create) send no signals: the QuerySet methods that write in
-bulk (the workflow steps, sync and refresh methods) move the version on themselves.
+The catalogue version, behind the page cache (pagecache.py), is moved on by the database
+itself, whoever writes (migration 0022's triggers). Bulk writes (QuerySet.update, bulk_create)
+send no signals: the QuerySet methods that write in bulk keep the counts themselves.
 Imported by CasesConfig.ready(), once.
 """
 
@@ -27,26 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import counts, search
-from .models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Institution, Theme
-
-CASE_LINKS = [field.remote_field.through for field in Innovation._meta.many_to_many]
-
-
-# The catalogue version -------------------------------------------------------------------
-
-
-def catalogue_changed(sender, **kwargs):
-    if kwargs.get("action", "post_").startswith("post_"):
-        CatalogueVersion.bump()
-
-
-for model in CATALOGUE_MODELS:
-    label = model._meta.label_lower
-    post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"version-save-{label}")
-    post_delete.connect(catalogue_changed, sender=model, dispatch_uid=f"version-delete-{label}")
-for through in CASE_LINKS:
-    m2m_changed.connect(catalogue_changed, sender=through, dispatch_uid=f"version-{through}")
-
+from .models import Impact, Innovation, Institution, Theme
 
 # The kept counts (counts.py) ---------------------------------------------------------------
 # Each write notes its cases' contributions before (pre_*) and moves the rows by the

@@ -14,8 +14,10 @@ CHANNEL = "innohub_catalogue_version"
 
 
 class CatalogueVersion(models.Model):
-    """One row whose number moves on with every change to the catalogue's data. Cached pages
-    are stored under the number they were made at, so a change makes them unreachable."""
+    """One row whose number moves on with every change to the catalogue's data: the database
+    moves it, by a trigger on each catalogue table (migration 0022), whoever writes. Cached
+    pages are stored under the number they were made at, so a change makes them
+    unreachable. bump() moves it by hand, after a repair of derived data (manage.py recount)."""
 
     number = models.PositiveBigIntegerField(default=0)
 
@@ -27,7 +29,8 @@ class CatalogueVersion(models.Model):
         """The number now, asked on every public request, cached page or not.
 
         PostgreSQL: each database connection LISTENs on CHANNEL and remembers the number it
-        read; bump() NOTIFYs it, so the number is read again only after a change. Asking is a
+        read; each move NOTIFYs it (the trigger, or bump()), so the number is read again only
+        after a change. Asking is a
         look at the connection's socket for an announcement, not a query: reading the row was
         a third of the time a cached page took (docs/performance.md). A change is announced
         when its transaction commits, to every connection of every server, so no page is

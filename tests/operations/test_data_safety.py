@@ -18,7 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases import counts
-from cases.models import CatalogueVersion, Innovation, Partner
+from cases.models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Partner
 from tests.factories import bulk_cases as add_cases
 from tests.helpers import suggestion
 
@@ -235,3 +235,73 @@ def test_four_suggestions_with_one_title_at_once_are_all_kept():
         "chatbot-for-student-benefits-4",
     ]
     assert not [message for message in mail.outbox if "ERROR" in message.subject]
+
+
+def catalogue_tables():
+    links = [field.remote_field.through for field in Innovation._meta.many_to_many]
+    return [model._meta.db_table for model in (*CATALOGUE_MODELS, *links)]
+
+
+@pytest.mark.django_db
+def test_every_catalogue_table_moves_the_version_whoever_writes():
+    """Each of the catalogue's tables has the trigger that moves the version (migration
+    0022): a model added to the catalogue fails here until its migration adds one."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT tgrelid::regclass::text, tgname FROM pg_trigger")
+        else:
+            cursor.execute("SELECT tbl_name, name FROM sqlite_master WHERE type = 'trigger'")
+        guarded = {
+            table for table, name in cursor.fetchall() if name.startswith("innohub_version_")
+        }
+    assert set(catalogue_tables()) <= guarded
+
+
+def in_another_connection(sql, params=()):
+    """A line of SQL as an operator would type it in psql: another connection, committed."""
+
+    def run():
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+        finally:
+            connection.close()
+
+    if connection.vendor == "postgresql":
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join(10)
+        time.sleep(0.05)  # the announcement crosses the socket
+    else:  # one connection to an in-memory database
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cached_page_follows_every_way_of_writing(client):
+    """The page cache is keyed on the version the database moves: after a QuerySet.update(),
+    a bulk_create(), a delete() or a line of SQL from another connection, the next page is
+    the records as they are, never the copy made before."""
+    call_command("seed", verbosity=0)
+    page = "/innovations/design-thinking/"
+    case = Innovation.objects.get(slug="design-thinking")
+
+    def shown():
+        client.get(page)  # made or sent from the cache
+        return client.get(page).content.decode()
+
+    assert "Passports by update" not in shown()
+    Innovation.objects.filter(pk=case.pk).update(title="Passports by update")
+    assert "Passports by update" in shown()
+    Impact.objects.bulk_create([Impact(innovation=case, statement="Bulk created.", position=9)])
+    assert "Bulk created." in shown()
+    Impact.objects.filter(statement="Bulk created.").delete()
+    assert "Bulk created." not in shown()
+    in_another_connection(
+        "UPDATE cases_innovation SET title = %s WHERE id = %s", ["Passports by SQL", case.pk]
+    )
+    assert "Passports by SQL" in shown()
+    theme = case.themes.first()
+    assert f"?theme={theme.slug}" in shown()
+    in_another_connection("DELETE FROM cases_innovation_themes WHERE innovation_id = %s", [case.pk])
+    assert f"?theme={theme.slug}" not in shown()

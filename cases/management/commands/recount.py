@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from cases import counts
-from cases.models import CaseCount, CountedCase, SearchLeader, SearchTerm
+from cases.models import CaseCount, CatalogueVersion, CountedCase, SearchLeader, SearchTerm
 
 
 class Command(BaseCommand):
@@ -15,6 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, **options):
         counts.recount()
+        CatalogueVersion.bump()  # pages made from the counts before are not sent again
         terms = SearchTerm.objects.count()
         rows = CaseCount.objects.count()
         leaders = SearchLeader.objects.count()
