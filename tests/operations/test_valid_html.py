@@ -69,6 +69,7 @@ def test_every_public_page_is_valid_html(client, tmp_path, db):
         # The pages a visitor sees when something fails: no request context, as in production.
         "500": loader.get_template("500.html").render().encode(),
         "503": loader.get_template("503.html").render().encode(),
+        "429": loader.render_to_string("429.html", request=client.get("/").wsgi_request).encode(),
     }
     for name, content in extra.items():
         paths.append(tmp_path / f"{name}.html")
