@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
 from django.db import connection, transaction
@@ -17,7 +18,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases import counts
+from cases import counts, pagecache
 from cases.models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Partner
 from tests.factories import bulk_cases as add_cases
 from tests.helpers import suggestion
@@ -305,3 +306,46 @@ def test_a_cached_page_follows_every_way_of_writing(client):
     assert f"?theme={theme.slug}" in shown()
     in_another_connection("DELETE FROM cases_innovation_themes WHERE innovation_id = %s", [case.pk])
     assert f"?theme={theme.slug}" not in shown()
+
+
+SEED_PAGES = [
+    "/",
+    "/?institution=esdc",
+    "/?country=CA",
+    "/?region=europe",
+    "/?theme=leadership&country=SG",
+    "/?q=passport",
+    "/matrix/",
+    "/map/",
+    "/institutions/",
+    "/institutions/kela/",
+    "/themes/customer-centricity/",
+    "/innovations/design-thinking/",
+    "/fr/?institution=cpf",
+]
+
+
+def public_pages(client):
+    pagecache.forget()
+    pages = {address: client.get(address).content.decode() for address in SEED_PAGES}
+    api = client.get("/api/innovations/", {"institution": "esdc"}).json()["results"]
+    pages["api"] = [case["slug"] for case in api]
+    return pages
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loaddata_of_the_seed_gives_the_pages_that_seed_gives(client):
+    """Django's own `loaddata fixtures/seed.json` into an empty database (how an operator
+    restores records) saves raw, past save(): the pages, their filters by institution and
+    country included, are those of `manage.py seed`."""
+    call_command("seed", verbosity=0)
+    seeded = public_pages(client)
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("loaddata", str(settings.BASE_DIR / "fixtures" / "seed.json"), verbosity=0)
+    loaded = public_pages(client)
+    assert [address for address in seeded if loaded[address] != seeded[address]] == []
+    assert loaded["api"] == [
+        "agile-benefit-design",
+        "staff-capabilities-for-innovation",
+        "design-thinking",
+    ]

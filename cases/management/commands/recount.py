@@ -1,7 +1,14 @@
 from django.core.management.base import BaseCommand
 
 from cases import counts
-from cases.models import CaseCount, CatalogueVersion, CountedCase, SearchLeader, SearchTerm
+from cases.models import (
+    CaseCount,
+    CatalogueVersion,
+    CountedCase,
+    Innovation,
+    SearchLeader,
+    SearchTerm,
+)
 
 
 class Command(BaseCommand):
@@ -14,6 +21,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
+        Innovation.objects.sync_institution_positions()  # written by save(), which SQL skips
         counts.recount()
         CatalogueVersion.bump()  # pages made from the counts before are not sent again
         terms = SearchTerm.objects.count()

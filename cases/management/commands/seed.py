@@ -3,7 +3,6 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.db.models import F
 
 from cases import history
 from cases.models import CATALOGUE_MODELS, Innovation, Institution, Theme
@@ -26,9 +25,6 @@ class Command(BaseCommand):
         with transaction.atomic():
             with search_refreshed_once():
                 call_command("loaddata", "seed", verbosity=0)
-            # Fixtures load raw, without save(): copy what save() would have.
-            Innovation.objects.all().sync_institution_positions()
-            Innovation.objects.published().update(published_at=F("created"))
             # A first version of every record, so that undo works from the first change.
             history.keep(
                 [record for model in CATALOGUE_MODELS for record in model.objects.all()],
