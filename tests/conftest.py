@@ -4,6 +4,7 @@ generated cases for query-count and paging tests. Helpers for reading pages are 
 helpers.py, test data in factories.py, the seed's facts in seed_facts.py."""
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 
 from cases import pagecache
@@ -52,6 +53,20 @@ def empty_page_cache():
     """Each test rolls the database back, catalogue version included, so cached pages from
     one test must not be served in the next."""
     pagecache.forget()
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(request, django_db_blocker):
+    """A test whose transactions commit (threads, transaction=True) leaves its visitors'
+    counters in the database's limits table, which no rollback or flush empties: the next
+    such test would start with suggestions or downloads already spent."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if "transactional_db" in request.fixturenames or (
+        marker and marker.kwargs.get("transaction")
+    ):
+        with django_db_blocker.unblock():
+            caches["limits"].clear()
 
 
 @pytest.fixture(autouse=True)
