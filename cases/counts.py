@@ -59,6 +59,7 @@ docs/performance.md.
 from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Subquery, Sum, TextField, Value
@@ -198,6 +199,34 @@ def contributions(pks):
         if pk in themes:  # a case without themes shares none: similar to no case
             counter[place_of(pk, themes[pk], country, order)] += 1
     return counter
+
+
+class Noted(NamedTuple):
+    """What a write to some cases starts from (noted()): their contributions, and whether the
+    derived data matched the records (CatalogueVersion.fresh), so that the write, moving them
+    by its difference (moved()), may say they match again."""
+
+    contributions: Counter
+    fresh: bool
+
+
+def noted(pks):
+    """Before a write to the cases `pks`: their contributions, and whether the derived data
+    are fresh. Outside a transaction another writer could come between the two, so the
+    write never says they are (a rebuild does)."""
+    before = contributions(pks)
+    return Noted(before, connection.in_atomic_block and CatalogueVersion.fresh())
+
+
+def moved(before, after):
+    """After the write: the rows moved from `before` (Noted) to `after` (contributions), and
+    the derived data said to match the records if they did before it."""
+    apply(before.contributions, after)
+    if before.fresh:
+        CatalogueVersion.caught_up()
+
+
+NOTHING = Noted(Counter(), False)
 
 
 def documents_digest():
@@ -357,22 +386,23 @@ def changing(pks):
                 yield
                 recount()
             else:
-                before = contributions(pks) if pks else Counter()
+                before = noted(pks)
                 yield
-                apply(before, contributions(pks) if pks else Counter())
+                moved(before, contributions(pks))
     finally:
         _changing.reset(token)
 
 
-def added(pks):
+def added(pks, before=NOTHING):
     """After cases were written in bulk without signals (bulk_create): count them in, and
-    let each join its group's similar-case candidates."""
+    let each join its group's similar-case candidates. `before`: noted([]) before the
+    write, when the derived data may then be said to match the records."""
     pks = list(pks)
     if len(pks) > RECOUNT_ABOVE:
         recount()
         return
     after = contributions(pks)
-    apply(Counter(), Counter({key: n for key, n in after.items() if key[0] != SIMILAR}))
+    moved(before, Counter({key: n for key, n in after.items() if key[0] != SIMILAR}))
     join_candidates([key[1:] for key in after if key[0] == SIMILAR])
 
 
@@ -452,6 +482,8 @@ def recount():
         choose_all_candidates()
         leaders.choose()
         copy_all_counted()
+        CatalogueVersion.bump()  # pages made from the derived data before are not sent again
+        CatalogueVersion.caught_up()
 
 
 def count_all(case_model=Innovation, count_model=CaseCount):

@@ -172,6 +172,7 @@ def _search_term(filterset):
     and the later ones are given it: True or False, instead of the query that finds it."""
     if not (
         search.using_postgres()
+        and filterset.derived_fresh
         and "q" in (filterset.in_use or ())
         and filterset.filters_only("q", "theme", *PLACES)
         and len(filterset.search_terms) == 1

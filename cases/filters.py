@@ -23,7 +23,7 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from . import facets, regions, search
+from . import derived, facets, regions, search
 from .languages import page_language
 from .models import CountedCase, Innovation, Partner
 from .querysets import InstitutionRuns, SearchLeaders
@@ -396,12 +396,21 @@ class InnovationFilter(django_filters.FilterSet):
         empty = (*EMPTY_VALUES, False)
         return {name for name in self.CHOICES + ("q",) if cleaned.get(name) not in empty}
 
+    @cached_property
+    def derived_fresh(self):
+        """Whether the derived data (counts.py) match the records now: else nothing is read
+        from them, and the cases themselves are counted (CatalogueVersion.fresh)."""
+        return derived.fresh()
+
     def filters_only(self, *names):
-        """True when no filter but `names` is in use: then the counts that counts.py keeps
-        answer what the facets ask (facets.py says which). A form with a value that is not
-        valid filters nothing (cases_without): its options count every case, as with no
-        filter, from the kept counts too (else any address with a wrong value would count
-        the whole catalogue live: 70 ms at 100,000 cases on PostgreSQL)."""
+        """True when no filter but `names` is in use and the derived data are fresh: then the
+        counts that counts.py keeps answer what the facets ask (facets.py says which). A form
+        with a value that is not valid filters nothing (cases_without): its options count
+        every case, as with no filter, from the kept counts too (else any address with a
+        wrong value would count the whole catalogue live: 70 ms at 100,000 cases on
+        PostgreSQL)."""
+        if not self.derived_fresh:
+            return False
         if self.in_use is None:
             return not self.unsearchable  # a search with no word to look for finds nothing
         return self.in_use <= set(names)
@@ -435,8 +444,9 @@ class InnovationFilter(django_filters.FilterSet):
 
     def cases_without(self, *names):
         """Published cases matching every active filter except `names`, for their counts:
-        their counted copies (models.CountedCase), narrow rows that the counts read."""
-        cases = CountedCase.objects.all()
+        their counted copies (models.CountedCase), narrow rows that the counts read, or the
+        cases themselves while the copies are behind."""
+        cases = CountedCase.objects.all() if self.derived_fresh else Innovation.objects.published()
         if self.unsearchable:
             return cases.none()
         if self.is_bound and self.form.is_valid():

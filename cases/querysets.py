@@ -415,25 +415,6 @@ class MatchingQuerySet(models.QuerySet):
         links = model("Collaboration").objects.filter(partner__kind__in=kinds)
         return self.filter(pk__in=links.values("innovation_id"))
 
-
-class CountedCaseQuerySet(MatchingQuerySet):
-    """The published cases' counted copies (models.CountedCase), as facets.py counts them:
-    FilterSet.cases_without() filters them as it filters the cases."""
-
-    def search(self, text, themes=(), countries=(), ranked=False, language=None):
-        """The copies of the cases that match, as InnovationQuerySet.search() finds them
-        unranked (a copy has no text to rank or highlight; `ranked` is taken, as the
-        FilterSet passes it, and must be False): on PostgreSQL through this table's own
-        search index; on SQLite, which searches the cases' texts, by their ids."""
-        if ranked:
-            raise ValueError("A counted copy has no text to rank: search the cases instead.")
-        language = language or page_language()
-        if search.using_postgres():
-            return self.filter(search.counted_match(text, language, themes, countries))
-        cases = model("Innovation").objects.published()
-        found = cases.search(text, themes, countries, ranked=False, language=language)
-        return self.filter(pk__in=found.values("pk"))
-
     def counted_together(self, theme_fields, institution_fields):
         """The three groups of facet counts of these cases in one query, which reads the
         matching cases once: ([theme_fields + (count,)] of every theme, [institution_fields
@@ -516,6 +497,25 @@ class CountedCaseQuerySet(MatchingQuerySet):
         return groups
 
 
+class CountedCaseQuerySet(MatchingQuerySet):
+    """The published cases' counted copies (models.CountedCase), as facets.py counts them:
+    FilterSet.cases_without() filters them as it filters the cases."""
+
+    def search(self, text, themes=(), countries=(), ranked=False, language=None):
+        """The copies of the cases that match, as InnovationQuerySet.search() finds them
+        unranked (a copy has no text to rank or highlight; `ranked` is taken, as the
+        FilterSet passes it, and must be False): on PostgreSQL through this table's own
+        search index; on SQLite, which searches the cases' texts, by their ids."""
+        if ranked:
+            raise ValueError("A counted copy has no text to rank: search the cases instead.")
+        language = language or page_language()
+        if search.using_postgres():
+            return self.filter(search.counted_match(text, language, themes, countries))
+        cases = model("Innovation").objects.published()
+        found = cases.search(text, themes, countries, ranked=False, language=language)
+        return self.filter(pk__in=found.values("pk"))
+
+
 class InnovationQuerySet(MatchingQuerySet):
     def published(self):
         return self.filter(status=self.model.Status.PUBLISHED)
@@ -524,17 +524,6 @@ class InnovationQuerySet(MatchingQuerySet):
         """Table 1's order: institutions in their order, then each institution's cases.
         Uses the copy of the institution's position on each case, which an index covers."""
         return self.order_by(*TABLE_ORDER)
-
-    def sync_institution_positions(self):
-        """Copy each institution's position onto its cases, after writes that skip save()
-        (fixtures load raw) and when an institution moves (Institution.save)."""
-        from .counts import changing  # counts.py reads the models, which import this module
-
-        position = model("Institution").objects.filter(pk=models.OuterRef("institution_id"))
-        with changing(self.values_list("pk", flat=True)):
-            return self.update(
-                institution_position=models.Subquery(position.values("position")[:1])
-            )
 
     def for_summary_table(self):
         """The cases as the summary table lists them, in Table 1's order, with their
@@ -809,18 +798,26 @@ class InnovationQuerySet(MatchingQuerySet):
                 same_country=Case(When(**{country_field: country}, then=1), default=0),
             ).order_by("-shared_themes", "-same_country", *TABLE_ORDER, "pk")
 
-        best = ranked(model("SimilarCandidate").objects, "", "country").exclude(
-            innovation=innovation.pk
-        )
-        best = best.filter(shared_themes__gt=0).values("pk")[:SIMILAR_SHOWN]
-        return (
-            ranked(self.filter(pk__in=best), "similar_candidate__", "institution__country")
-            .select_related("institution")
-            .only(
-                "slug",
-                "original_language",
-                *with_translations("title"),
-                "institution__country",
-                *(f"institution__{name}" for name in with_translations("name", "acronym")),
+        if model("CatalogueVersion").fresh():
+            best = ranked(model("SimilarCandidate").objects, "", "country").exclude(
+                innovation=innovation.pk
             )
+            best = best.filter(shared_themes__gt=0).values("pk")[:SIMILAR_SHOWN]
+            found = ranked(self.filter(pk__in=best), "similar_candidate__", "institution__country")
+        else:  # the candidates are behind: every case sharing a theme is ranked
+            found = (
+                self.exclude(pk=innovation.pk)
+                .annotate(
+                    shared_themes=Count("themes", filter=Q(themes__in=theme_ids)),
+                    same_country=Case(When(institution__country=country, then=1), default=0),
+                )
+                .filter(shared_themes__gt=0)
+                .order_by("-shared_themes", "-same_country", *TABLE_ORDER, "pk")[:SIMILAR_SHOWN]
+            )
+        return found.select_related("institution").only(
+            "slug",
+            "original_language",
+            *with_translations("title"),
+            "institution__country",
+            *(f"institution__{name}" for name in with_translations("name", "acronym")),
         )

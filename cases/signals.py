@@ -35,14 +35,11 @@ from .models import Impact, Innovation, Institution, Theme
 @receiver(pre_save, sender=Innovation, dispatch_uid="loaded-innovation-as-saved")
 def loaded_as_saved(sender, instance, raw, **kwargs):
     """loaddata saves raw, past Innovation.save(): give a loaded case what save() would
-    have, its institution's position (Table 1's order, which the place filters read) and,
-    when the fixture does not say, when it was published, so that a fixture or a dump loads
-    into the same pages as `manage.py seed`."""
-    if raw:
-        position = Institution.objects.filter(pk=instance.institution_id).values("position")
-        instance.institution_position = position.first()["position"] if position else 0
-        if instance.is_published and instance.published_at is None:
-            instance.published_at = instance.created
+    have, when the fixture does not say when it was published, so that a fixture or a dump
+    loads into the same pages as `manage.py seed`. (Its institution's place is copied by the
+    database, migration 0023.)"""
+    if raw and instance.is_published and instance.published_at is None:
+        instance.published_at = instance.created
 
 
 # The kept counts (counts.py) ---------------------------------------------------------------
@@ -55,22 +52,22 @@ def loaded_as_saved(sender, instance, raw, **kwargs):
 
 @receiver(pre_save, sender=Innovation, dispatch_uid="counts-innovation-pre-save")
 def count_before_save(sender, instance, **kwargs):
-    instance._counted = counts.contributions([instance.pk]) if instance.pk else Counter()
+    instance._counted = counts.noted([instance.pk] if instance.pk else [])
 
 
 @receiver(post_save, sender=Innovation, dispatch_uid="counts-innovation-save")
 def count_after_save(sender, instance, **kwargs):
-    counts.apply(getattr(instance, "_counted", Counter()), counts.contributions([instance.pk]))
+    counts.moved(getattr(instance, "_counted", counts.NOTHING), counts.contributions([instance.pk]))
 
 
 @receiver(pre_delete, sender=Innovation, dispatch_uid="counts-innovation-pre-delete")
 def count_before_delete(sender, instance, **kwargs):
-    instance._counted = counts.contributions([instance.pk])
+    instance._counted = counts.noted([instance.pk])
 
 
 @receiver(post_delete, sender=Innovation, dispatch_uid="counts-innovation-delete")
 def count_after_delete(sender, instance, **kwargs):
-    counts.apply(getattr(instance, "_counted", Counter()), Counter())
+    counts.moved(getattr(instance, "_counted", counts.NOTHING), Counter())
 
 
 # Search vectors --------------------------------------------------------------------------
@@ -120,11 +117,26 @@ def innovation_saved(sender, instance, **kwargs):
     refresh_cases(pk=instance.pk)
 
 
+# An impact's text and a theme's name are in the cases' documents: the write is noted, so
+# that rebuilding them (which moves the counts) may say the derived data match again.
+
+
+@receiver([pre_save, pre_delete], sender=Impact, dispatch_uid="counts-impact-pre")
+@receiver(pre_save, sender=Theme, dispatch_uid="counts-theme-pre-save")
+def note_documents_change(sender, instance, **kwargs):
+    instance._counted = counts.noted([])
+
+
+def documents_changed(instance, **lookup):
+    refresh_cases(**lookup)
+    counts.moved(instance.__dict__.pop("_counted", counts.NOTHING), Counter())
+
+
 @receiver([post_save, post_delete], sender=Impact, dispatch_uid="search-impact")
 def impact_changed(sender, instance, origin=None, **kwargs):
     if origin is not None and getattr(origin, "model", type(origin)) is not Impact:
         return  # deleted with its case, which is counted out as it was (count_before_delete)
-    refresh_cases(pk=instance.innovation_id)
+    documents_changed(instance, pk=instance.innovation_id)
 
 
 @receiver(post_save, sender=Institution, dispatch_uid="search-institution")
@@ -134,7 +146,7 @@ def institution_saved(sender, instance, **kwargs):
 
 @receiver(post_save, sender=Theme, dispatch_uid="search-theme")
 def theme_saved(sender, instance, **kwargs):
-    refresh_cases(themes=instance)
+    documents_changed(instance, themes=instance)
 
 
 # A theme's links: both the search documents and the counts follow them --------------------
@@ -144,12 +156,12 @@ def theme_saved(sender, instance, **kwargs):
 
 
 def _before_links_change(theme_or_case, cases):
-    theme_or_case._links_change = (cases, counts.contributions(cases))
+    theme_or_case._links_change = (cases, counts.noted(cases))
 
 
 def _after_links_change(theme_or_case):
-    cases, before = theme_or_case.__dict__.pop("_links_change", ([], Counter()))
-    counts.apply(before, counts.contributions(cases))  # with the documents as they were
+    cases, before = theme_or_case.__dict__.pop("_links_change", ([], counts.NOTHING))
+    counts.moved(before, counts.contributions(cases))  # with the documents as they were
     if cases:
         refresh_cases(pk__in=cases)
 

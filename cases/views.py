@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import charts, citations, counts, exports, facets, history, mail
+from . import charts, citations, counts, derived, exports, facets, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import download_refused, over_limit
@@ -158,10 +158,14 @@ def institution_detail(request, slug):
     cases = published_cases().filter(
         institution_position=institution.position, institution=institution
     )
-    kept = {"kind": CaseCount.THEME_INSTITUTION, "conditions": {"institution": institution.pk}}
-    themes = charts.of_institution(institution, facets.theme_counts(**kept))
+    if derived.fresh():
+        count = counts.kept_count(CaseCount.INSTITUTION, institution=institution.pk)
+        kept = {"institution": institution.pk}
+        themes = facets.theme_counts(kind=CaseCount.THEME_INSTITUTION, conditions=kept)
+    else:  # counted live until the derived data catch up
+        count, themes = None, facets.theme_counts(cases)
+    themes = charts.of_institution(institution, themes)
     context = {"institution": institution, "awards": awards, "themes_chart": themes}
-    count = counts.kept_count(CaseCount.INSTITUTION, institution=institution.pk)
     return render_cases_page(request, "cases/institution_detail.html", context, cases, count)
 
 
@@ -170,7 +174,7 @@ def institution_detail(request, slug):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     cases = published_cases().with_any_theme([slug])
-    count = counts.kept_count(CaseCount.THEME, theme=theme.pk)
+    count = counts.kept_count(CaseCount.THEME, theme=theme.pk) if derived.fresh() else None
     return render_cases_page(request, "cases/theme_detail.html", {"theme": theme}, cases, count)
 
 

@@ -62,9 +62,7 @@ def fresh_limits(request, django_db_blocker):
     such test would start with suggestions or downloads already spent."""
     yield
     marker = request.node.get_closest_marker("django_db")
-    if "transactional_db" in request.fixturenames or (
-        marker and marker.kwargs.get("transaction")
-    ):
+    if "transactional_db" in request.fixturenames or (marker and marker.kwargs.get("transaction")):
         with django_db_blocker.unblock():
             caches["limits"].clear()
 

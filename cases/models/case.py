@@ -139,8 +139,8 @@ class Innovation(Translatable, models.Model):
     position = models.PositiveIntegerField(
         _("order"), default=0, help_text=_("Order within its institution in the summary table.")
     )
-    # A copy of institution.position (kept by Institution.save and Innovation.save), so that
-    # Table 1's order is one index on this table.
+    # A copy of institution.position, written by the database whoever writes (migration
+    # 0023), so that Table 1's order is one index on this table.
     institution_position = models.PositiveIntegerField(default=0, editable=False)
     # A search's summary with the words found marked (querysets.search annotates it); none
     # otherwise. Said here because a template's failed lookup of it cost a dir() of the case
@@ -206,7 +206,6 @@ class Innovation(Translatable, models.Model):
 
     def save(self, *args, **kwargs):
         self.updated = timezone.now()
-        self.institution_position = self.institution.position if self.institution else 0
         if self.is_published and getattr(self, "_status_as_loaded", None) != self.status:
             self.published_at = self.updated  # the one rule: when it last became published
         super().save(*args, **kwargs)

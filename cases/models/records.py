@@ -67,8 +67,8 @@ class Institution(Translatable, models.Model):
         return self.short_name
 
     def save(self, *args, **kwargs):
-        # Cases carry their institution's position, so Table 1's order can use an index; the
-        # similar-case candidates follow its cases' country and order (cases/counts.py).
+        # The database copies its position onto its cases (migration 0023); the similar-case
+        # candidates follow its cases' country and order (cases/counts.py).
         from ..counts import changing  # counts.py reads the models
 
         with transaction.atomic():
@@ -80,9 +80,6 @@ class Institution(Translatable, models.Model):
             )
             with changing(self.innovations.values_list("pk", flat=True) if moved else []):
                 super().save(*args, **kwargs)
-                self.innovations.exclude(institution_position=self.position).update(
-                    institution_position=self.position
-                )
 
     def get_absolute_url(self):
         return reverse("cases:institution", args=[self.slug])

@@ -1,4 +1,5 @@
-"""The catalogue version: the number behind the page cache (pagecache.py)."""
+"""The catalogue version: the number behind the page cache (pagecache.py), and the number the
+derived data were computed at."""
 
 import select
 import weakref
@@ -17,16 +18,35 @@ class CatalogueVersion(models.Model):
     """One row whose number moves on with every change to the catalogue's data: the database
     moves it, by a trigger on each catalogue table (migration 0022), whoever writes. Cached
     pages are stored under the number they were made at, so a change makes them
-    unreachable. bump() moves it by hand, after a repair of derived data (manage.py recount)."""
+    unreachable. bump() moves it by hand, after a repair of derived data (manage.py recount).
+
+    `derived`: the number at which the derived data (cases/counts.py: the counts, the
+    counted copies, the similar-case candidates, the common terms' leaders) last matched the
+    records. A write that brings them along in its own transaction moves it with `number`
+    (counts.moved); any other write (a line of SQL, a QuerySet.update()) leaves it behind,
+    and until a rebuild (counts.recount) catches up, the pages count live (fresh())."""
 
     number = models.PositiveBigIntegerField(default=0)
+    derived = models.PositiveBigIntegerField(default=0, db_default=0)
 
     def __str__(self):
         return f"Catalogue version {self.number}"
 
     @classmethod
     def current(cls):
-        """The number now, asked on every public request, cached page or not.
+        """The number now, asked on every public request, cached page or not (state())."""
+        return cls.state()[0]
+
+    @classmethod
+    def fresh(cls):
+        """Whether the derived data match the records as they are now: only then may a page
+        read them; else it counts live (correct, slower) until a rebuild catches up."""
+        number, derived = cls.state()
+        return number == derived
+
+    @classmethod
+    def state(cls):
+        """(the number now, the number the derived data were computed at).
 
         PostgreSQL: each database connection LISTENs on CHANNEL and remembers the number it
         read; each move NOTIFYs it (the trigger, or bump()), so the number is read again only
@@ -63,6 +83,12 @@ class CatalogueVersion(models.Model):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
 
     @classmethod
+    def caught_up(cls):
+        """The derived data match the records now (a writer that moved them with its write,
+        or a rebuild): in the writer's transaction, after its writes, with the writers' turn."""
+        cls.objects.filter(pk=1).update(derived=models.F("number"))
+
+    @classmethod
     def bump(cls):
         cls.take_turn()
         if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
@@ -75,9 +101,9 @@ class CatalogueVersion(models.Model):
 def _read(table):
     # Plain SQL: it costs half of what building the same query through the ORM does.
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT number FROM {table} WHERE id = 1")
+        cursor.execute(f"SELECT number, derived FROM {table} WHERE id = 1")
         row = cursor.fetchone()
-    return row[0] if row else 0
+    return tuple(row) if row else (0, 0)
 
 
 def _listened(wrapper):
@@ -88,7 +114,7 @@ def _listened(wrapper):
     number is read again (which meets the error, if that is what it is)."""
     raw = wrapper.connection
     heard_on, number = getattr(wrapper, "catalogue_version", (None, None))
-    if raw is None or heard_on is not raw or not isinstance(number, int) or raw.closed:
+    if raw is None or heard_on is not raw or not isinstance(number, tuple) or raw.closed:
         # A new connection (or none, or a lost one), or an announcement heard during a query.
         return None
     waiting = select.poll()

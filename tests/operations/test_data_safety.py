@@ -21,7 +21,7 @@ from django.test.utils import CaptureQueriesContext
 from cases import counts, pagecache
 from cases.models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Partner
 from tests.factories import bulk_cases as add_cases
-from tests.helpers import suggestion
+from tests.helpers import row_slugs, suggestion
 
 CATALOGUE = [
     "cases.theme",
@@ -306,6 +306,28 @@ def test_a_cached_page_follows_every_way_of_writing(client):
     assert f"?theme={theme.slug}" in shown()
     in_another_connection("DELETE FROM cases_innovation_themes WHERE innovation_id = %s", [case.pk])
     assert f"?theme={theme.slug}" not in shown()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_place_filters_follow_every_way_an_institution_or_case_moves(client):
+    """Each case's copy of its institution's place in Table 1 (the place filters and Table
+    1's order read it) is written by the database: an institution moved by a line of SQL,
+    a case's copy written by hand and a case added by bulk_create() leave every page right."""
+    call_command("seed", verbosity=0)
+
+    def listed(**filters):
+        pagecache.forget()
+        return row_slugs(client.get("/", filters))
+
+    first = listed()[:3]
+    in_another_connection("UPDATE cases_institution SET position = 99 WHERE slug = 'esdc'")
+    assert listed()[-3:] == first  # ESDC's cases now come last in Table 1's order
+    assert listed(institution="esdc") == first
+    Innovation.objects.filter(institution__slug="esdc").update(institution_position=0)
+    assert listed(institution="esdc") == first
+    add_cases(1, institution="esdc")
+    assert len(listed(institution="esdc")) == 4
+    assert len(listed(country="CA")) == 4
 
 
 SEED_PAGES = [

@@ -14,7 +14,7 @@ from django.db import connection, transaction
 from django_countries import countries
 
 from cases import counts, search
-from cases.models import CatalogueVersion, Impact, Innovation, Institution, Theme
+from cases.models import Impact, Innovation, Institution, Theme
 
 BATCH = 2000
 INSTITUTIONS = 60
@@ -151,7 +151,6 @@ class Command(BaseCommand):
         # A catalogue of another size has other common search terms: choose them anew, with
         # every kept count (manage.py recount).
         counts.recount()
-        CatalogueVersion.bump()
         if connection.vendor == "postgresql":
             # Fresh statistics and visibility, as autovacuum would give a while later: without
             # them the planner guesses a table of a few hundred rows and picks poor plans, and

@@ -3,9 +3,7 @@ from django.core.management.base import BaseCommand
 from cases import counts
 from cases.models import (
     CaseCount,
-    CatalogueVersion,
     CountedCase,
-    Innovation,
     SearchLeader,
     SearchTerm,
 )
@@ -21,9 +19,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, **options):
-        Innovation.objects.sync_institution_positions()  # written by save(), which SQL skips
         counts.recount()
-        CatalogueVersion.bump()  # pages made from the counts before are not sent again
         terms = SearchTerm.objects.count()
         rows = CaseCount.objects.count()
         leaders = SearchLeader.objects.count()

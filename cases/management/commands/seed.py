@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases import history
+from cases import counts, history
 from cases.models import CATALOGUE_MODELS, Innovation, Institution, Theme
 from cases.signals import search_refreshed_once
 
@@ -30,6 +30,7 @@ class Command(BaseCommand):
                 [record for model in CATALOGUE_MODELS for record in model.objects.all()],
                 "Loaded from the article (the seed).",
             )
+            counts.recount()  # loaddata saves raw, past what keeps the derived data
         self.stdout.write(
             self.style.SUCCESS(
                 f"Loaded the seed: {Institution.objects.count()} institutions, "
