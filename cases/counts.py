@@ -376,12 +376,15 @@ def changing(pks):
     """Around a write to the cases `pks` (their fields, status, themes, search documents or
     existence): the rows move by the difference between their contributions before and after
     it, in the same transaction; a write that fails moves nothing. Within another changing(),
-    only the cases it is not around already."""
+    only the cases it is not around already. The writers' turn is taken before `pks` (often
+    a query) is read, so that no case another writer is adding is missed."""
     enclosing = _changing.get()
-    pks = [pk for pk in pks if pk not in enclosing]
-    token = _changing.set(enclosing | set(pks))
+    token = None
     try:
         with transaction.atomic():
+            CatalogueVersion.take_turn()
+            pks = [pk for pk in pks if pk not in enclosing]
+            token = _changing.set(enclosing | set(pks))
             if len(pks) > RECOUNT_ABOVE:
                 yield
                 recount()
@@ -390,7 +393,13 @@ def changing(pks):
                 yield
                 moved(before, contributions(pks))
     finally:
-        _changing.reset(token)
+        if token is not None:
+            _changing.reset(token)
+
+
+def forget_theme(pk):
+    """A deleted theme's rows, which its cases' moves have left at 0."""
+    CaseCount.objects.filter(theme=pk).delete()
 
 
 def added(pks, before=NOTHING):

@@ -26,7 +26,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.dispatch import receiver
 
 from . import counts, search
-from .models import Impact, Innovation, Institution, Theme
+from .models import CatalogueVersion, Impact, Innovation, Institution, Theme
 
 # Loaded records --------------------------------------------------------------------------
 # Connected first: a loaded case is counted (below) with what save() would have given it.
@@ -68,6 +68,29 @@ def count_before_delete(sender, instance, **kwargs):
 @receiver(post_delete, sender=Innovation, dispatch_uid="counts-innovation-delete")
 def count_after_delete(sender, instance, **kwargs):
     counts.moved(getattr(instance, "_counted", counts.NOTHING), Counter())
+
+
+@receiver(pre_save, sender=Institution, dispatch_uid="counts-institution-pre-save")
+def count_before_institution_save(sender, instance, **kwargs):
+    """An institution that moves (country or position) moves its cases' places among the
+    similar-case candidates and their counted copies. Its cases are read in the writers'
+    turn, so that none another editor is adding is missed."""
+    CatalogueVersion.take_turn()
+    moved = (  # (a record loaded or restored is "adding" though it may be there already)
+        instance.pk is not None
+        and Institution.objects.filter(pk=instance.pk)
+        .exclude(country=instance.country, position=instance.position)
+        .exists()
+    )
+    cases = list(instance.innovations.values_list("pk", flat=True)) if moved else []
+    instance._counted = (cases, counts.noted(cases))
+
+
+@receiver(post_save, sender=Institution, dispatch_uid="counts-institution-save")
+def count_after_institution_save(sender, instance, **kwargs):
+    """Before its cases' documents are rebuilt (below), which moves their rows again."""
+    cases, before = instance.__dict__.pop("_counted", ([], counts.NOTHING))
+    counts.moved(before, counts.contributions(cases))
 
 
 # Search vectors --------------------------------------------------------------------------
@@ -174,6 +197,7 @@ def before_theme_delete(sender, instance, **kwargs):
 @receiver(post_delete, sender=Theme, dispatch_uid="links-theme-delete")
 def after_theme_delete(sender, instance, **kwargs):
     _after_links_change(instance)
+    counts.forget_theme(instance.pk)
 
 
 @receiver(m2m_changed, sender=Innovation.themes.through, dispatch_uid="links-themes")

@@ -10,6 +10,7 @@ from django_countries.fields import CountryField
 from ..querysets import CaseListManager, SlugManager
 from ..regions import REGION_NAMES, region_of
 from .translations import Translatable, translatable
+from .version import CatalogueVersion
 
 
 @translatable("name", "description")
@@ -34,6 +35,13 @@ class Theme(Translatable, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    def delete(self, *args, **kwargs):
+        # Its cases are read in the writers' turn, so that none an editor is adding it to at
+        # the same moment is missed (its counts would outlive it).
+        with transaction.atomic():
+            CatalogueVersion.take_turn()
+            return super().delete(*args, **kwargs)
 
 
 @translatable("name", "acronym", "description", "collaboration_view")
@@ -67,19 +75,10 @@ class Institution(Translatable, models.Model):
         return self.short_name
 
     def save(self, *args, **kwargs):
-        # The database copies its position onto its cases (migration 0023); the similar-case
-        # candidates follow its cases' country and order (cases/counts.py).
-        from ..counts import changing  # counts.py reads the models
-
+        # In one transaction with its cases' derived data, which follow its country and
+        # position (signals.py); the database copies its position onto them (migration 0023).
         with transaction.atomic():
-            moved = not self._state.adding and (
-                type(self)
-                .objects.filter(pk=self.pk)
-                .exclude(country=self.country, position=self.position)
-                .exists()
-            )
-            with changing(self.innovations.values_list("pk", flat=True) if moved else []):
-                super().save(*args, **kwargs)
+            super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("cases:institution", args=[self.slug])

@@ -10,10 +10,11 @@ from django_tasks_db.management.commands import db_worker
 from reversion.models import Version
 
 from cases import bulk
-from cases.models import Contributor, Innovation, Institution, Partner, Theme
+from cases.models import CatalogueVersion, Contributor, Innovation, Institution, Partner, Theme
 from innohub import settings as production_settings
+from tests.catalogue.test_counts import assert_kept_equal_a_recount
 from tests.factories import user_in
-from tests.helpers import form_data, post_form, row_slugs, suggestion
+from tests.helpers import form_data, fresh_get, post_form, row_slugs, suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -318,6 +319,25 @@ def test_going_back_to_a_version_restores_that_record_alone(client, editor):
     assert case("bold-experimentation").title == "New"
     assert case("design-thinking").status == Innovation.Status.DRAFT
     assert client.get("/innovations/design-thinking/").status_code == 404
+
+
+def test_going_back_to_where_an_institution_was_moves_its_cases_derived_data(client, editor):
+    """An institution moved to another country and place in Table 1, then put back by its
+    history: its cases' counts, copies and candidates follow both moves, in step with the
+    catalogue, and the place filters list its cases."""
+    kela = Institution.objects.get(slug="kela")
+    first = Version.objects.get_for_object(kela).order_by("pk").first()
+    post_form(editor, f"/admin/cases/institution/{kela.pk}/change/", {"country": "SE"})
+    assert CatalogueVersion.fresh()
+    assert_kept_equal_a_recount()
+    fresh_get(client, "/")
+    assert row_slugs(fresh_get(client, "/", {"country": "SE"}))
+    go_back(editor, "institution", kela, first)
+    assert Institution.objects.get(slug="kela").country == "FI"
+    assert CatalogueVersion.fresh()
+    assert_kept_equal_a_recount()
+    assert not row_slugs(fresh_get(client, "/", {"country": "SE"}))
+    assert len(row_slugs(fresh_get(client, "/", {"country": "FI"}))) == 3  # Kela's
 
 
 def test_going_back_to_a_case_version_deletes_the_impacts_added_since(editor):

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -80,81 +80,6 @@ def test_a_dump_of_the_catalogue_loads_into_an_empty_database_as_it_was(tmp_path
         assert Innovation.objects.search("passport").filter(slug="design-thinking").exists()
     assert CatalogueVersion.current() > 0
     assert counts.kept() == +counts.full_count()  # the kept counts follow the load
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_editors_publishing_one_case_at_once_count_it_once():
-    """The kept counts lock the cases they read (counts.contributions): the second editor
-    waits for the first, sees the case published, and counts nothing more."""
-    if connection.vendor != "postgresql":
-        pytest.skip("row locks are PostgreSQL's; SQLite writes one at a time")
-    call_command("seed", verbosity=0)
-    case = Innovation.objects.get(slug="design-thinking")
-    Innovation.objects.filter(pk=case.pk).withdraw()
-    first_wrote = threading.Event()
-
-    def first():
-        try:
-            with transaction.atomic():
-                Innovation.objects.filter(pk=case.pk).publish()
-                first_wrote.set()
-                time.sleep(0.5)  # the second editor publishes now, and must wait
-        finally:
-            connection.close()
-
-    def second():
-        try:
-            first_wrote.wait(5)
-            Innovation.objects.filter(pk=case.pk).publish()
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=first), threading.Thread(target=second)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    assert Innovation.objects.get(pk=case.pk).status == Innovation.Status.PUBLISHED
-    assert counts.kept() == +counts.full_count()
-
-
-@pytest.mark.django_db(transaction=True)
-def test_two_editors_saving_two_cases_of_one_group_at_once_keep_its_candidates():
-    """Both saves choose the same group's similar-case candidates anew: the second waits for
-    the first (CatalogueVersion.take_turn) instead of locking its case, which the first's
-    candidates point to, and deadlocking with it."""
-    if connection.vendor != "postgresql":
-        pytest.skip("the lock is PostgreSQL's; SQLite writes one at a time")
-    call_command("seed", verbosity=0)
-    first_case, second_case = add_cases(2, institution="kela", theme="leadership")
-    first_wrote, failures = threading.Event(), []
-
-    def edit(case, title, then=None, before=None):
-        try:
-            if before:
-                before.wait(5)
-            with transaction.atomic():
-                case.refresh_from_db()
-                case.title = title  # its place in Table 1's order: the group is chosen anew
-                case.save()
-                if then:
-                    then.set()
-                    time.sleep(0.5)  # the second editor saves now
-        except Exception as error:  # any failure in the thread, reported below
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=edit, args=(first_case, "A first title", first_wrote)),
-        threading.Thread(target=edit, args=(second_case, "A second title", None, first_wrote)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(10)
-    assert failures == [], str(failures[0]) if failures else ""
-    assert counts.kept_candidates() == counts.all_candidates()
 
 
 @pytest.mark.django_db(transaction=True)
