@@ -27,7 +27,7 @@ from the cases, and a test compares the kept rows with it after every kind of wr
 The common search terms: a search for one common word ("service", in 37% of 100,000 cases)
 counted its 37,000 matches three times for its options (17-20 ms each at least: PostgreSQL
 visits every matching row). A case's documents say which terms it is counted under, so
-rebuilding them (QuerySet.refresh_search_vectors) is a write that changing() is around too;
+rebuilding them (writes.refresh_search_documents) is a write that changing() is around too;
 a save is counted with the documents it had, then rebuilding them moves the terms' rows
 (signals.py connects them in that order). The terms are chosen only by recount() (nightly:
 manage.py recount), so that what a case adds to is known from its documents alone; rows are

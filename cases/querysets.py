@@ -30,7 +30,6 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
-from django.utils import timezone
 from django.utils.text import slugify
 
 from . import search
@@ -640,35 +639,6 @@ class InnovationQuerySet(MatchingQuerySet):
             return self.order_by("distance")
         return self.order_by("-rank", *TABLE_ORDER)
 
-    # The review workflow: draft -> in review -> published, and back to draft. Bulk updates
-    # send no signals, so each step moves the catalogue version on itself: no visitor may see
-    # a cached page from before. Each returns the number of cases it changed.
-
-    def submit_for_review(self):
-        """Drafts go to the editors for review."""
-        return self.filter(status=self.model.Status.DRAFT)._move_to(self.model.Status.REVIEW)
-
-    def publish(self):
-        """Make cases public, recording when: save()'s rule for published_at, for many cases
-        in one UPDATE. A case without an institution (a suggestion naming a new one) waits
-        until an editor gives it one."""
-        now = timezone.now()
-        return (
-            self.exclude(status=self.model.Status.PUBLISHED)
-            .exclude(institution=None)
-            ._move_to(self.model.Status.PUBLISHED, published_at=now)
-        )
-
-    def withdraw(self):
-        """Take cases in review or published back to draft, out of public view."""
-        return self.exclude(status=self.model.Status.DRAFT)._move_to(self.model.Status.DRAFT)
-
-    def _move_to(self, status, **fields):
-        from .counts import changing  # counts.py reads the models, which import this module
-
-        with changing(self.values_list("pk", flat=True)):
-            return self.update(status=status, updated=timezone.now(), **fields)
-
     def create_suggested(
         self,
         *,
@@ -717,20 +687,10 @@ class InnovationQuerySet(MatchingQuerySet):
         """Cases that came from the public suggestion form."""
         return self.filter(suggestion__isnull=False)
 
-    def refresh_search_vectors(self):
-        """Rebuild the stored search documents of these cases, one per language, in one
-        UPDATE (PostgreSQL only; SQLite searches the fields themselves). signals.py calls it
-        after every write. The documents say which common search terms each case is counted
-        under, so the kept counts follow (counts.changing)."""
-        from .counts import changing  # counts.py reads the models, which import this module
-
-        if search.using_postgres():
-            with changing(self.values_list("pk", flat=True)):
-                self.write_search_vectors()
-
     def write_search_vectors(self):
-        """The UPDATE alone, the counts left as they are: for migration 0013, which ran before
-        there were any."""
+        """Rebuild the stored search documents of these cases in one UPDATE, the derived data
+        left as they are (writes.refresh_search_documents moves them with it; migration 0013
+        ran before there were any)."""
         self.update(
             **{
                 field: self._document_vector(language)

@@ -1,7 +1,7 @@
 """The pieces of search that do not depend on the catalogue's tables: which words can be
 searched for, how a search and the stored document are built, and how found words are marked.
 It imports no model: the queries that use these pieces are the QuerySet's
-(`Innovation.objects.search(text)` and `.refresh_search_vectors()` in querysets.py), so
+(`Innovation.objects.search(text)` and `writes.refresh_search_documents()`), so
 imports run one way, models -> querysets -> search.
 
 Ranked full-text search on PostgreSQL, a plain word match on SQLite.
@@ -17,7 +17,7 @@ GIN index on each column (migrations 0002 and 0013) finds the matches to count
 (`search_vector_fr @@@ websearch_to_tsquery('french', q)`: CountedMatch), and a RUM index
 (migration 0019, where installed) ranks them (`@@`, in order of `<=>`). A stored vector,
 rather than an expression index, because the document spans four tables and an index
-expression can only read one row. `refresh_search_vectors()` rebuilds all four in one
+expression can only read one row. `QuerySet.write_search_vectors()` rebuilds all four in one
 UPDATE, and the receivers in signals.py call it whenever a case, its impacts, themes,
 institution or a theme changes, whatever saved them (admin, shell, loaddata).
 

@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
-from . import counts, search
+from . import counts, search, writes
 from .models import CatalogueVersion, Impact, Innovation, Institution, Theme
 
 # Loaded records --------------------------------------------------------------------------
@@ -47,7 +47,7 @@ def loaded_as_saved(sender, instance, raw, **kwargs):
 # difference after (post_*); a write that fails in between moves nothing. Connected before
 # the search documents' receivers: a case's save is counted with the documents it had, then
 # rebuilding them moves the rows of the common search terms they gained or lost (itself a
-# write that counts.changing() is around, in refresh_search_vectors()).
+# write that counts.changing() is around, in writes.refresh_search_documents()).
 
 
 @receiver(pre_save, sender=Innovation, dispatch_uid="counts-innovation-pre-save")
@@ -124,7 +124,7 @@ def search_refreshed_once():
     finally:
         _batched.reset(token)
     if lookups:
-        Innovation.objects.filter(reduce(operator.or_, lookups)).refresh_search_vectors()
+        writes.refresh_search_documents(Innovation.objects.filter(reduce(operator.or_, lookups)))
 
 
 def refresh_cases(**lookup):
@@ -132,7 +132,7 @@ def refresh_cases(**lookup):
     if batch is not None:
         batch.append(Q(**lookup))
     else:
-        Innovation.objects.filter(**lookup).refresh_search_vectors()
+        writes.refresh_search_documents(Innovation.objects.filter(**lookup))
 
 
 @receiver(post_save, sender=Innovation, dispatch_uid="search-innovation")

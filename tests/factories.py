@@ -5,7 +5,7 @@ once come from `bulk_cases`, which writes in bulk as generate_cases does."""
 import factory
 from django.contrib.auth.models import Group, User
 
-from cases import counts, models
+from cases import counts, models, writes
 
 PASSWORD = "a long password"
 
@@ -132,7 +132,9 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published",
         for n in (1, 2)
     )
     counts.added([case.pk for case in cases], before)  # then the documents
-    models.Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
+    writes.refresh_search_documents(
+        models.Innovation.objects.filter(pk__in=[case.pk for case in cases])
+    )
     return cases
 
 

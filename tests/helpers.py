@@ -8,8 +8,10 @@ from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
-from cases import pagecache
-from cases.models import Institution
+from django.db.models import F
+
+from cases import counts, leaders, pagecache, querysets
+from cases.models import Innovation, Institution, SearchLeader
 
 
 def suggestion(**changes):
@@ -137,3 +139,38 @@ def sitemap_pages(client):
 def sitemap_text(client):
     """The text of every page of the sitemap, as one string."""
     return "\n".join(ET.tostring(page, encoding="unicode") for page in sitemap_pages(client))
+
+
+# The derived data ---------------------------------------------------------------------
+
+
+def assert_kept_equal_a_recount():
+    """The one check: kept rows (the common search terms' too), similar-case candidates and
+    counted copies and a full recount agree (the editors' tests use it too)."""
+    full = counts.full_count() + counts.full_term_count()
+    assert counts.kept() == +full  # + drops any zero
+    assert counts.kept_candidates() == counts.all_candidates()
+    assert_leaders_are_the_nearest()
+    # Each published case's counted copy, which the live counts read, as copying it gives it.
+    assert counts.counted_copies() == counts.counted_copies(Innovation)
+    # Each case's copy of its institution's position, by which the place filters find it.
+    moved = Innovation.objects.exclude(institution=None).exclude(
+        institution_position=F("institution__position")
+    )
+    assert not moved.exists()
+
+
+def assert_leaders_are_the_nearest():
+    """Each common term's kept leaders are matches of it, at their distance, and no other
+    match is nearer than any of them: the first SEARCH_LEADERS of its matches, nearest
+    first (among matches as near, any may be kept, as the index lists them in its order)."""
+    if not leaders.kept():
+        assert not SearchLeader.objects.exists()
+        return
+    every, kept = leaders.every_match(), leaders.kept_leaders()
+    assert set(kept) <= set(every)
+    for term, matches in every.items():
+        mine = kept.get(term, {})
+        assert {case: matches.get(case) for case in mine} == mine, term
+        nearest = sorted(matches.values())[: querysets.SEARCH_LEADERS]
+        assert sorted(mine.values()) == nearest, term

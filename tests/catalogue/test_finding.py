@@ -10,6 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cases import writes
 from cases.filters import InnovationFilter
 from cases.models import Impact, Innovation, Theme
 from tests.factories import with_every_field
@@ -159,7 +160,7 @@ def test_home_links_to_the_matrix_with_its_filters(client):
 
 
 def test_similar_cases_are_symmetric_never_self_never_draft(client):
-    Innovation.objects.filter(slug="automation-and-play-labs").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="automation-and-play-labs"))
     related = {}
     for case in Innovation.objects.published():
         response = fresh_get(client, case.get_absolute_url())
@@ -279,7 +280,7 @@ def test_compare_explains_what_it_cannot_show(client, params, message):
 
 
 def test_compare_leaves_out_drafts_and_says_so(client):
-    Innovation.objects.filter(slug="design-thinking").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="design-thinking"))
     slugs = ["design-thinking", "bold-experimentation", "plain-language-website"]
     response = client.get("/compare/", {"i": slugs})
     assert compare_columns(response) == ["bold-experimentation", "plain-language-website"]

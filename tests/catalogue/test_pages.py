@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import Client
 
-from cases import pagecache
+from cases import pagecache, writes
 from cases.models import CatalogueVersion, Innovation, Institution
 from cases.pagecache import PageCacheMiddleware, RecentPages
 from tests.helpers import fresh_get, row_slugs, sitemap_text, summary_rows
@@ -56,7 +56,7 @@ def test_similar_cases_share_a_theme_most_shared_first(client):
 
 
 def test_similar_cases_leave_out_drafts(client):
-    Innovation.objects.filter(slug="automation-and-play-labs").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="automation-and-play-labs"))
     response = client.get("/innovations/experimentation-fund/")
     assert [case.slug for case in response.context["related"]] == ["leadership-engagement"]
 
@@ -69,7 +69,7 @@ def test_theme_link_on_a_case_opens_the_filtered_catalogue(client):
 
 
 def test_a_draft_is_not_found_by_visitors(client, admin_client):
-    Innovation.objects.filter(slug="design-thinking").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="design-thinking"))
     response = client.get("/innovations/design-thinking/")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
@@ -99,7 +99,7 @@ def test_institution_list_and_page(client):
 
 
 def test_an_institution_without_a_published_case_is_nowhere_public(client):
-    Innovation.objects.filter(institution__slug="kela").withdraw()
+    writes.withdraw(Innovation.objects.filter(institution__slug="kela"))
     assert client.get("/institutions/kela/").status_code == 404
     assert "/institutions/kela/" not in client.get("/institutions/").content.decode()
     assert 'value="kela"' not in client.get("/").content.decode()
@@ -108,7 +108,7 @@ def test_an_institution_without_a_published_case_is_nowhere_public(client):
     assert client.get("/api/institutions/kela/").status_code == 404
     assert client.get("/", {"institution": "kela"}).context["filter"].errors
     # Published again, it is back everywhere.
-    Innovation.objects.filter(slug="user-profile-analyses").publish()
+    writes.publish(Innovation.objects.filter(slug="user-profile-analyses"))
     assert client.get("/institutions/kela/").status_code == 200
     assert 'value="kela"' in client.get("/").content.decode()
 

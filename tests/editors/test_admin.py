@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.db.models import ProtectedError
 
+from cases import writes
 from cases.models import Innovation, Institution, Theme
 from tests.helpers import post_form, row_slugs
 
@@ -102,7 +103,7 @@ def test_impact_details_without_a_figure_are_refused(editor):
 
 
 def test_admin_lists_drafts_with_status_and_institution(admin_client):
-    Innovation.objects.filter(slug="design-thinking").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="design-thinking"))
     html = admin_client.get("/admin/cases/innovation/").content.decode()
     assert "Design thinking to clear the passport backlog" in html
     assert "Draft" in html and "Published" in html

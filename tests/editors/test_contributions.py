@@ -12,11 +12,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases import admin_csv
+from cases import admin_csv, writes
 from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
-from tests.catalogue.test_counts import assert_kept_equal_a_recount
 from tests.factories import user_in
-from tests.helpers import row_slugs, suggestion
+from tests.helpers import assert_kept_equal_a_recount, row_slugs, suggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +182,7 @@ def test_a_contributor_cannot_import_published_cases_or_other_institutions(clien
     user = user_in("Contributors", "contrib")
     Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
     client.force_login(user)
-    Innovation.objects.filter(slug="experimentation-fund").withdraw()  # a CPF draft
+    writes.withdraw(Innovation.objects.filter(slug="experimentation-fund"))  # a CPF draft
     file = csv_file(
         a_row("mine"),
         a_row("published-by-me", status="published"),
@@ -210,7 +209,7 @@ def test_an_import_tells_a_contributor_nothing_of_cases_they_may_not_see(client)
     user = user_in("Contributors", "contrib")
     Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
     client.force_login(user)
-    Innovation.objects.filter(slug="experimentation-fund").withdraw()  # a CPF draft
+    writes.withdraw(Innovation.objects.filter(slug="experimentation-fund"))  # a CPF draft
     answers = {
         slug: upload(client, csv_file(a_row(slug, title="Mine")))
         for slug in ("unused", "experimentation-fund")

@@ -9,12 +9,18 @@ from django.db.models import ProtectedError
 from django_tasks_db.management.commands import db_worker
 from reversion.models import Version
 
-from cases import bulk
+from cases import bulk, writes
 from cases.models import CatalogueVersion, Contributor, Innovation, Institution, Partner, Theme
 from innohub import settings as production_settings
-from tests.catalogue.test_counts import assert_kept_equal_a_recount
 from tests.factories import user_in
-from tests.helpers import form_data, fresh_get, post_form, row_slugs, suggestion
+from tests.helpers import (
+    assert_kept_equal_a_recount,
+    form_data,
+    fresh_get,
+    post_form,
+    row_slugs,
+    suggestion,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -553,7 +559,7 @@ def test_published_at_records_when_a_case_last_became_published():
     case.title = "Edited while published"
     case.save()
     assert Innovation.objects.get(pk=case.pk).published_at == first  # an edit is no publication
-    Innovation.objects.filter(pk=case.pk).withdraw()
+    writes.withdraw(Innovation.objects.filter(pk=case.pk))
     case = Innovation.objects.get(pk=case.pk)
     case.status = Innovation.Status.PUBLISHED
     case.save()

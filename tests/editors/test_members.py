@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import IntegrityError, transaction
 
+from cases import writes
 from cases.models import Innovation, Institution, Suggestion, Theme
 from tests.factories import CaseFactory, user_in
 from tests.helpers import form_data, fresh_get, post_form, row_slugs, suggestion
@@ -270,7 +271,7 @@ def test_a_case_suggested_in_french_is_marked_as_french_wherever_it_shows(client
     case.institution = kela  # as an editor matches it on the case's screen
     case.save()
     case.themes.add(Theme.objects.get(slug="leadership"))
-    Innovation.objects.filter(pk=case.pk).publish()
+    writes.publish(Innovation.objects.filter(pk=case.pk))
     page = client.get(case.get_absolute_url()).content.decode()
     assert '<html lang="en">' in page  # the page is English; the case's own words are not
     assert '<h1 lang="fr">Prestations familiales par paiement mobile</h1>' in page

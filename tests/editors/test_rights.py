@@ -16,7 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django_tasks_db.models import DBTaskResult
 
-from cases import bulk
+from cases import bulk, writes
 from cases.models import Contributor, Innovation, Institution, Partner, Source, Theme
 from tests.factories import CaseFactory, partner_of, source_of, theme_of, user_in
 from tests.helpers import post_form
@@ -161,7 +161,7 @@ def test_a_contributor_may_rename_a_partner_only_their_draft_uses(client):
     partner.refresh_from_db()
     assert partner.name == "Renamed partner"
     # Once the case is published, the partner is an editor's to change.
-    Innovation.objects.filter(collaborations__partner=partner).publish()
+    writes.publish(Innovation.objects.filter(collaborations__partner=partner))
     assert post_form(client, url, {"name": "Renamed again"}).status_code == 403
 
 

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.throttling import AnonRateThrottle
 
-from cases import exports, pagecache, sitemaps
+from cases import exports, pagecache, sitemaps, writes
 from cases.filters import InnovationFilter
 from cases.models import Innovation
 from tests.factories import with_every_field
@@ -266,10 +266,10 @@ def test_api_schema_is_valid_openapi_3_and_documented_from_our_static_files(clie
 
 
 def test_feed_lists_newly_published_cases_as_atom(client):
-    Innovation.objects.filter(slug="bold-experimentation").publish()  # no change: published
+    writes.publish(Innovation.objects.filter(slug="bold-experimentation"))  # no change: published
     newest = Innovation.objects.get(slug="experimentation-fund")
-    Innovation.objects.filter(pk=newest.pk).withdraw()
-    Innovation.objects.filter(pk=newest.pk).publish()
+    writes.withdraw(Innovation.objects.filter(pk=newest.pk))
+    writes.publish(Innovation.objects.filter(pk=newest.pk))
     feed = ET.fromstring(client.get("/feed/").content)
     entries = feed.findall(f"{ATOM}entry")
     assert len(entries) == 12
@@ -334,12 +334,12 @@ def test_the_sitemap_is_an_index_of_pages_each_read_and_made_once(
     with django_assert_num_queries(1):  # the version
         assert client.get("/sitemap-cases.xml", {"p": 3}).status_code == 200
     assert client.get("/sitemap-cases.xml", {"p": case_pages + 1}).status_code == 404
-    Innovation.objects.filter(slug="design-thinking").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="design-thinking"))
     assert "design-thinking" not in sitemap_text(client)
 
 
 def test_drafts_appear_in_no_download_api_feed_or_sitemap(client):
-    Innovation.objects.filter(slug="design-thinking").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="design-thinking"))
     assert "design-thinking" not in [row["slug"] for row in csv_rows(client)]
     assert "design-thinking" not in [c["slug"] for c in json_records(client)["innovations"]]
     api = client.get("/api/innovations/").json()

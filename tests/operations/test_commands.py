@@ -8,8 +8,7 @@ from django.db import connection
 
 from cases import counts
 from cases.models import Impact, Innovation, Institution, SearchTerm
-from tests.catalogue.test_counts import assert_kept_equal_a_recount
-from tests.helpers import row_slugs
+from tests.helpers import assert_kept_equal_a_recount, row_slugs
 
 pytestmark = pytest.mark.django_db
 

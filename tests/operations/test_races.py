@@ -14,11 +14,10 @@ from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 
-from cases import pagecache
+from cases import pagecache, writes
 from cases.models import CaseCount, CatalogueVersion, Innovation, Institution, Theme
-from tests.catalogue.test_counts import assert_kept_equal_a_recount
 from tests.factories import bulk_cases as add_cases
-from tests.helpers import row_slugs
+from tests.helpers import assert_kept_equal_a_recount, row_slugs
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -97,11 +96,11 @@ def withdraw(slug):
 def test_a_withdrawal_and_a_bulk_publish_of_the_same_case(seed, publish_first):
     """An editor withdraws case X in its change form while another publishes X and Y at
     once: the later one wins, and X is counted as it is."""
-    Innovation.objects.filter(slug="agile-benefit-design").withdraw()
+    writes.withdraw(Innovation.objects.filter(slug="agile-benefit-design"))
     pair = ["design-thinking", "agile-benefit-design"]
 
     def publish():
-        Innovation.objects.filter(slug__in=pair).publish()
+        writes.publish(Innovation.objects.filter(slug__in=pair))
 
     def withdrawal():
         withdraw("design-thinking")
@@ -166,10 +165,10 @@ def test_a_theme_deleted_while_a_case_is_given_it(seed, delete_first):
 def test_two_editors_publishing_one_case_at_once_count_it_once(seed):
     """The second waits for the first, sees the case published, and counts nothing more."""
     with transaction.atomic():
-        Innovation.objects.filter(slug="design-thinking").withdraw()
+        writes.withdraw(Innovation.objects.filter(slug="design-thinking"))
 
     def publish():
-        Innovation.objects.filter(slug="design-thinking").publish()
+        writes.publish(Innovation.objects.filter(slug="design-thinking"))
 
     assert race(publish, publish) == (None, None)
     assert Innovation.objects.get(slug="design-thinking").status == Innovation.Status.PUBLISHED

@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django_countries import countries
 
-from cases import counts, search
+from cases import counts, search, writes
 from cases.models import Impact, Innovation, Institution, Theme
 
 BATCH = 2000
@@ -228,4 +228,6 @@ class Command(BaseCommand):
         # Bulk writes send no signals: count these cases in, then build their search documents
         # (which moves the rows of the common search terms they hold).
         counts.added([case.pk for case in cases])
-        Innovation.objects.filter(pk__in=[case.pk for case in cases]).refresh_search_vectors()
+        writes.refresh_search_documents(
+            Innovation.objects.filter(pk__in=[case.pk for case in cases])
+        )

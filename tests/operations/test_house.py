@@ -1,0 +1,94 @@
+"""The house's shape, read from the source: imports run one way (no circle, counting imports
+inside functions; the data layer imports nothing above it), and no module grows past 400
+lines (those already past it may only shrink)."""
+
+import ast
+import graphlib
+
+from django.conf import settings
+
+CASES = settings.BASE_DIR / "cases"
+# The data and its rules: the models, their QuerySets, and what those read. They import
+# nothing above them (counts, filters, views, admin...), so that any of those can use them.
+DATA_LAYER = ("cases.models", "cases.querysets", "cases.search", "cases.languages", "cases.regions")
+MOST_LINES = 400
+# Past MOST_LINES already, to be split (issue 37): each may shrink, none may grow.
+OUTSIZED = {
+    "counts.py": 747,
+    "querysets.py": 783,
+    "facets.py": 526,
+    "exports.py": 535,
+    "filters.py": 483,
+    "models/case.py": 427,
+    "admin/case.py": 411,
+}
+
+
+def modules():
+    """{module name: its path} of every module of cases/ but the migrations."""
+    found = {}
+    for path in CASES.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        parts = list(path.relative_to(settings.BASE_DIR).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts.pop()
+        found[".".join(parts)] = path
+    return found
+
+
+def imported_by(name, path, known):
+    """The modules of cases/ that module `name` imports, anywhere in it."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                up = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*up, base] if base else up)
+            # `from . import views` imports the module, not its package.
+            targets = [
+                f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base
+                for alias in node.names
+            ]
+        else:
+            continue
+        for target in targets:
+            while target and target not in known:
+                target = target.rpartition(".")[0]
+            if target and target != name:
+                found.add(target)
+    return found
+
+
+def import_graph():
+    known = modules()
+    return {name: imported_by(name, path, known) for name, path in known.items()}
+
+
+def test_imports_run_one_way():
+    graph = import_graph()
+    graphlib.TopologicalSorter(graph).prepare()  # raises CycleError, naming the circle
+    upward = {
+        (name, target)
+        for name, targets in graph.items()
+        if name.startswith(DATA_LAYER)
+        for target in targets
+        if not target.startswith(DATA_LAYER)
+    }
+    assert upward == set()
+
+
+def test_no_module_grows_past_its_size():
+    sizes = {
+        str(path.relative_to(CASES)): len(path.read_text().splitlines())
+        for path in modules().values()
+        if "management" not in path.parts
+    }
+    too_long = {
+        path: lines for path, lines in sizes.items() if lines > OUTSIZED.get(path, MOST_LINES)
+    }
+    assert too_long == {}
