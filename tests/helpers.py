@@ -2,12 +2,18 @@
 a form's fields as the page fills them, a post of a form with some changes, the suggestion
 form's data. Used by tests in every folder; no test module imports another."""
 
+import os
 import re
+import shutil
+import socket
+import subprocess
+import time
 import xml.etree.ElementTree as ET
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import pytest
 from django.db.models import F
 
 from cases import counts, leaders, pagecache, querysets
@@ -41,7 +47,15 @@ def shown_rows(response):
 
 def summary_rows(response):
     """The summary table as a reader sees it: [(institution heading, [case slugs]), ...]."""
-    html = response.content.decode()
+    return summary_rows_of(response.content.decode())
+
+
+def row_slugs_of(html):
+    """row_slugs() of a page's HTML, as a server other than the test client sent it."""
+    return [slug for _, slugs in summary_rows_of(html) for slug in slugs]
+
+
+def summary_rows_of(html):
     table = re.search(r'<table id="summary".*?</table>', html, re.S)
     if not table:
         return []
@@ -174,3 +188,37 @@ def assert_leaders_are_the_nearest():
         assert {case: matches.get(case) for case in mine} == mine, term
         nearest = sorted(matches.values())[: querysets.SEARCH_LEADERS]
         assert sorted(mine.values()) == nearest, term
+
+
+# Servers the tests start --------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_redis(folder, *options):
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("redis-server is missing; .ci/run installs Debian's redis-server")
+        pytest.skip("needs Debian's redis-server")
+    port = free_port()
+    server = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+        + list(options),
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    yield server, f"redis://127.0.0.1:{port}/0"
+    server.kill()
+    server.wait()

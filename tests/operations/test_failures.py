@@ -11,7 +11,6 @@ with the reason, except under CI=true, where a missing redis-server fails.
 import contextlib
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -28,19 +27,13 @@ from django.core.cache import caches
 from django.db import connection
 from django.test import override_settings
 
-from tests.helpers import suggestion
+from tests.helpers import free_port, start_redis, suggestion
 
 ROOT = Path(__file__).resolve().parents[2]  # the project
 APPLICATION = "innohub-failure-test"
 on_postgres = pytest.mark.skipif(
     not settings.USING_POSTGRES, reason="needs PostgreSQL (DATABASE_URL=postgres://…)"
 )
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def hang_up(sock):
@@ -230,31 +223,6 @@ def test_rate_limits_hold_across_gunicorn_workers(served):
 @pytest.fixture
 def redis_server(tmp_path):
     yield from start_redis(tmp_path)
-
-
-def start_redis(folder, *options):
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("redis-server is missing; .ci/run installs Debian's redis-server")
-        pytest.skip("needs Debian's redis-server")
-    port = free_port()
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        + list(options),
-        cwd=folder,
-        stdout=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield server, f"redis://127.0.0.1:{port}/0"
-    server.kill()
-    server.wait()
 
 
 def redis_caches(url):
