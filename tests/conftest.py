@@ -13,14 +13,15 @@ from tests.factories import bulk_cases, user_in
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
-    """Browser, data-safety, race and two-server tests run last: they empty the database after each test, and
-    the tests before them rely on the seed loaded once for the session."""
+    """Browser, data-safety, race and two-server tests run last: they empty the database
+    after each test, and the tests before them rely on the seed loaded once for the
+    session."""
     items.sort(
         key=lambda item: (
             "tests/browser/" in item.nodeid
             or "test_data_safety" in item.nodeid
             or "test_races" in item.nodeid
-        or "test_two_servers" in item.nodeid
+            or "test_two_servers" in item.nodeid
         )
     )
 

@@ -6,22 +6,26 @@ browser tests (conftest.py)."""
 
 import io
 import json
+import os
+import subprocess
 import threading
 import time
 
+import psycopg
 import pytest
 from django.conf import settings
 from django.core import mail
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases import counts, pagecache
+from cases.management.commands.bench import gunicorn
 from cases.models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Partner
 from tests.factories import bulk_cases as add_cases
-from tests.helpers import row_slugs, suggestion
+from tests.helpers import Visitor, row_slugs, suggestion
 
 CATALOGUE = [
     "cases.theme",
@@ -296,3 +300,47 @@ def test_loaddata_of_the_seed_gives_the_pages_that_seed_gives(client):
         "staff-capabilities-for-innovation",
         "design-thinking",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_pg_dump_restored_into_an_empty_database_gives_the_same_pages(tmp_path):
+    """pg_dump of the whole database and pg_restore into an empty one (how an operator moves
+    or restores a server): a server on the copy gives every page as the original's did."""
+    if connection.vendor != "postgresql":
+        pytest.skip("pg_dump and pg_restore are PostgreSQL's")
+    call_command("seed", verbosity=0)
+    with transaction.atomic():  # an editor's work, moved with its derived data
+        Innovation.objects.filter(slug="design-thinking").update(title="Passports, redesigned")
+        counts.recount()
+    database = connection.settings_dict
+    where = ["-h", database["HOST"], "-p", str(database["PORT"]), "-U", database["USER"]]
+    copy, dump_file = f"{database['NAME']}_restored", tmp_path / "catalogue.dump"
+    subprocess.run(["pg_dump", *where, "-Fc", "-f", dump_file, database["NAME"]], check=True)
+    with psycopg.connect(dbname="postgres", **psycopg_where(database), autocommit=True) as db:
+        db.execute(f'DROP DATABASE IF EXISTS "{copy}"')
+        db.execute(f'CREATE DATABASE "{copy}"')
+    subprocess.run(["pg_restore", *where, "-d", copy, "--no-owner", dump_file], check=True)
+    url = f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}"
+    env = {
+        **os.environ,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "INNOHUB_PAGE_SECONDS_PER_MINUTE": "0",
+    }
+    try:
+        with (
+            gunicorn({**env, "DATABASE_URL": f"{url}/{database['NAME']}"}, 1) as (original, _),
+            gunicorn({**env, "DATABASE_URL": f"{url}/{copy}"}, 1) as (restored, _),
+        ):
+            pages = [address for address in SEED_PAGES if address != "/fr/?institution=cpf"]
+            before = {address: Visitor(original).get(address) for address in pages}
+            after = {address: Visitor(restored).get(address) for address in pages}
+    finally:
+        with psycopg.connect(dbname="postgres", **psycopg_where(database), autocommit=True) as db:
+            db.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
+    assert before["/innovations/design-thinking/"][0] == 200
+    assert "Passports, redesigned" in before["/innovations/design-thinking/"][1]
+    assert [address for address in pages if after[address] != before[address]] == []
+
+
+def psycopg_where(database):
+    return {"host": database["HOST"], "port": database["PORT"], "user": database["USER"]}

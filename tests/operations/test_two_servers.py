@@ -7,9 +7,6 @@ These tests commit (real transactions), so they run last, with the browser tests
 
 import os
 import re
-import urllib.error
-import urllib.request
-from urllib.parse import urlencode
 
 import pytest
 from django.conf import settings
@@ -22,41 +19,13 @@ from django.urls import reverse
 
 from cases.management.commands.bench import gunicorn
 from cases.models import Innovation
-from tests.helpers import row_slugs_of, start_redis
+from tests.helpers import Visitor, row_slugs_of, start_redis
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="LISTEN/NOTIFY is PostgreSQL's"),
 ]
 ROUNDS = 10
-
-
-class _Stay(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer to read, not to follow
-
-
-class Visitor:
-    """A browser at one server: its cookies, sent back as a browser sends them."""
-
-    def __init__(self, port, cookies=None):
-        self.base, self.cookies = f"http://127.0.0.1:{port}", dict(cookies or {})
-        self.opener = urllib.request.build_opener(_Stay)
-
-    def get(self, path, data=None):
-        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        body = urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, body, {"Cookie": cookie})
-        try:
-            response = self.opener.open(request, timeout=20)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";")[0]
-        return response.status, response.read().decode()
-
-    post = get
 
 
 def signed_in(user):
