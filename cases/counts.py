@@ -480,12 +480,17 @@ def counted_copies(model=CountedCase):
     return {pk: tuple(values) for pk, *values in copied}
 
 
-def recount():
+def recount(terms=True):
     """Every row and every group's candidates anew, from the published cases, the common
-    search terms chosen anew first: what the kept data must always equal."""
+    search terms chosen anew first: what the kept data must always equal. Without `terms`,
+    none are kept, and searches count live until a recount that chooses them: counting the
+    terms' rows is most of a recount's time (docs/performance.md), and writers wait for it."""
     with transaction.atomic():
         CatalogueVersion.take_turn()
-        choose_terms()
+        if terms:
+            choose_terms()
+        else:
+            SearchTerm.objects.all().delete()
         count_all()
         count_terms()
         choose_all_candidates()
