@@ -203,8 +203,7 @@ def contributions(pks):
 
 class Noted(NamedTuple):
     """What a write to some cases starts from (noted()): their contributions, and whether the
-    derived data matched the records (CatalogueVersion.fresh), so that the write, moving them
-    by its difference (moved()), may say they match again."""
+    derived data matched the records then (CatalogueVersion.fresh)."""
 
     contributions: Counter
     fresh: bool
@@ -481,16 +480,12 @@ def counted_copies(model=CountedCase):
 
 
 def recount(terms=True):
-    """Every row and every group's candidates anew, from the published cases, the common
-    search terms chosen anew first: what the kept data must always equal. Without `terms`,
-    none are kept, and searches count live until a recount that chooses them: counting the
-    terms' rows is most of a recount's time (docs/performance.md), and writers wait for it."""
+    """Every row and every group's candidates anew, the common search terms chosen anew
+    first (without `terms`, none: counting their rows is most of the time writers wait for a
+    recount, docs/performance.md): what the kept data must always equal."""
     with transaction.atomic():
         CatalogueVersion.take_turn()
-        if terms:
-            choose_terms()
-        else:
-            SearchTerm.objects.all().delete()
+        choose_terms(chosen=terms)
         count_all()
         count_terms()
         choose_all_candidates()
@@ -518,12 +513,12 @@ def count_all(case_model=Innovation, count_model=CaseCount):
 # The common search terms (PostgreSQL: SQLite searches the text itself, and keeps none) ------
 
 
-def choose_terms():
-    """The common search terms anew: in each language, the words of the published cases'
-    documents that COMMON_TERM_CASES of them or more hold (PostgreSQL's ts_stat counts them).
-    Their rows are counted by count_terms(), after."""
+def choose_terms(chosen=True):
+    """The common search terms anew (none unless `chosen`): in each language, the words of the
+    published cases' documents that COMMON_TERM_CASES of them or more hold (PostgreSQL's
+    ts_stat counts them). Their rows are counted by count_terms(), after."""
     SearchTerm.objects.all().delete()
-    if not search.using_postgres():
+    if not (chosen and search.using_postgres()):
         return
     quote = connection.ops.quote_name
     cases, terms = quote(Innovation._meta.db_table), quote(SearchTerm._meta.db_table)
