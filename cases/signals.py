@@ -5,13 +5,15 @@ does, in one module:
 - each new database connection asks whether searches can be ranked by an index (RUM);
 - a case's stored search vector (PostgreSQL) is rebuilt when the case, its impacts, its themes
   or its institution change, or a theme is renamed or deleted;
-- the kept counts (counts.py) move when a case is saved or deleted, its themes change or a
-  theme is deleted, and (the common search terms' rows) when its documents are rebuilt.
+- the kept counts (counts.py) move when a case is saved or deleted, an institution moves,
+  a case's themes change or a theme is deleted, and (the common search terms' rows) when its
+  documents are rebuilt; each such write in a transaction keeps the derived data in step
+  with the catalogue version (counts.noted, counts.moved).
 
 The catalogue version, behind the page cache (pagecache.py), is moved on by the database
 itself, whoever writes (migration 0022's triggers). Bulk writes (QuerySet.update, bulk_create)
-send no signals: the QuerySet methods that write in bulk keep the counts themselves.
-Imported by CasesConfig.ready(), once.
+send no signals: writes.py moves the derived data with its own; any other leaves them behind,
+and pages count live until a rebuild (derived.py). Imported by CasesConfig.ready(), once.
 """
 
 import operator
