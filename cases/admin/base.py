@@ -1,18 +1,23 @@
 """The base of every catalogue screen: history with undo and restore (history.py), rights
 from rights.py, and deletes refused while cases use a record."""
 
+import logging
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.contenttypes.views import shortcut
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
 from reversion.admin import VersionAdmin
 
 from .. import history, rights
 from ..languages import SITE_LANGUAGES, column
+
+logger = logging.getLogger(__name__)
 
 TRANSLATION_HEADINGS = {  # whole words: each language names the others its own way
     "en": gettext_lazy("English translation"),
@@ -121,13 +126,30 @@ class HistoryAdmin(VersionAdmin):
         context = {"may_go_back": self.has_delete_permission(request), **(extra_context or {})}
         return admin.ModelAdmin.changelist_view(self, request, context)
 
+    def add_view(self, request, form_url="", extra_context=None):
+        return self._once_more(super().add_view, request, form_url, extra_context)
+
     def change_view(self, request, object_id, form_url="", extra_context=None):
         if request.method == "POST":
             obj = self.get_object(request, unquote(object_id))
             # Only for a change that will be made: a refused post writes nothing.
             if obj is not None and self.has_change_permission(request, obj):
                 history.keep_first([obj], request.user)
-        return super().change_view(request, object_id, form_url, extra_context)
+        return self._once_more(super().change_view, request, object_id, form_url, extra_context)
+
+    @staticmethod
+    def _once_more(view, request, *args):
+        """A save that another editor's change, committed a moment before, makes impossible
+        (a theme deleted while this case was given it: the database refuses the link as the
+        save commits, and nothing of it is kept) is tried once more: its form, checked again
+        against what is there now, says what is wrong and keeps what was typed."""
+        try:
+            return view(request, *args)
+        except IntegrityError:
+            if request.method != "POST":
+                raise
+            logger.warning("A save met another editor's change as it committed; tried again.")
+            return view(request, *args)
 
     def delete_model(self, request, obj):
         history.keep([obj], gettext("Just before it was deleted."), request.user)

@@ -6,10 +6,12 @@ writers' turn (a database lock, seen in pg_locks): no sleeps.
 
 These tests commit (real transactions), so they run last, with the browser tests."""
 
+import contextlib
 import threading
 import time
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
@@ -17,7 +19,7 @@ from django.test import Client
 from cases import pagecache, writes
 from cases.models import CaseCount, CatalogueVersion, Innovation, Institution, Theme
 from tests.factories import bulk_cases as add_cases
-from tests.helpers import assert_kept_equal_a_recount, row_slugs
+from tests.helpers import assert_kept_equal_a_recount, post_form, row_slugs
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -41,16 +43,17 @@ def until_a_writer_waits(seconds=10):
     raise AssertionError("the second writer never waited for the first")
 
 
-def race(first, second):
+def race(first, second, second_in_a_transaction=True):
     """`first` writes in a transaction that commits once `second`, in another thread and its
-    own transaction, waits for it. Returns what each raised (None when it did not)."""
+    own transaction (or the ones it opens itself), waits for it. Returns what each raised
+    (None when it did not)."""
     wrote, raised = threading.Event(), {}
 
-    def run(name, write, before=None, after=None):
+    def run(name, write, before=None, after=None, atomic=True):
         try:
             if before:
                 before.wait(10)
-            with transaction.atomic():
+            with transaction.atomic() if atomic else contextlib.nullcontext():
                 write()
                 if after:
                     after.set()
@@ -62,7 +65,7 @@ def race(first, second):
 
     threads = [
         threading.Thread(target=run, args=("first", first, None, wrote)),
-        threading.Thread(target=run, args=("second", second, wrote)),
+        threading.Thread(target=run, args=("second", second, wrote, None, second_in_a_transaction)),
     ]
     for thread in threads:
         thread.start()
@@ -194,4 +197,35 @@ def test_two_editors_saving_two_cases_of_one_group_at_once_keep_its_candidates(s
         None,
         None,
     )
+    assert_derived_data_right()
+
+
+def test_a_case_saved_with_a_theme_another_editor_deletes_meanwhile_is_explained(seed):
+    """The editor's form was checked while the theme was still there; the database refuses
+    the link as the save commits. The save is tried once more, and its form says the theme is
+    no longer a choice, keeping what was typed: no server error, nothing half saved."""
+    with transaction.atomic():
+        theme = Theme.objects.create(slug="unused", name="Unused", description="Not yet used.")
+    editor = User.objects.create_superuser("ed", "ed@example.org")
+    case = Innovation.objects.get(slug="design-thinking")
+    url = f"/admin/cases/innovation/{case.pk}/change/"
+    answers = []
+
+    def delete():
+        Theme.objects.get(pk=theme.pk).delete()
+
+    def save():
+        client = Client()
+        client.force_login(editor)
+        themes = [str(pk) for pk in case.themes.values_list("pk", flat=True)] + [str(theme.pk)]
+        changes = {"title": "Typed by the editor", "themes": themes}
+        answers.append(post_form(client, url, changes))
+
+    assert race(delete, save, second_in_a_transaction=False) == (None, None)
+    (answer,) = answers
+    assert answer.status_code == 200
+    page = answer.content.decode()
+    assert "Select a valid choice" in page
+    assert "Typed by the editor" in page
+    assert Innovation.objects.get(pk=case.pk).title != "Typed by the editor"
     assert_derived_data_right()
