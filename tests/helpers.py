@@ -8,12 +8,10 @@ import shutil
 import socket
 import subprocess
 import time
-import urllib.error
-import urllib.request
 import xml.etree.ElementTree as ET
 from html import unescape
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 from django.db.models import F
@@ -224,33 +222,3 @@ def start_redis(folder, *options):
     yield server, f"redis://127.0.0.1:{port}/0"
     server.kill()
     server.wait()
-
-
-class _Stay(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a redirect is an answer to read, not to follow
-
-
-class Visitor:
-    """A browser at one server: its cookies, sent back as a browser sends them."""
-
-    def __init__(self, port, cookies=None):
-        self.base, self.cookies = f"http://127.0.0.1:{port}", dict(cookies or {})
-        self.host = "127.0.0.1"  # the same address on every port, as behind a load balancer
-        self.opener = urllib.request.build_opener(_Stay)
-
-    def get(self, path, data=None):
-        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
-        body = urlencode(data, doseq=True).encode() if data is not None else None
-        headers = {"Cookie": cookie, "Host": self.host}
-        request = urllib.request.Request(self.base + path, body, headers)
-        try:
-            response = self.opener.open(request, timeout=20)
-        except urllib.error.HTTPError as error:
-            response = error
-        for header in response.headers.get_all("Set-Cookie") or []:
-            name, _, rest = header.partition("=")
-            self.cookies[name] = rest.split(";")[0]
-        return response.status, response.read().decode()
-
-    post = get

@@ -22,10 +22,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases import counts, pagecache
-from cases.management.commands.bench import gunicorn
+from cases.management.commands.bench import Visitor, gunicorn
 from cases.models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Partner
 from tests.factories import bulk_cases as add_cases
-from tests.helpers import Visitor, row_slugs, suggestion
+from tests.helpers import row_slugs, suggestion
 
 CATALOGUE = [
     "cases.theme",

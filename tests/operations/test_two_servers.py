@@ -17,9 +17,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from cases.management.commands.bench import gunicorn
+from cases.management.commands.bench import Visitor, gunicorn
 from cases.models import Innovation
-from tests.helpers import Visitor, row_slugs_of, start_redis
+from tests.helpers import row_slugs_of, start_redis
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),

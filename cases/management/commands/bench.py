@@ -24,8 +24,11 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 import environ
 from django.conf import settings
@@ -125,6 +128,36 @@ def run_load(env, seconds, pages, workers, connections):
     Returns {label: {"rps", "p99", "errors"}}; errors counts socket errors and non-2xx."""
     with gunicorn(env, workers) as (port, _):
         return load(port, seconds, pages, connections)
+
+
+class _Stay(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # a redirect is an answer to read, not to follow
+
+
+class Visitor:
+    """A browser at one server: its cookies, sent back as a browser sends them."""
+
+    def __init__(self, port, cookies=None):
+        self.base, self.cookies = f"http://127.0.0.1:{port}", dict(cookies or {})
+        self.host = "127.0.0.1"  # the same address on every port, as behind a load balancer
+        self.opener = urllib.request.build_opener(_Stay)
+
+    def get(self, path, data=None):
+        cookie = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
+        body = urlencode(data, doseq=True).encode() if data is not None else None
+        headers = {"Cookie": cookie, "Host": self.host}
+        request = urllib.request.Request(self.base + path, body, headers)
+        try:
+            response = self.opener.open(request, timeout=20)
+        except urllib.error.HTTPError as error:
+            response = error
+        for header in response.headers.get_all("Set-Cookie") or []:
+            name, _, rest = header.partition("=")
+            self.cookies[name] = rest.split(";")[0]
+        return response.status, response.read().decode()
+
+    post = get
 
 
 LOAD_ROUNDS = 3

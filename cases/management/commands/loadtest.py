@@ -16,14 +16,11 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from .bench import BROWSER, gunicorn, load, run_load
+from .bench import BROWSER, Visitor, gunicorn, load, run_load
 from .bench import Command as Bench
 
 PAGES = [  # asked as a browser asks (cached pages go compressed)
@@ -107,35 +104,15 @@ class Command(BaseCommand):
         return out[-2], int(out[-1])
 
 
-class _Stay(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # the admin's redirect after an action is read, not followed
-
-
 class Editor:
     """Withdraws and publishes the case in turn, once a second, through the admin's list;
     after each change asks for the case's page and the listing as a visitor."""
 
     def __init__(self, port, session_key, case_pk):
-        self.base, self.case_pk = f"http://127.0.0.1:{port}", case_pk
-        self.cookies = {settings.SESSION_COOKIE_NAME: session_key}
-        self.opener = urllib.request.build_opener(_Stay)
+        self.editor = Visitor(port, {settings.SESSION_COOKIE_NAME: session_key})
+        self.visitor, self.case_pk = Visitor(port), case_pk
         self.changes = self.failed = self.stale = 0
         self.slowest_change = 0.0
-
-    def ask(self, path, data=None, cookies=True):
-        cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items()) if cookies else ""
-        body = urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, body, {"Cookie": cookie})
-        try:
-            response = self.opener.open(request, timeout=30)
-        except urllib.error.HTTPError as error:
-            response = error
-        if cookies:
-            for header in response.headers.get_all("Set-Cookie") or []:
-                name, _, rest = header.partition("=")
-                self.cookies[name] = rest.split(";")[0]
-        return response.status, response.read().decode()
 
     def edit(self, seconds):
         changelist = f"/{settings.ADMIN_URL}cases/innovation/"
@@ -143,14 +120,14 @@ class Editor:
         step = "withdraw"
         while time.monotonic() < end:
             started = time.monotonic()
-            status, form = self.ask(changelist)
+            status, form = self.editor.get(changelist)
             token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form or "")
             action = {"action": step, "_selected_action": self.case_pk, "index": 0}
             if status != 200 or not token:
                 self.failed += 1
             else:
                 action["csrfmiddlewaretoken"] = token.group(1)
-                status, _ = self.ask(changelist, action)
+                status, _ = self.editor.post(changelist, action)
                 self.slowest_change = max(self.slowest_change, 1000 * (time.monotonic() - started))
                 if status != 302:
                     self.failed += 1
@@ -161,7 +138,8 @@ class Editor:
             time.sleep(max(0.0, 1 - (time.monotonic() - started)))  # once a second
 
     def check(self, published):
-        status, _ = self.ask(f"/innovations/{EDITED}/", cookies=False)
+        self.visitor.cookies.clear()  # a new visitor each time, as wrk's are
+        status, _ = self.visitor.get(f"/innovations/{EDITED}/")
         self.stale += status != (200 if published else 404)
-        _, listing = self.ask(LISTING, cookies=False)
+        _, listing = self.visitor.get(LISTING)
         self.stale += (f"/innovations/{EDITED}/" in listing) != published
