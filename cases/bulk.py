@@ -1,10 +1,9 @@
 """The workflow's steps on many cases at once (the admin's "Publish", "Withdraw", "Send to
 review"): up to IN_REQUEST cases in the request, more by the task queue (django-tasks; in
 production its database backend, run by `manage.py db_worker`), in batches of BATCH cases,
-each in a transaction of its own. A case's step rewrites its derived data, which takes long
-enough at 100,000 cases (docs/performance.md) that thousands at once would pass a request's
-30 seconds and hold the writers' turn (CatalogueVersion.take_turn) from every other editor
-all that time. The editor who asked is e-mailed when the work is done, and the list of cases
+each in a transaction of its own, so that thousands at once neither pass a request's 30
+seconds nor hold the writers' turn (CatalogueVersion.take_turn) from every other editor all
+that time. The editor who asked is e-mailed when the work is done, and the list of cases
 says what is still under way."""
 
 from django.contrib.auth.models import User

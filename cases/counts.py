@@ -1,69 +1,44 @@
-"""The catalogue's counts, kept on write (models.CaseCount): how many published cases each
-theme and each institution has; each stage, branch and year started together; each theme and
-institution together; each theme with a stage, branch and year started; and each stage, each
-branch and each year on its own, for every case, each theme and each institution. The same
-for the cases whose search document holds each common search term (models.SearchTerm): by
-institution, by theme and institution, and by stage, branch and year one at a time. And the
-similar-case candidates (models.SimilarCandidate), each common term's best-ranked cases
-(models.SearchLeader, leaders.py) and each published case's counted copy (models.CountedCase),
-kept beside them by the same writes.
+"""The catalogue's derived data, computed from the records by one rule (recount()):
+
+- the counts (models.CaseCount): how many published cases each theme and each institution
+  has; each stage, branch and year started together; each theme and institution together;
+  each theme with a stage, branch and year started; and each stage, branch and year on its
+  own, for every case, each theme and each institution. The same for the cases whose search
+  document holds each common search term (models.SearchTerm), by institution, by theme and
+  institution, and by stage, branch and year one at a time;
+- the similar-case candidates (models.SimilarCandidate) and each common term's best-ranked
+  cases (models.SearchLeader, leaders.py).
 
 Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
 showed counts over every published case, and at 100,000 cases counting them took 40 to 80 ms
-a query on every read (docs/performance.md). Read from here they take a millisecond or two.
+a query on every read. Read from here they take a millisecond or two (docs/performance.md).
 The facets read them when the filters in use are among those a kind covers (facets.py); other
-filtered pages still count live, over the fewer cases that match.
+filtered pages count live, over the fewer cases that match (their counted copies, which the
+database itself keeps: migration 0025).
 
-How they stay right: one rule, `contributions()`, says which rows a published case adds one
-to. Every write that can change it is wrapped, in the same transaction, by `changing(pks)`:
-it notes the cases' contributions before the write and moves the rows by the difference
-after, in the same transaction, so a case
-that is edited, published, withdrawn, re-themed, moved or deleted is counted as it is after
-the write, and nothing else moves. signals.py wraps saves, deletes and theme changes;
-the QuerySet methods that write in bulk (the workflow steps) and the bulk loaders (the
-generator, the seed, the tests' factory) call it themselves. `recount()` rebuilds every row
-from the cases, and a test compares the kept rows with it after every kind of write.
+How they stay right: no write adjusts them. Every write moves the catalogue version on (the
+database's triggers), which leaves them behind it (CatalogueVersion.derived); a page that
+finds them behind counts live, correct and slower, and asks for a rebuild (derived.py), which
+computes them anew and says which version they match. So whatever wrote (the admin, a
+QuerySet.update(), loaddata, a line of SQL), a page never reads counts the records have left.
 
 The common search terms: a search for one common word ("service", in 37% of 100,000 cases)
-counted its 37,000 matches three times for its options (17-20 ms each at least: PostgreSQL
-visits every matching row). A case's documents say which terms it is counted under, so
-rebuilding them (writes.refresh_search_documents) is a write that changing() is around too;
-a save is counted with the documents it had, then rebuilding them moves the terms' rows
-(signals.py connects them in that order). The terms are chosen only by recount() (nightly:
-manage.py recount), so that what a case adds to is known from its documents alone; rows are
-counted in SQL there (count_terms), as Python would take minutes over millions of words.
+counted its 37,000 matches three times for its options (17-20 ms each at least). Choosing
+them and counting their rows takes minutes at 100,000 cases (count_terms), so only the full
+recount (nightly: manage.py recount) does; the rebuild after a write leaves none, and such a
+word is counted live until the next.
 
 The candidates: a case's page lists the cases sharing most of its themes, then from its
 country, then in Table 1's order; ranking every case that shares a theme took 136 ms at
 100,000 cases. Cases with the same themes and country rank alike against any case, so only
 the first few of each such group can ever be listed (models.SimilarCandidate), and the page
-ranks those few. A case's place (`place_of`: group and place in Table 1's order) is part of
-its contributions; when it changes, the groups it left and joined are chosen anew.
-
-The counted copies: what no kept row answers (a search of several words, a search with a
-theme and a country, a place with a stage) is counted live, over the cases that match, and
-each read a case's wide row for three small columns. A copy holds those columns and the
-search documents (out of its row), and is part of a case's contributions (its columns and a
-digest of its documents, as counted_copies() gives them), so a write that changes it writes
-it anew.
-
-What it costs on write: before and after, three small queries read the cases' states and
-common terms; then one upsert moves the rows that changed (a case touches 8 to 26, and about
-8 for each common term it holds in each language: at 100,000 generated cases, with 1,142
-terms, about a thousand), and when a case's group or place changed, its group's candidates
-are chosen anew (a query per institution of its country, each reading a few dozen rows of
-Table 1's index). Writers take turns (CatalogueVersion.take_turn). Measured in
-docs/performance.md.
+ranks those few.
 """
 
 from collections import Counter
-from contextlib import contextmanager
-from contextvars import ContextVar
-from typing import NamedTuple
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Subquery, Sum, TextField, Value
-from django.db.models.functions import MD5, Cast, Coalesce, Concat
+from django.db.models import Count, OuterRef, Subquery, Sum
 
 from . import leaders, search
 from .models import (
@@ -76,25 +51,11 @@ from .models import (
     SimilarCandidate,
     Theme,
 )
-from .querysets import SEARCH_DOCUMENTS, SIMILAR_SHOWN, TABLE_ORDER, fetch, fetch_either
+from .querysets import SIMILAR_SHOWN, TABLE_ORDER, fetch, fetch_either
 
-# Past this many cases in one write, rebuilding every row is cheaper than the differences.
-RECOUNT_ABOVE = 2000
 NO_YEAR = 0
-# A case's place among the similar-case candidates (place_of), beside the rows it counts in.
-SIMILAR = "similar"
-# A case's counted copy (models.CountedCase, counted_copies), beside them too.
-COUNTED = "counted"
-# The columns of a case that its counted copy holds (the same names on both), beside its id
-# and its documents.
-COPIED_COLUMNS = ("institution_id", "institution_position", "stage", "branch", "year_started")
-COPIED = ("pk", *COPIED_COLUMNS, *SEARCH_DOCUMENTS)
-# Copies written at once, at most: each a parameter of their query.
-COPIED_AT_ONCE = 1000
 # A group's candidates: enough for the page of a case in the group itself, which is left out.
 CANDIDATES = SIMILAR_SHOWN + 1
-# Past this many groups to choose anew, choosing every group at once is quicker.
-CHOOSE_ALL_ABOVE = 50
 # A candidate's row: its group, its case's place in Table 1's order, the case.
 CANDIDATE_FIELDS = ("themes", "country", *TABLE_ORDER, "innovation_id")
 # A word is a common search term when at least this many published cases hold it (in one
@@ -110,46 +71,6 @@ TERM_KINDS = (
 NOT_TERMS = [search.facet_token(kind, "") for kind in ("theme", "country")]
 
 
-def row(kind, theme=0, institution=0, stage="", branch="", year=None, language="", term=""):
-    """A row's identity: the values of CaseCount.COLUMNS."""
-    year = NO_YEAR if year is None else year
-    return (kind, language, term, theme, institution, stage, branch, year)
-
-
-def rows_of(theme_ids, institution, stage, branch, year, terms=()):
-    """The rows one published case adds one to: the one rule. `terms`: the (language, term,
-    …) of each common search term its documents hold (case_terms)."""
-    rows = [
-        row(CaseCount.INSTITUTION, institution=institution),
-        row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year),
-    ]
-    for kind, value in one_at_a_time(stage, branch, year):
-        rows += [row(kind, **value), row(kind, institution=institution, **value)]
-        rows += [row(kind, theme, **value) for theme in theme_ids]
-    for theme in theme_ids:
-        rows += [
-            row(CaseCount.THEME, theme),
-            row(CaseCount.THEME_INSTITUTION, theme, institution),
-            row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year),
-        ]
-    for language, term, *_ in terms:
-        about = {"language": language, "term": term}
-        rows.append(row(CaseCount.TERM_INSTITUTION, institution=institution, **about))
-        rows += [
-            row(CaseCount.TERM_THEME_INSTITUTION, theme, institution, **about)
-            for theme in theme_ids
-        ]
-        for kind, value in one_at_a_time(stage, branch, year, CaseCount.TERM_ONE_AT_A_TIME):
-            rows.append(row(kind, **value, **about))
-    return rows
-
-
-def one_at_a_time(stage, branch, year, kinds=CaseCount.ONE_AT_A_TIME):
-    """[(kind, {its column: value})] of the stage, the branch and the year kinds."""
-    values = {"stage": stage, "branch": branch, "year": year}
-    return [(kind, {column: values[column]}) for kind, column in kinds.items()]
-
-
 def themes_key(theme_ids):
     """A group of similar-case candidates' themes, as SimilarCandidate.themes holds them:
     ",2,5,", each id between commas, so that a theme is found with `contains`."""
@@ -157,193 +78,28 @@ def themes_key(theme_ids):
 
 
 def place_of(pk, theme_ids, country, order):
-    """Where a published case stands among the similar-case candidates: its group (themes and
-    country) and its place in Table 1's order. When it changes, its group is chosen anew."""
-    return (SIMILAR, themes_key(theme_ids), country, *order, pk)
+    """Where a published case stands among the similar-case candidates (CANDIDATE_FIELDS):
+    its group (themes and country) and its place in Table 1's order."""
+    return (themes_key(theme_ids), country, *order, pk)
 
 
-def contributions(pks):
-    """Counter of what the published cases among `pks` add to the kept data: their rows and
-    their places (place_of). Inside a transaction the cases' rows are locked (PostgreSQL),
-    whatever their status, in the order of their ids: when two editors change or publish the
-    same case at once, the second waits, and sees the first one's change as its "before"."""
-    cases = Innovation.objects.filter(pk__in=pks)
-    if connection.in_atomic_block:
-        CatalogueVersion.take_turn()
-        cases = cases.select_for_update(of=("self",)).order_by("pk")
-    fields = ("pk", "status", *COPIED_COLUMNS)
-    published = Innovation.Status.PUBLISHED
-    states = [
-        values
-        for values in cases.values_list(
-            *fields, documents_digest(), "institution__country", *TABLE_ORDER
-        )
-        if values[1] == published
-    ]
-    themes = {}
-    links = Innovation.themes.through.objects.filter(innovation__in=[state[0] for state in states])
-    for case, theme in links.values_list("innovation_id", "theme_id"):
-        themes.setdefault(case, []).append(theme)
-    terms = case_terms([state[0] for state in states])
-    counter = Counter(leaders.leading(pks) if leaders.kept() else ())
-    for pk, _, institution, position, stage, branch, year, documents, country, *order in states:
-        # Its counted copy, as counted_copies() gives it (COPIED_COLUMNS, then the digest).
-        counter[(COUNTED, pk, institution, position, stage, branch, year, documents)] += 1
-        found = terms.get(pk, ())
-        counter.update(rows_of(themes.get(pk, ()), institution, stage, branch, year, found))
-        counter.update(
-            (leaders.LEADER, term, distance, pk)
-            for _, _, term, distance in found
-            if distance is not None
-        )
-        if pk in themes:  # a case without themes shares none: similar to no case
-            counter[place_of(pk, themes[pk], country, order)] += 1
-    return counter
+def candidate(place):
+    """The SimilarCandidate row of a place (place_of)."""
+    return SimilarCandidate(**dict(zip(CANDIDATE_FIELDS, place, strict=True)))
 
 
-class Noted(NamedTuple):
-    """What a write to some cases starts from (noted()): their contributions, and whether the
-    derived data matched the records then (CatalogueVersion.fresh)."""
-
-    contributions: Counter
-    fresh: bool
+def choose_all_candidates():
+    """Every group's candidates anew."""
+    SimilarCandidate.objects.all().delete()
+    SimilarCandidate.objects.bulk_create(candidate(place) for place in all_candidates())
 
 
-def noted(pks):
-    """Before a write to the cases `pks`: their contributions, and whether the derived data
-    are fresh. Outside a transaction another writer could come between the two, so the
-    write never says they are (a rebuild does)."""
-    before = contributions(pks)
-    return Noted(before, connection.in_atomic_block and CatalogueVersion.fresh())
-
-
-def moved(before, after):
-    """After the write: the rows moved from `before` (Noted) to `after` (contributions), and
-    the derived data said to match the records if they did before it."""
-    apply(before.contributions, after)
-    if before.fresh:
-        CatalogueVersion.caught_up()
-
-
-NOTHING = Noted(Counter(), False)
-
-
-def documents_digest():
-    """An expression of a case's search documents' digest: what tells, in its contributions,
-    that its counted copy's documents changed. Each document as text ("-" when it has none,
-    which no document's text is), followed by a bar (which is quoted within a document)."""
-    text = TextField()
-    parts = []
-    for field in SEARCH_DOCUMENTS:
-        parts += [Coalesce(Cast(field, text), Value("-"), output_field=text), Value("|", text)]
-    return MD5(Concat(*parts, output_field=text))
-
-
-def apply(before, after):
-    """Move each row by the difference between two contributions (before and after a
-    write): one upsert, nothing when nothing changed; choose anew the candidates of each
-    group a case left, joined or moved within; and move the common terms' leaders."""
-    changed = [key for key in before.keys() | after.keys() if after[key] != before[key]]
-    if changed:
-        CatalogueVersion.take_turn()
-    choose_candidates({key[1:3] for key in changed if key[0] == SIMILAR})
-    leaders.move(before, after)
-    copy_counted({key[1] for key in changed if key[0] == COUNTED})
-    places = (SIMILAR, COUNTED, leaders.LEADER, leaders.LEADING)
-    changes = sorted(  # in one order, so that two writers lock rows in the same order
-        (*key, after[key] - before[key]) for key in changed if key[0] not in places
-    )
-    if not changes:
-        return
-    quote = connection.ops.quote_name
-    table = quote(CaseCount._meta.db_table)
-    columns = ", ".join(quote(column) for column in CaseCount.COLUMNS)
-    one = "(" + ", ".join(["%s"] * (len(CaseCount.COLUMNS) + 1)) + ")"  # and the count
-    values = ", ".join([one] * len(changes))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'INSERT INTO {table} ({columns}, "count") VALUES {values} '
-            f'ON CONFLICT ({columns}) DO UPDATE SET "count" = {table}."count" + excluded."count"',
-            [value for change in changes for value in change],
-        )
-
-
-def choose_candidates(groups):
-    """The similar-case candidates of these groups ((themes key, country) pairs) anew: the
-    places of the first CANDIDATES published cases of each in Table 1's order. One query a
-    group; past CHOOSE_ALL_ABOVE groups, all of them at once."""
-    if len(groups) > CHOOSE_ALL_ABOVE:
-        choose_all_candidates()
-        return
-    chosen = []
-    for key, country in sorted(groups):
-        theme_ids = [int(theme) for theme in key.strip(",").split(",")]
-        chosen += [(key, country, *member) for member in first_of_group(theme_ids, country)]
-    if groups:
-        replace_candidates(kept_places(groups), chosen)
-
-
-def kept_places(groups):
-    """The places of the kept candidates of these groups ((themes key, country) pairs)."""
-    kept = SimilarCandidate.objects.filter(
-        themes__in={key for key, _ in groups}, country__in={country for _, country in groups}
-    )
-    return {place for place in kept.values_list(*CANDIDATE_FIELDS) if place[:2] in groups}
-
-
-def first_of_group(theme_ids, country):
-    """[(Table 1's order..., id)] of the first CANDIDATES published cases with exactly these
-    themes from this country. Table 1 orders by institution first, so each of the country's
-    institutions' run of its index is read in turn, and the walk stops at the last case
-    needed: a query per institution, a few dozen rows each. (Grouping all of the country's
-    cases by their themes instead took 10 ms a group at 100,000 cases, 95 at 1,000,000.)"""
-    links = Innovation.themes.through.objects.filter(innovation=OuterRef("pk"))
-    cases = Innovation.objects.published().exclude(Exists(links.exclude(theme__in=theme_ids)))
-    for theme in theme_ids:
-        cases = cases.filter(Exists(links.filter(theme=theme)))
-    found = []
-    institutions = Institution.objects.filter(country=country).order_by("position", "pk")
-    for position, pk in institutions.values_list("position", "pk"):
-        run = cases.filter(institution_position=position, institution_id=pk)
-        found += run.order_by(*TABLE_ORDER, "pk").values_list(*TABLE_ORDER, "pk")[
-            : CANDIDATES - len(found)
-        ]
-        if len(found) == CANDIDATES:
-            break
-    return found
-
-
-def replace_candidates(old, new):
-    """From the places `old` to the places `new`: only the rows that differ are deleted and
-    written (a group's candidates mostly stay; rewriting them all on every write left the
-    table mostly dead rows, read by every case's page). All deletions go first: a case that
-    moved from one group or place to another is in both."""
-    new = set(new)
-    gone, came = old - new, new - old
-    if gone:
-        SimilarCandidate.objects.filter(innovation__in=[place[-1] for place in gone]).delete()
-    SimilarCandidate.objects.bulk_create(candidate(place) for place in came)
-
-
-def candidate(place, candidate_model=SimilarCandidate):
-    """The SimilarCandidate row of a place (place_of, without its first item)."""
-    return candidate_model(**dict(zip(CANDIDATE_FIELDS, place, strict=True)))
-
-
-def choose_all_candidates(case_model=Innovation, candidate_model=SimilarCandidate):
-    """Every group's candidates anew (the models can be given, as for count_all())."""
-    candidate_model.objects.all().delete()
-    candidate_model.objects.bulk_create(
-        candidate(place, candidate_model) for place in all_candidates(case_model)
-    )
-
-
-def all_candidates(case_model=Innovation):
+def all_candidates():
     """The places of every group's candidates, as choosing them all anew gives them: the
     cases read once in Table 1's order, grouped as they come."""
-    published = case_model.objects.filter(status=Innovation.Status.PUBLISHED)
+    published = Innovation.objects.published()
     themes = {}
-    links = case_model.themes.through.objects.filter(innovation__status=Innovation.Status.PUBLISHED)
+    links = Innovation.themes.through.objects.filter(innovation__status=Innovation.Status.PUBLISHED)
     for case, theme in links.values_list("innovation_id", "theme_id"):
         themes.setdefault(case, []).append(theme)
     taken = Counter()
@@ -353,7 +109,7 @@ def all_candidates(case_model=Innovation):
     )
     for pk, country, *order in cases:
         if pk in themes:
-            place = place_of(pk, themes[pk], country, order)[1:]
+            place = place_of(pk, themes[pk], country, order)
             if taken[place[:2]] < CANDIDATES:
                 taken[place[:2]] += 1
                 chosen.add(place)
@@ -365,124 +121,12 @@ def kept_candidates():
     return set(SimilarCandidate.objects.values_list(*CANDIDATE_FIELDS))
 
 
-# The cases whose write an enclosing changing() is around: a write within it (the search
-# documents rebuilt when an institution moves) is counted by that one, not twice.
-_changing = ContextVar("counts_changing", default=frozenset())
-
-
-@contextmanager
-def changing(pks):
-    """Around a write to the cases `pks` (their fields, status, themes, search documents or
-    existence): the rows move by the difference between their contributions before and after
-    it, in the same transaction; a write that fails moves nothing. Within another changing(),
-    only the cases it is not around already. The writers' turn is taken before `pks` (often
-    a query) is read, so that no case another writer is adding is missed."""
-    enclosing = _changing.get()
-    token = None
-    try:
-        with transaction.atomic():
-            CatalogueVersion.take_turn()
-            pks = [pk for pk in pks if pk not in enclosing]
-            token = _changing.set(enclosing | set(pks))
-            if len(pks) > RECOUNT_ABOVE:
-                yield
-                recount()
-            else:
-                before = noted(pks)
-                yield
-                moved(before, contributions(pks))
-    finally:
-        if token is not None:
-            _changing.reset(token)
-
-
-def forget_theme(pk):
-    """A deleted theme's rows, which its cases' moves have left at 0."""
-    CaseCount.objects.filter(theme=pk).delete()
-
-
-def added(pks, before=NOTHING):
-    """After cases were written in bulk without signals (bulk_create): count them in, and
-    let each join its group's similar-case candidates. `before`: noted([]) before the
-    write, when the derived data may then be said to match the records."""
-    pks = list(pks)
-    if len(pks) > RECOUNT_ABOVE:
-        recount()
-        return
-    after = contributions(pks)
-    moved(before, Counter({key: n for key, n in after.items() if key[0] != SIMILAR}))
-    join_candidates([key[1:] for key in after if key[0] == SIMILAR])
-
-
-def join_candidates(places):
-    """Cases only added (their places) can only push a group's last candidates out: each
-    group's candidates are then the first CANDIDATES of its old ones and the new ones
-    together, put in Table 1's order by the database. No group is read whole, so adding
-    a batch costs the same at any size (choosing every group anew, as for other writes of
-    many groups, read the whole catalogue: at 1,000,000 cases, for every batch)."""
-    groups = {place[:2] for place in places}
-    if not groups:
-        return
-    CatalogueVersion.take_turn()
-    old = kept_places(groups)
-    by_case = {place[-1]: place for place in old}
-    by_case.update({place[-1]: place for place in places})
-    in_order = Innovation.objects.filter(pk__in=by_case).order_by(*TABLE_ORDER, "pk")
-    taken, chosen = Counter(), []
-    for pk in in_order.values_list("pk", flat=True):
-        group = by_case[pk][:2]
-        if taken[group] < CANDIDATES:
-            taken[group] += 1
-            chosen.append(by_case[pk])
-    replace_candidates(old, chosen)
-
-
-def copy_counted(pks):
-    """The counted copies of these cases anew (models.CountedCase): deleted, then copied
-    again from those that are published. Two queries a thousand cases."""
-    pks = sorted(pks)
-    for start in range(0, len(pks), COPIED_AT_ONCE):
-        some = pks[start : start + COPIED_AT_ONCE]
-        CountedCase.objects.filter(pk__in=some).delete()
-        _copy(Innovation.objects.filter(pk__in=some))
-
-
-def copy_all_counted():
-    """Every published case's counted copy as copying it gives it: the copies that differ
-    (counted_copies) are written anew, and only those, as writing a copy writes its
-    documents into the copies' search indexes too (every copy anew: minutes at 100,000
-    cases; compared, a few seconds, and a recount usually finds none to write)."""
-    kept, wanted = counted_copies(), counted_copies(Innovation)
-    copy_counted(pk for pk in kept.keys() | wanted.keys() if kept.get(pk) != wanted.get(pk))
-
-
-def _copy(cases):
-    """Copy the published ones of `cases` to their counted copies: one INSERT … SELECT, so
-    that on PostgreSQL the documents go from table to table without being read here (and,
-    being stored out of the case's row, stay out of the copy's: migration 0021)."""
-    quote = connection.ops.quote_name
-    meta = CountedCase._meta
-    fields = ("innovation", *COPIED[1:])
-    columns = ", ".join(quote(meta.get_field(field).column) for field in fields)
-    rows = cases.filter(status=Innovation.Status.PUBLISHED).order_by().values_list(*COPIED)
-    sql, params = rows.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {quote(meta.db_table)} ({columns}) {sql}", params)
-
-
-def counted_copies(model=CountedCase):
-    """{case id: (its counted copy's columns, its documents' digest)}, as contributions()
-    holds them: of the copies kept, or (`model` Innovation) of what copying the published cases
-    gives."""
-    rows = Innovation.objects.published() if model is Innovation else model.objects.all()
-    copied = rows.values_list("pk", *COPIED_COLUMNS, documents_digest())
-    return {pk: tuple(values) for pk, *values in copied}
-
-
 def recount(terms=True):
-    """Every row and every group's candidates anew, the common search terms chosen anew
-    first (without `terms`, none: counting their rows is most of the time writers wait for a
-    recount, docs/performance.md): what the kept data must always equal."""
+    """The one rule: every row, every group's candidates and every common term's leaders
+    anew from the records, the common search terms chosen anew first (without `terms`,
+    none: counting their rows is minutes at 100,000 cases, docs/performance.md); then the
+    derived data match the catalogue's version, which moves on (pages made before are not
+    sent again). In the writers' turn, so that no write falls between the two."""
     with transaction.atomic():
         CatalogueVersion.take_turn()
         choose_terms(chosen=terms)
@@ -490,24 +134,63 @@ def recount(terms=True):
         count_terms()
         choose_all_candidates()
         leaders.choose()
-        copy_all_counted()
         CatalogueVersion.bump()  # pages made from the derived data before are not sent again
         CatalogueVersion.caught_up()
 
 
-def count_all(case_model=Innovation, count_model=CaseCount):
-    """Every row anew but the search terms' (the models can be given: the migration that
-    made the table passes its own, which had no term columns yet)."""
-    count_model.objects.all().delete()
-    has = {field.name for field in count_model._meta.fields}
+def count_all():
+    """Every row anew but the search terms': one INSERT of every kind's groups (_rows_sql)."""
+    CaseCount.objects.all().delete()
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(column) for column in (*CaseCount.COLUMNS, "count"))
+    sql, params = _rows_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {quote(CaseCount._meta.db_table)} ({columns}) {sql}", params)
 
-    def columns(key):
-        pairs = zip(CaseCount.COLUMNS, key, strict=True)
-        return {name: value for name, value in pairs if name in has}
 
-    count_model.objects.bulk_create(
-        count_model(**columns(key), count=count) for key, count in full_count(case_model).items()
-    )
+# Each kind of row but the terms': the columns it groups the published cases by, the others
+# 0 or "". The one-at-a-time kinds for every case, each institution and each theme.
+KINDS = [
+    (CaseCount.INSTITUTION, ["institution"]),
+    (CaseCount.STAGE_BRANCH_YEAR, ["stage", "branch", "year"]),
+    (CaseCount.THEME, ["theme"]),
+    (CaseCount.THEME_INSTITUTION, ["theme", "institution"]),
+    (CaseCount.THEME_STAGE_BRANCH_YEAR, ["theme", "stage", "branch", "year"]),
+    *[
+        (kind, [column, *scope])
+        for kind, column in CaseCount.ONE_AT_A_TIME.items()
+        for scope in ([], ["institution"], ["theme"])
+    ],
+]
+
+
+def _rows_sql():
+    """SQL of every row but the terms' (CaseCount.COLUMNS, then the count), grouped by the
+    database from the published cases' counted copies and their theme links; its parameters."""
+    quote = connection.ops.quote_name
+    copies = quote(CountedCase._meta.db_table)
+    links = quote(Innovation.themes.through._meta.db_table)
+    value = {
+        "theme": "l.theme_id",
+        "institution": "c.institution_id",
+        "stage": "c.stage",
+        "branch": "c.branch",
+        "year": f"COALESCE(c.year_started, {NO_YEAR})",
+    }
+    nothing = {"theme": "0", "institution": "0", "stage": "''", "branch": "''", "year": "0"}
+    selects = []
+    for _, grouped in KINDS:
+        source = f"{copies} c"
+        if "theme" in grouped:
+            source += f" JOIN {links} l ON l.innovation_id = c.innovation_id"
+        row_values = ", ".join(
+            value[c] if c in grouped else nothing[c] for c in CaseCount.COLUMNS[3:]
+        )
+        selects.append(
+            f"SELECT %s, '', '', {row_values}, COUNT(*) FROM {source} "
+            f"GROUP BY {', '.join(value[column] for column in grouped)}"
+        )
+    return " UNION ALL ".join(selects), [kind for kind, _ in KINDS]
 
 
 # The common search terms (PostgreSQL: SQLite searches the text itself, and keeps none) ------
@@ -557,20 +240,6 @@ def _terms_sql(where, columns=""):
         f"JOIN {terms} t ON t.language = d.language AND t.term = w.lexeme WHERE {where}"
     )
     return sql, list(search.VECTOR_FIELDS)
-
-
-def case_terms(pks):
-    """{case id: [(language, term, term id, distance)]}: the common search terms each case's
-    documents hold, and how far each document is from its term where the leaders are kept
-    (leaders.py; else None)."""
-    if not pks or not search.using_postgres():
-        return {}
-    distance = leaders.kept_distance_sql("d.document", "t.term") if leaders.kept() else "NULL"
-    sql, params = _terms_sql("i.id = ANY(%s)", f", t.id, {distance}")
-    found = {}
-    for pk, *term in fetch(sql, [*params, list(pks)]):
-        found.setdefault(pk, []).append(tuple(term))
-    return found
 
 
 def _term_rows_sql():
@@ -626,44 +295,6 @@ def full_term_count():
     if not search.using_postgres():
         return Counter()
     return Counter({tuple(values[:-1]): values[-1] for values in fetch(*_term_rows_sql())})
-
-
-def full_count(case_model=Innovation):
-    """The counts as a full recount gives them, grouped by the database."""
-    counter = Counter()
-    published = case_model.objects.filter(status=Innovation.Status.PUBLISHED).order_by()
-    for institution, count in published.values_list("institution_id").annotate(n=Count("*")):
-        counter[row(CaseCount.INSTITUTION, institution=institution)] = count
-    by_stage = published.values_list("institution_id", "stage", "branch", "year_started").annotate(
-        n=Count("*")
-    )
-    for institution, stage, branch, year, count in by_stage:
-        counter[row(CaseCount.STAGE_BRANCH_YEAR, stage=stage, branch=branch, year=year)] += count
-        for kind, value in one_at_a_time(stage, branch, year):
-            counter[row(kind, **value)] += count
-            counter[row(kind, institution=institution, **value)] += count
-    links = case_model.themes.through.objects.filter(
-        innovation__status=Innovation.Status.PUBLISHED
-    ).order_by()
-    for theme, institution, count in links.values_list(
-        "theme_id", "innovation__institution_id"
-    ).annotate(n=Count("*")):
-        counter[row(CaseCount.THEME, theme)] += count
-        counter[row(CaseCount.THEME_INSTITUTION, theme, institution)] = count
-    for theme, stage, branch, year, count in links.values_list(
-        "theme_id", "innovation__stage", "innovation__branch", "innovation__year_started"
-    ).annotate(n=Count("*")):
-        key = row(CaseCount.THEME_STAGE_BRANCH_YEAR, theme, stage=stage, branch=branch, year=year)
-        counter[key] = count
-        for kind, value in one_at_a_time(stage, branch, year):
-            counter[row(kind, theme, **value)] += count
-    return counter
-
-
-def kept():
-    """The kept rows as a Counter, leaving out rows that came down to zero."""
-    rows = CaseCount.objects.exclude(count=0).values_list(*CaseCount.COLUMNS, "count")
-    return Counter({tuple(values[:-1]): values[-1] for values in rows})
 
 
 def stage_branch_year_counts(theme=None):

@@ -1,13 +1,12 @@
-"""Whether a page may read the derived data (cases/counts.py: counts, counted copies,
-similar-case candidates, the common terms' leaders), and their rebuild when it may not.
+"""Whether a page may read the derived data (cases/counts.py: counts, similar-case
+candidates, the common terms' leaders), and their rebuild when it may not.
 
-The derived data know the catalogue version they match (CatalogueVersion.derived). A write
-that moves them with itself (counts.moved) keeps them matching; one that passes them by (a
-line of SQL, a QuerySet.update(), loaddata) leaves them behind. Then pages count live: the
-same numbers, slower (docs/performance.md); and the first page in each process that finds
-them behind asks the task queue for a rebuild (counts.recount, without the common search
-terms: seconds, not minutes, of the editors' waiting), after which pages read them again.
-`manage.py recount` rebuilds at once, the terms included."""
+The derived data know the catalogue version they match (CatalogueVersion.derived). Every
+write leaves them behind (the database moves the version on, whoever writes). Then pages
+count live: the same numbers, slower (docs/performance.md); and the first page in each
+process that finds them behind asks the task queue for a rebuild (counts.recount, without
+the common search terms: about a second at 100,000 cases, not minutes), after which pages
+read them again. `manage.py recount` rebuilds at once, the terms included (nightly)."""
 
 import logging
 

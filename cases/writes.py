@@ -1,12 +1,12 @@
-"""Writes of many cases in one statement (QuerySet.update, which sends no signals), each with
-the derived data moved in the same transaction (counts.changing): the review workflow's steps
-and the rebuild of the cases' search documents. QuerySets (querysets.py) only read; these
-take one of them and return how many cases they changed."""
+"""Writes of many cases in one statement (QuerySet.update, which sends no signals): the review
+workflow's steps and the rebuild of the cases' search documents. QuerySets (querysets.py)
+only read; these take one of them and return how many cases they changed."""
 
+from django.db import transaction
 from django.utils import timezone
 
-from . import counts, search
-from .models import Innovation
+from . import search
+from .models import CatalogueVersion, Innovation
 
 
 def submit_for_review(cases):
@@ -28,15 +28,17 @@ def withdraw(cases):
 
 
 def _move_to(cases, status, **fields):
-    with counts.changing(cases.values_list("pk", flat=True)):
+    # The writers' turn first: the UPDATE then reads the cases as the writer before left
+    # them (taken by the database's trigger, within the statement, it would read them as they
+    # were before, and pass over a case just withdrawn).
+    with transaction.atomic():
+        CatalogueVersion.take_turn()
         return cases.update(status=status, updated=timezone.now(), **fields)
 
 
 def refresh_search_documents(cases):
     """Rebuild the stored search documents of these cases, one per language, in one UPDATE
     (PostgreSQL only; SQLite searches the fields themselves). signals.py calls it after every
-    write. The documents say which common search terms each case is counted under, so the
-    kept counts follow."""
+    write."""
     if search.using_postgres():
-        with counts.changing(cases.values_list("pk", flat=True)):
-            cases.write_search_vectors()
+        cases.write_search_vectors()

@@ -104,12 +104,12 @@ def source_of(case, **fields):
 
 def bulk_cases(count, institution="cpf", theme="leadership", status="published", **fields):
     """`count` published cases of an institution, each with two impacts and a theme (and any
-    other `fields`: stage="pilot"), written in bulk (no signals: the search vectors, the
-    derived data are kept here, as the generator keeps them)."""
+    other `fields`: stage="pilot"), written in bulk (no signals: the search vectors are
+    built here, as the generator builds them), then the derived data rebuilt, as pages that
+    read them need."""
     owner = models.Institution.objects.get(slug=institution)
     chosen = models.Theme.objects.get(slug=theme)
     start = models.Innovation.objects.count()
-    before = counts.noted([])
     cases = models.Innovation.objects.bulk_create(
         models.Innovation(
             slug=f"generated-case-{start + n}",
@@ -131,10 +131,10 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published",
         for case in cases
         for n in (1, 2)
     )
-    counts.added([case.pk for case in cases], before)  # then the documents
     writes.refresh_search_documents(
         models.Innovation.objects.filter(pk__in=[case.pk for case in cases])
     )
+    counts.recount()
     return cases
 
 

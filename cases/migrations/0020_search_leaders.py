@@ -1,15 +1,14 @@
-"""The best-ranked cases of each common search term, kept on write (models.SearchLeader,
-cases/leaders.py), chosen here for the terms a recount chose already; where the RUM indexes
-do not rank, none are kept."""
+"""The best-ranked cases of each common search term (models.SearchLeader, cases/leaders.py);
+where the RUM indexes do not rank, none are kept."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from cases import leaders
 
 
 def choose_leaders(apps, schema_editor):
-    leaders.choose()
+    """Left to the first rebuild after migration 0024, which finds the derived data behind
+    (pages count live until then)."""
 
 
 class Migration(migrations.Migration):

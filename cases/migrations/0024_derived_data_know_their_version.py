@@ -7,7 +7,7 @@ pages count live until the first recount.
 The tables the derived data never read (a case's sources, partners, awards and links, an
 institution's facts) keep them matching when they did: their triggers move `derived` with the
 number. The others' triggers (migration 0022) move the number alone, and only a writer that
-moves the derived data with its write (counts.moved) or a rebuild moves `derived` after it."""
+moves the derived data with its write or a rebuild moves `derived` after it."""
 
 from django.db import migrations, models
 

@@ -8,8 +8,9 @@ in querysets.py.
 - version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py);
 - counts.py: CaseCount, the catalogue's counts (for the common search terms, SearchTerm, too,
   and their best-ranked cases, SearchLeader), SimilarCandidate, the few cases that can be
-  similar to any other, and CountedCase, the narrow copy of each published case that live
-  counts read, kept on write (cases/counts.py, cases/leaders.py).
+  similar to any other: derived data, rebuilt from the records (cases/counts.py,
+  cases/leaders.py); and CountedCase, the narrow copy of each published case that live
+  counts read, which the database writes itself.
 """
 
 from .case import Award, CaseLink, Collaboration, Impact, Innovation, figure_text

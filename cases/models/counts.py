@@ -6,10 +6,10 @@ from ..querysets import CountedCaseQuerySet
 
 class CaseCount(models.Model):
     """How many published cases have a theme, an institution, a stage, branch and year
-    started, or some of these together: the catalogue's counts kept on write, so that `/`,
+    started, or some of these together: the catalogue's counts, derived for speed, so that `/`,
     `/matrix/`, `/map/` and `/` with one theme need not count 100,000 cases on every read.
     One row per `kind` and combination of values; what is not part of the kind is 0 or "".
-    Kept in step by cases/counts.py, which says what it costs."""
+    Rebuilt from the cases by cases/counts.py, which says when."""
 
     THEME = "theme"
     INSTITUTION = "institution"
@@ -116,7 +116,7 @@ class SimilarCandidate(models.Model):
     against any other case (themes shared, same country or not), so only Table 1's order
     tells them apart, and a group's first few beat the rest for every case. Each row carries
     its group and its case's place in Table 1's order, so that a case's page ranks this small
-    table alone. Kept in step by cases/counts.py with the counts, which says what it costs."""
+    table alone. Rebuilt from the cases by cases/counts.py, with the counts."""
 
     innovation = models.OneToOneField(
         "Innovation",
@@ -141,10 +141,10 @@ class SimilarCandidate(models.Model):
 
 class CountedCase(models.Model):
     """A published case as the live counts read it: its institution, its place in Table 1,
-    its stage, branch and year started, and its search documents, copied from the case
-    (cases/counts.py keeps the copy in step, with the counts, on every write that changes
-    it). Why: a count that the kept CaseCount rows cannot answer (a search of several words,
-    a search with a theme and a country, a place with a stage) reads the row of every case
+    its stage, branch and year started, and its search documents, copied from the case by
+    the database itself whenever one of them changes, whoever writes (migration 0025).
+    Why: a count that the kept CaseCount rows cannot answer (a search of several words, a
+    search with a theme and a country, a place with a stage) reads the row of every case
     that matches, and a case's own row is wide (its texts in every language: about 300
     bytes, 26 to a page), so at 100,000 cases the places of "fraud detection" with a theme
     read 2,266 pages for 3,386 matches. Here a row is under 200 bytes (the documents are

@@ -38,7 +38,7 @@ class Theme(Translatable, models.Model):
 
     def delete(self, *args, **kwargs):
         # Its cases are read in the writers' turn, so that none an editor is adding it to at
-        # the same moment is missed (its counts would outlive it).
+        # the same moment is missed (its name would outlive it in that case's documents).
         with transaction.atomic():
             CatalogueVersion.take_turn()
             return super().delete(*args, **kwargs)

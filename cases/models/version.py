@@ -21,10 +21,10 @@ class CatalogueVersion(models.Model):
     unreachable. bump() moves it by hand, after a repair of derived data (manage.py recount).
 
     `derived`: the number at which the derived data (cases/counts.py: the counts, the
-    counted copies, the similar-case candidates, the common terms' leaders) last matched the
-    records. A write that brings them along in its own transaction moves it with `number`
-    (counts.moved); any other write (a line of SQL, a QuerySet.update()) leaves it behind,
-    and until a rebuild (counts.recount) catches up, the pages count live (fresh())."""
+    similar-case candidates, the common terms' leaders) last matched the records. A write
+    leaves it behind, and until a rebuild (counts.recount) catches up, the pages count live
+    (fresh()). The tables the derived data never read move it with `number` (migration
+    0024)."""
 
     number = models.PositiveBigIntegerField(default=0)
     derived = models.PositiveBigIntegerField(default=0, db_default=0)
@@ -72,20 +72,21 @@ class CatalogueVersion(models.Model):
     @staticmethod
     def take_turn():
         """Writers of the catalogue take turns, each to its commit (PostgreSQL: a
-        transaction-level advisory lock). Every writer takes it before it locks a case,
-        moves the version on or touches the kept data (cases/counts.py), so that two writers
-        never each hold one of those and wait for the other's (a deadlock: an editor's save
-        lost); they queue here instead, for the few milliseconds a save takes. Readers never
-        wait. Outside a transaction (a script in autocommit) it would end with its statement,
-        so it is not taken."""
+        transaction-level advisory lock). Every writer takes it before it locks a case or
+        moves the version on (the database's triggers take it too), and a rebuild of the
+        derived data (cases/counts.py) for its whole length, so that two writers never each
+        hold one of those and wait for the other's (a deadlock: an editor's save lost), and
+        no write falls inside a rebuild; they queue here instead. Readers never wait.
+        Outside a transaction (a script in autocommit) it would end with its statement, so
+        it is not taken."""
         if connection.vendor == "postgresql" and connection.in_atomic_block:
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
 
     @classmethod
     def caught_up(cls):
-        """The derived data match the records now (a writer that moved them with its write,
-        or a rebuild): in the writer's transaction, after its writes, with the writers' turn."""
+        """The derived data match the records now: at the end of a rebuild, in its
+        transaction, with the writers' turn."""
         cls.objects.filter(pk=1).update(derived=models.F("number"))
 
     @classmethod

@@ -129,9 +129,6 @@ class Command(BaseCommand):
         rng = random.Random(seed + Innovation.objects.count())
         institutions = self.institutions(rng)
         start = Innovation.objects.filter(slug__startswith="synthetic-").count()
-        # Counted live while adding (a few hundred words in thousands of rows each would be
-        # moved for every batch), and chosen anew at the end.
-        counts.forget_terms()
         # Without the indexes that rank searches (RUM), made anew at the end: a case's four
         # cost about 8 ms to write, a whole index of 100,000 cases 10 s to make. (Not
         # inside a transaction, as in the tests: an index cannot be made there after writes.)
@@ -225,9 +222,8 @@ class Command(BaseCommand):
                 )
         Innovation.themes.through.objects.bulk_create(links)
         Impact.objects.bulk_create(impacts)
-        # Bulk writes send no signals: count these cases in, then build their search documents
-        # (which moves the rows of the common search terms they hold).
-        counts.added([case.pk for case in cases])
+        # Bulk writes send no signals: build their search documents (the derived data are
+        # rebuilt at the end).
         writes.refresh_search_documents(
             Innovation.objects.filter(pk__in=[case.pk for case in cases])
         )
