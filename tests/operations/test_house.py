@@ -14,7 +14,6 @@ DATA_LAYER = ("cases.models", "cases.querysets", "cases.search", "cases.language
 MOST_LINES = 400
 # Past MOST_LINES already, to be split (issue 37): each may shrink, none may grow.
 OUTSIZED = {
-    "counts.py": 747,
     "querysets.py": 783,
     "facets.py": 526,
     "exports.py": 535,
