@@ -56,8 +56,6 @@ from .querysets import SIMILAR_SHOWN, TABLE_ORDER, fetch, fetch_either
 NO_YEAR = 0
 # A group's candidates: enough for the page of a case in the group itself, which is left out.
 CANDIDATES = SIMILAR_SHOWN + 1
-# A candidate's row: its group, its case's place in Table 1's order, the case.
-CANDIDATE_FIELDS = ("themes", "country", *TABLE_ORDER, "innovation_id")
 # A word is a common search term when at least this many published cases hold it (in one
 # language's documents) at a recount: below it, counting a search's matches live costs a few
 # milliseconds; above, each word's counts are kept (a dozen rows per case and common word).
@@ -71,54 +69,48 @@ TERM_KINDS = (
 NOT_TERMS = [search.facet_token(kind, "") for kind in ("theme", "country")]
 
 
-def themes_key(theme_ids):
-    """A group of similar-case candidates' themes, as SimilarCandidate.themes holds them:
-    ",2,5,", each id between commas, so that a theme is found with `contains`."""
-    return "".join(f",{theme}" for theme in sorted(theme_ids)) + ","
-
-
-def place_of(pk, theme_ids, country, order):
-    """Where a published case stands among the similar-case candidates (CANDIDATE_FIELDS):
-    its group (themes and country) and its place in Table 1's order."""
-    return (themes_key(theme_ids), country, *order, pk)
-
-
-def candidate(place):
-    """The SimilarCandidate row of a place (place_of)."""
-    return SimilarCandidate(**dict(zip(CANDIDATE_FIELDS, place, strict=True)))
-
-
 def choose_all_candidates():
-    """Every group's candidates anew."""
+    """Every group's candidates anew: the first CANDIDATES published cases in Table 1's order
+    of each group (cases with the same themes and country), ranked in one query."""
     SimilarCandidate.objects.all().delete()
-    SimilarCandidate.objects.bulk_create(candidate(place) for place in all_candidates())
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(SimilarCandidate._meta.get_field(f).column) for f in CANDIDATES_OF)
+    with connection.cursor() as cursor:
+        sql, params = _candidates_sql()
+        cursor.execute(
+            f"INSERT INTO {quote(SimilarCandidate._meta.db_table)} ({columns}) {sql}", params
+        )
 
 
-def all_candidates():
-    """The places of every group's candidates, as choosing them all anew gives them: the
-    cases read once in Table 1's order, grouped as they come."""
-    published = Innovation.objects.published()
-    themes = {}
-    links = Innovation.themes.through.objects.filter(innovation__status=Innovation.Status.PUBLISHED)
-    for case, theme in links.values_list("innovation_id", "theme_id"):
-        themes.setdefault(case, []).append(theme)
-    taken = Counter()
-    chosen = set()
-    cases = published.order_by(*TABLE_ORDER, "pk").values_list(
-        "pk", "institution__country", *TABLE_ORDER
+# SimilarCandidate's fields, in the order _candidates_sql() gives them.
+CANDIDATES_OF = ("innovation", "themes", "country", *TABLE_ORDER)
+
+
+def _candidates_sql():
+    """SQL of the candidates' rows (CANDIDATES_OF), and its parameters. A group's themes are
+    its theme ids in order between commas (",2,5,"), so that a theme is found with
+    `contains`. SQLite's group_concat takes the ids in the order its subquery reads them."""
+    quote = connection.ops.quote_name
+    cases = quote(Innovation._meta.db_table)
+    institutions = quote(Institution._meta.db_table)
+    links = quote(Innovation.themes.through._meta.db_table)
+    if connection.vendor == "postgresql":
+        themes = f"string_agg(theme_id::text, ',' ORDER BY theme_id) AS themes FROM {links}"
+    else:
+        themes = (
+            f"group_concat(theme_id, ',') AS themes FROM (SELECT * FROM {links} ORDER BY theme_id)"
+        )
+    order = ", ".join(f"c.{quote(column)}" for column in (*TABLE_ORDER, "id"))
+    sql = (
+        f"SELECT {', '.join(CANDIDATES_OF)} FROM ("
+        f"SELECT c.id AS innovation, ',' || k.themes || ',' AS themes, i.country, "
+        f"{', '.join('c.' + quote(column) for column in TABLE_ORDER)}, "
+        f"row_number() OVER (PARTITION BY k.themes, i.country ORDER BY {order}) AS place "
+        f"FROM {cases} c JOIN {institutions} i ON i.id = c.institution_id "
+        f"JOIN (SELECT innovation_id, {themes} GROUP BY innovation_id) k "
+        "ON k.innovation_id = c.id WHERE c.status = %s) ranked WHERE place <= %s"
     )
-    for pk, country, *order in cases:
-        if pk in themes:
-            place = place_of(pk, themes[pk], country, order)
-            if taken[place[:2]] < CANDIDATES:
-                taken[place[:2]] += 1
-                chosen.add(place)
-    return chosen
-
-
-def kept_candidates():
-    """The kept candidates' places, as all_candidates() gives them."""
-    return set(SimilarCandidate.objects.values_list(*CANDIDATE_FIELDS))
+    return sql, [Innovation.Status.PUBLISHED.value, CANDIDATES]
 
 
 def recount(terms=True):
