@@ -30,6 +30,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
+from django.db.models.sql import UpdateQuery
 from django.utils.text import slugify
 
 from . import search
@@ -230,6 +231,24 @@ def _public_condition(counted_model):
     public = counted_model.objects.public().order_by().values("pk")
     sql, params = public.query.sql_with_params()
     return f"WHERE {table}.id IN ({sql})", params
+
+
+@cache
+def _vectors_update(case_model):
+    """(SQL, its parameters, where the cases' ids go in them) of the UPDATE that writes the
+    documents of some cases (write_search_vectors): building its expressions through the ORM
+    took 60 ms of every save at 100,000 cases, twice what running it takes."""
+    ids = []  # a placeholder, found again among the parameters by identity
+    cases = case_model.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+    query = cases.query.chain(UpdateQuery)
+    query.add_update_values(
+        {
+            field: cases._document_vector(language)
+            for language, field in search.VECTOR_FIELDS.items()
+        }
+    )
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    return sql, params, next(at for at, param in enumerate(params) if param is ids)
 
 
 def summarised(cases):
@@ -688,15 +707,13 @@ class InnovationQuerySet(MatchingQuerySet):
         return self.filter(suggestion__isnull=False)
 
     def write_search_vectors(self):
-        """Rebuild the stored search documents of these cases in one UPDATE, the derived data
-        left as they are (writes.refresh_search_documents moves them with it; migration 0013
-        ran before there were any)."""
-        self.update(
-            **{
-                field: self._document_vector(language)
-                for language, field in search.VECTOR_FIELDS.items()
-            }
-        )
+        """Rebuild the stored search documents of these cases in one UPDATE, the same SQL
+        for every write, built once a process (_vectors_update)."""
+        pks = list(self.values_list("pk", flat=True))
+        if pks:
+            sql, params, at = _vectors_update(self.model)
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [*params[:at], pks, *params[at + 1 :]])
 
     def _document_vector(self, language):
         """In `language`: title (A), summary and impacts (B), story, lessons and reuse needs
