@@ -23,7 +23,7 @@ from django_countries import countries
 from . import charts, counts, regions, search
 from .languages import column, page_language
 from .models import CaseCount, Innovation, Institution, Partner, Theme
-from .querysets import common_term
+from .paging import common_term
 from .regions import REGION_NAMES, region_of
 
 

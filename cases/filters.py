@@ -26,7 +26,7 @@ from django_filters.constants import EMPTY_VALUES
 from . import derived, facets, regions, search
 from .languages import page_language
 from .models import CountedCase, Innovation, Partner
-from .querysets import InstitutionRuns, SearchLeaders
+from .paging import InstitutionRuns, SearchLeaders
 
 SEARCH_MAX_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1, 9999  # any year a person types; beyond, the database's column ends
@@ -354,9 +354,9 @@ class InnovationFilter(django_filters.FilterSet):
     def rows(self):
         """What the page lists, for its paginator: `qs`; or, when only place filters are in
         use, in Table 1's order, the same rows read a run of institutions at a time, their
-        lengths known from the kept counts (querysets.InstitutionRuns); or, for a search of
+        lengths known from the kept counts (paging.InstitutionRuns); or, for a search of
         one common word alone ranked by an index, its first pages from its kept best matches
-        (querysets.SearchLeaders)."""
+        (paging.SearchLeaders)."""
         if (
             self.chosen_sort == "relevance"
             and self.in_use == {"q"}

@@ -5,7 +5,7 @@ nearest first by the RUM index's distance.
 Why: to list the first twenty matches of a search for one common word ("service", in 37% of
 100,000 cases), PostgreSQL's RUM index works out the distance of every match and sorts them
 all: 20 ms at 100,000 cases and 200 at 1,000,000, on every such page. The first pages of the
-search read the term's rows instead (querysets.SearchLeaders), and later pages rank the rest
+search read the term's rows instead (paging.SearchLeaders), and later pages rank the rest
 live.
 
 Chosen with the common terms by the full recount (counts.recount), as derived data: read only
@@ -31,7 +31,7 @@ def kept():
 
 def term_query_sql(term):
     """SQL: the tsquery of the common term `term` (SQL of a stemmed word, as SearchTerm holds
-    it) alone, as a search for that word builds it (querysets.common_term): the word between
+    it) alone, as a search for that word builds it (paging.common_term): the word between
     quotes, any quote or backslash in it escaped, for tsquery's own syntax."""
     escaped = rf"replace(replace({term}, '\', '\\'), '''', '\''')"
     return f"('''' || {escaped} || '''')::tsquery"

@@ -7,9 +7,8 @@ looked up by name when a query runs (`model("Impact")`). search.py gives the pie
 search that do not depend on the tables; the queries that use them are here.
 """
 
-import operator
 from collections import defaultdict
-from functools import cache, reduce
+from functools import cache
 
 from django.apps import apps
 from django.conf import settings
@@ -313,106 +312,7 @@ def fetch_either(found, first, second):
     return [row[:-1] for row in rows], (rows[0][-1] if rows else None)
 
 
-def common_term(text, language):
-    """The common search term (models.SearchTerm) a search for `text` in `language` looks for
-    alone, as a QuerySet: none when the search is not that one word (several words, a phrase,
-    a word left out, or a word not common). Asked in the query that reads the term's kept
-    counts, so it costs no query of its own (PostgreSQL)."""
-    config = search.CONFIGS[language]
-    # The document of the text alone holds one word, and the search matches it: the search
-    # looks for that word and nothing else.
-    parsed = RawSQL(
-        "SELECT (tsvector_to_array(text_alone))[1] FROM to_tsvector(%s::regconfig, %s) "
-        "text_alone WHERE length(text_alone) = 1 "
-        "AND numnode(websearch_to_tsquery(%s::regconfig, %s)) = 1 "
-        "AND text_alone @@ websearch_to_tsquery(%s::regconfig, %s)",
-        (config, text) * 3,
-        output_field=models.CharField(),
-    )
-    return model("SearchTerm").objects.filter(language=language, term=parsed)
-
-
 CaseListManager = SlugManager.from_queryset(CaseListQuerySet)
-
-
-class InstitutionRuns:
-    """The published cases of whole institutions, in Table 1's order, when how many each has
-    is known (the kept counts): what `/` lists when only place filters are in use. Each
-    institution's cases are one run of Table 1's index (innovation_table_order), so a page's
-    rows are read from the runs it covers, each an index range that starts at the run's
-    first row and ends with the page's last. Filtering the whole table instead made PostgreSQL
-    walk the index from the first chosen institution to the page, through every institution
-    between: at 100,000 cases 15-21 ms for a country whose institutions lie far apart in the
-    table, at 1,000,000 over 200 ms. Django's Paginator slices it like the QuerySet it
-    stands for; `count()` is the runs' total, so nothing is counted."""
-
-    def __init__(self, cases, runs):
-        self.cases = cases  # as the page shows them: Innovation.objects.published()…
-        self.runs = sorted(runs)  # [(institution position, institution id, its cases)]
-
-    def count(self):
-        return sum(length for _position, _pk, length in self.runs)
-
-    def __getitem__(self, window):
-        start, stop = window.start or 0, window.stop
-        published = self.cases.model.objects.published()
-        parts, first = [], 0
-        for position, pk, length in self.runs:
-            last = first + length
-            if first < stop and last > start:
-                run = published.filter(institution_position=position, institution_id=pk)
-                rows = run.order_by(*TABLE_ORDER).values("pk")
-                parts.append(rows[max(start - first, 0) : min(stop, last) - first])
-            first = last
-        if not parts:
-            return self.cases.none()
-        if connection.features.supports_slicing_ordering_in_compound:
-            # PostgreSQL: one list of ids (UNION ALL); alternatives (OR) made it scan the table.
-            chosen = Q(pk__in=parts[0].union(*parts[1:], all=True))
-        else:  # SQLite cannot limit the parts of a UNION
-            chosen = reduce(operator.or_, (Q(pk__in=part) for part in parts))
-        return self.cases.filter(chosen).in_table_order()
-
-
-class SearchLeaders:
-    """The matches of a search for one common search term alone, best first, where the RUM
-    indexes rank (search.ranks_by_index): what `/` lists for it. Its first SEARCH_LEADERS
-    matches are read from the term's kept rows (models.SearchLeader, kept by leaders.py):
-    ranking every match of "service" to list twenty took 20 ms at 100,000 cases (200 at
-    1,000,000). Later pages rank the other matches after them, as every page did (`ranked`:
-    a function giving the search's matches as the page ranks them, the FilterSet's `qs`,
-    built only for those pages). Django's Paginator slices it like the QuerySet it stands
-    for; `count()` is the total the facets counted, so nothing is counted. A page is read
-    when sliced, so that a term whose leaders are not kept yet (the next recount chooses
-    them) ranks its matches instead of showing none."""
-
-    def __init__(self, cases, ranked, text, language, count):
-        self.cases = cases  # as the page shows them: Innovation.objects.published()…
-        self.ranked, self.text, self.language, self.total = ranked, text, language, count
-
-    def count(self):
-        return self.total
-
-    def __getitem__(self, window):
-        start, stop = window.start or 0, window.stop
-        # The term asked once (an index lookup), so its leaders are read through their index.
-        term = common_term(self.text, self.language).values("pk")[:1]
-        leaders = model("SearchLeader").objects.filter(term=Subquery(term))
-        rows = []
-        if start < min(stop, SEARCH_LEADERS):
-            kept = leaders.order_by("distance", "innovation_id").values("innovation_id")
-            query = search.text_query(self.text, self.language)
-            rows = list(
-                self.cases.filter(pk__in=kept[start : min(stop, SEARCH_LEADERS)])
-                .annotate(**search.rank_and_headline(query, self.language))
-                .order_by("distance", "pk")
-            )
-            if not rows:  # none kept for this term yet
-                return list(self.ranked()[start:stop])
-        if stop > SEARCH_LEADERS:  # after the leaders, the other matches, ranked
-            rest = self.ranked().exclude(pk__in=leaders.values("innovation_id"))
-            rows += rest[max(start - SEARCH_LEADERS, 0) : stop - SEARCH_LEADERS]
-        return rows
 
 
 class MatchingQuerySet(models.QuerySet):
@@ -461,29 +361,10 @@ class MatchingQuerySet(models.QuerySet):
             ),
             (model("Institution"), institution_fields, "matched", "matched.institution_id"),
         ]
-        slots = []  # per part: [(column SQL, its type)]
-        for counted_model, fields, *_ in sources:
-            table = quote(counted_model._meta.db_table)
-            slots.append(
-                [
-                    (f"{table}.{quote(field.column)}", field.cast_db_type(connection))
-                    for field in map(counted_model._meta.get_field, fields)
-                ]
-            )
-        slots.append(
-            [
-                (quote(name), self.model._meta.get_field(name).cast_db_type(connection))
-                for name in ("stage", "branch", "year_started")
-            ]
-        )
-
-        def row(part):
-            return ", ".join(
-                column if index == part else f"CAST(NULL AS {kind})"
-                for index, columns in enumerate(slots)
-                for column, kind in columns
-            )
-
+        slots = [  # per part: [(column SQL, its type)]
+            *(_typed_columns(counted_model, fields) for counted_model, fields, *_ in sources),
+            _typed_columns(self.model, ("stage", "branch", "year_started"), qualified=False),
+        ]
         parts = []
         for part, (counted_model, _fields, keys, key) in enumerate(sources):
             rows = counted_model.objects.all()
@@ -494,25 +375,51 @@ class MatchingQuerySet(models.QuerySet):
                 params = (*params, *public_params)
             parts.append(
                 f"SELECT {part} AS part, ROW_NUMBER() OVER (ORDER BY {rows._order_sql()}) "
-                f"AS place, {row(part)}, COALESCE(counted.n, 0) AS n FROM {table} "
+                f"AS place, {_slot_row(slots, part)}, COALESCE(counted.n, 0) AS n FROM {table} "
                 f"LEFT JOIN (SELECT {key} AS counted_key, COUNT(*) AS n FROM {keys} "
                 f"GROUP BY {key}) counted ON counted.counted_key = {table}.id {where}"
             )
         parts.append(
-            f"SELECT 2 AS part, 0 AS place, {row(2)}, COUNT(*) AS n FROM matched "
+            f"SELECT 2 AS part, 0 AS place, {_slot_row(slots, 2)}, COUNT(*) AS n FROM matched "
             "GROUP BY stage, branch, year_started"
         )
         sql = (
             f"WITH matched (id, institution_id, stage, branch, year_started) AS ({matched}) "
             f"{' UNION ALL '.join(parts)} ORDER BY part, place"
         )
-        groups = ([], [], [])
-        starts = [0]
-        for columns in slots:
-            starts.append(starts[-1] + len(columns))
-        for part, _place, *values in fetch(sql, params):
-            groups[part].append((*values[starts[part] : starts[part + 1]], values[-1]))
-        return groups
+        return _split_parts(fetch(sql, params), slots)
+
+
+def _typed_columns(counted_model, fields, qualified=True):
+    """[(column SQL, its type)] of a model's fields, for a slot of a query of parts."""
+    quote = connection.ops.quote_name
+    table = f"{quote(counted_model._meta.db_table)}." if qualified else ""
+    return [
+        (f"{table}{quote(field.column)}", field.cast_db_type(connection))
+        for field in map(counted_model._meta.get_field, fields)
+    ]
+
+
+def _slot_row(slots, part):
+    """The columns of one part of a query whose parts share one row: its own in its slots,
+    typed NULLs in the others' (so that the database can match the parts' columns)."""
+    return ", ".join(
+        column if index == part else f"CAST(NULL AS {kind})"
+        for index, columns in enumerate(slots)
+        for column, kind in columns
+    )
+
+
+def _split_parts(rows, slots):
+    """Each part's rows, (its own columns..., count), from the shared rows (part, place,
+    every slot's columns..., count)."""
+    groups = tuple([] for _ in slots)
+    starts = [0]
+    for columns in slots:
+        starts.append(starts[-1] + len(columns))
+    for part, _place, *values in rows:
+        groups[part].append((*values[starts[part] : starts[part + 1]], values[-1]))
+    return groups
 
 
 class CountedCaseQuerySet(MatchingQuerySet):

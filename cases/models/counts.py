@@ -86,7 +86,7 @@ class SearchLeader(models.Model):
     them (nearest first by the RUM index's `distance`; among equals, in its order). A search
     for one common word ("service": 37,000 of 100,000 cases) made PostgreSQL rank every match
     to list the first twenty (20 ms at 100,000 cases, 200 at 1,000,000); its first pages read
-    these rows instead, and later pages rank the rest (querysets.SearchLeaders). Kept only
+    these rows instead, and later pages rank the rest (paging.SearchLeaders). Kept only
     where the RUM indexes rank (search.ranks_by_index), in step with the counts by
     cases/leaders.py, which says what it costs."""
 

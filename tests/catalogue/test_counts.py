@@ -22,7 +22,7 @@ from cases.models import (
     SimilarCandidate,
     Theme,
 )
-from cases.querysets import InstitutionRuns
+from cases.paging import InstitutionRuns
 from cases.signals import search_refreshed_once
 from cases.views import PAGE_SIZE
 from tests.helpers import assert_derived_right, fresh_get, kept_rows, row, row_slugs
@@ -373,7 +373,7 @@ def test_the_groups_counted_together_count_what_each_counts_alone(
 
 def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_cases):
     """With only place filters in use, `/` reads each page from the runs of Table 1 it
-    covers, their lengths from the kept counts (querysets.InstitutionRuns): every page,
+    covers, their lengths from the kept counts (paging.InstitutionRuns): every page,
     across runs, ties of position and empty runs, is the page that filtering every case in
     Table 1's order gives."""
     esdc = Institution.objects.get(slug="esdc")  # Canada, first in the table
@@ -444,7 +444,7 @@ def test_a_search_for_a_common_term_reads_its_kept_counts(
 @postgres_only
 def test_a_common_words_pages_list_every_match_nearest_first(client, add_cases, monkeypatch):
     """A search for a common word alone reads its first pages from the term's kept leaders
-    (querysets.SearchLeaders), here the first 30 of 45 matches: every page, the one that
+    (paging.SearchLeaders), here the first 30 of 45 matches: every page, the one that
     ends the leaders and starts the rest included, lists matches nearest first, each once,
     as ranking every match lists them; and they are the kept rows (told apart below)."""
     if not leaders.kept():

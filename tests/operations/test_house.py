@@ -1,6 +1,6 @@
 """The house's shape, read from the source: imports run one way (no circle, counting imports
-inside functions; the data layer imports nothing above it), and no module grows past 400
-lines (those already past it may only shrink)."""
+inside functions; the data layer imports nothing above it), no module grows past 400 lines
+and no function past 60 (those already past may only shrink)."""
 
 import ast
 import graphlib
@@ -14,12 +14,21 @@ DATA_LAYER = ("cases.models", "cases.querysets", "cases.search", "cases.language
 MOST_LINES = 400
 # Past MOST_LINES already, to be split (issue 37): each may shrink, none may grow.
 OUTSIZED = {
-    "querysets.py": 783,
+    "querysets.py": 707,
     "facets.py": 526,
     "exports.py": 535,
     "filters.py": 483,
     "models/case.py": 427,
     "admin/case.py": 411,
+}
+
+
+MOST_FUNCTION_LINES = 60
+# Past MOST_FUNCTION_LINES already: each may shrink, none may grow.
+LONG_FUNCTIONS = {
+    "exports.py _details": 62,
+    "exports.py _record": 66,
+    "management/commands/bench.py growth_svg": 61,
 }
 
 
@@ -89,5 +98,20 @@ def test_no_module_grows_past_its_size():
     }
     too_long = {
         path: lines for path, lines in sizes.items() if lines > OUTSIZED.get(path, MOST_LINES)
+    }
+    assert too_long == {}
+
+
+def test_no_function_grows_past_its_length():
+    lengths = {}
+    for path in modules().values():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                name = f"{path.relative_to(CASES)} {node.name}"
+                lengths[name] = max(lengths.get(name, 0), node.end_lineno - node.lineno + 1)
+    too_long = {
+        name: lines
+        for name, lines in lengths.items()
+        if lines > LONG_FUNCTIONS.get(name, MOST_FUNCTION_LINES)
     }
     assert too_long == {}
