@@ -116,18 +116,17 @@ def _candidates_sql():
 def recount(terms=True):
     """The one rule: every row, every group's candidates and every common term's leaders
     anew from the records, the common search terms chosen anew first (without `terms`,
-    none: counting their rows is minutes at 100,000 cases, docs/performance.md); then the
-    derived data match the catalogue's version, which moves on (pages made before are not
-    sent again). In the writers' turn, so that no write falls between the two."""
+    none: counting their rows is minutes at 100,000 cases, docs/performance.md). Editors
+    do not wait for it: it says the derived data match the version it started from, which
+    a write committed meanwhile has already left behind (CatalogueVersion.rebuilt_from)."""
     with transaction.atomic():
-        CatalogueVersion.take_turn()
+        started_from = CatalogueVersion.rebuild_turn()
         choose_terms(chosen=terms)
         count_all()
         count_terms()
         choose_all_candidates()
         leaders.choose()
-        CatalogueVersion.bump()  # pages made from the derived data before are not sent again
-        CatalogueVersion.caught_up()
+        CatalogueVersion.rebuilt_from(started_from)
 
 
 def count_all():
@@ -206,15 +205,6 @@ def choose_terms(chosen=True):
                 "WHERE ndoc >= %s AND length(word) <= 100 AND NOT word LIKE ANY(%s)",
                 [language, documents, COMMON_TERM_CASES, [prefix + "%" for prefix in NOT_TERMS]],
             )
-
-
-def forget_terms():
-    """No common search terms, and none of their rows: searches are counted live until the
-    next recount (a bulk load does this first, not to keep rows it will count anew)."""
-    with transaction.atomic():
-        CatalogueVersion.take_turn()
-        SearchTerm.objects.all().delete()
-        CaseCount.objects.filter(kind__in=TERM_KINDS).delete()
 
 
 def _terms_sql(where, columns=""):

@@ -10,8 +10,8 @@ from django.db import connection, models
 from django.db.models import Q, Subquery
 from django.db.models.expressions import RawSQL
 
-from . import search
-from .querysets import SEARCH_LEADERS, TABLE_ORDER, model
+from . import querysets, search
+from .querysets import TABLE_ORDER, model
 
 
 def common_term(text, language):
@@ -96,18 +96,18 @@ class SearchLeaders:
         # The term asked once (an index lookup), so its leaders are read through their index.
         term = common_term(self.text, self.language).values("pk")[:1]
         leaders = model("SearchLeader").objects.filter(term=Subquery(term))
-        rows = []
-        if start < min(stop, SEARCH_LEADERS):
+        rows, most = [], querysets.SEARCH_LEADERS  # read now: the tests make it smaller
+        if start < min(stop, most):
             kept = leaders.order_by("distance", "innovation_id").values("innovation_id")
             query = search.text_query(self.text, self.language)
             rows = list(
-                self.cases.filter(pk__in=kept[start : min(stop, SEARCH_LEADERS)])
+                self.cases.filter(pk__in=kept[start : min(stop, most)])
                 .annotate(**search.rank_and_headline(query, self.language))
                 .order_by("distance", "pk")
             )
             if not rows:  # none kept for this term yet
                 return list(self.ranked()[start:stop])
-        if stop > SEARCH_LEADERS:  # after the leaders, the other matches, ranked
+        if stop > most:  # after the leaders, the other matches, ranked
             rest = self.ranked().exclude(pk__in=leaders.values("innovation_id"))
-            rows += rest[max(start - SEARCH_LEADERS, 0) : stop - SEARCH_LEADERS]
+            rows += rest[max(start - most, 0) : stop - most]
         return rows

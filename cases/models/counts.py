@@ -95,7 +95,11 @@ class SearchLeader(models.Model):
         SearchTerm, on_delete=models.CASCADE, related_name="leaders", db_index=False
     )
     distance = models.FloatField()  # the case's document <=> the term: lower is better
-    innovation = models.ForeignKey("Innovation", on_delete=models.CASCADE, related_name="+")
+    # No constraint: a case deleted while a rebuild writes these rows (editors never wait
+    # for one) leaves its rows behind with the version, until the next rebuild.
+    innovation = models.ForeignKey(
+        "Innovation", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -118,9 +122,10 @@ class SimilarCandidate(models.Model):
     its group and its case's place in Table 1's order, so that a case's page ranks this small
     table alone. Rebuilt from the cases by cases/counts.py, with the counts."""
 
-    innovation = models.OneToOneField(
+    innovation = models.OneToOneField(  # no constraint, as SearchLeader's
         "Innovation",
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         primary_key=True,
         related_name="similar_candidate",
     )

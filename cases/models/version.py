@@ -8,8 +8,9 @@ from functools import partial
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 # The advisory lock writers take in turn (CatalogueVersion.take_turn): a number no other part
-# of the application uses.
+# of the application uses; and the one rebuilds take (rebuild_turn).
 WRITERS_LOCK = 160_016
+REBUILD_LOCK = 160_017
 # The channel each move of the number is announced on (PostgreSQL's LISTEN/NOTIFY).
 CHANNEL = "innohub_catalogue_version"
 
@@ -18,7 +19,7 @@ class CatalogueVersion(models.Model):
     """One row whose number moves on with every change to the catalogue's data: the database
     moves it, by a trigger on each catalogue table (migration 0022), whoever writes. Cached
     pages are stored under the number they were made at, so a change makes them
-    unreachable. bump() moves it by hand, after a repair of derived data (manage.py recount).
+    unreachable. A rebuild of the derived data moves it too (rebuilt_from).
 
     `derived`: the number at which the derived data (cases/counts.py: the counts, the
     similar-case candidates, the common terms' leaders) last matched the records. A write
@@ -49,7 +50,7 @@ class CatalogueVersion(models.Model):
         """(the number now, the number the derived data were computed at).
 
         PostgreSQL: each database connection LISTENs on CHANNEL and remembers the number it
-        read; each move NOTIFYs it (the trigger, or bump()), so the number is read again only
+        read; each move NOTIFYs it (the trigger, or a rebuild), so the number is read again only
         after a change. Asking is a
         look at the connection's socket for an announcement, not a query: reading the row was
         a third of the time a cached page took (docs/performance.md). A change is announced
@@ -73,10 +74,9 @@ class CatalogueVersion(models.Model):
     def take_turn():
         """Writers of the catalogue take turns, each to its commit (PostgreSQL: a
         transaction-level advisory lock). Every writer takes it before it locks a case or
-        moves the version on (the database's triggers take it too), and a rebuild of the
-        derived data (cases/counts.py) for its whole length, so that two writers never each
-        hold one of those and wait for the other's (a deadlock: an editor's save lost), and
-        no write falls inside a rebuild; they queue here instead. Readers never wait.
+        moves the version on (the database's triggers take it too), so that two writers never
+        each hold one of those and wait for the other's (a deadlock: an editor's save lost);
+        they queue here instead. Readers and rebuilds never wait for it.
         Outside a transaction (a script in autocommit) it would end with its statement, so
         it is not taken."""
         if connection.vendor == "postgresql" and connection.in_atomic_block:
@@ -84,19 +84,33 @@ class CatalogueVersion(models.Model):
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [WRITERS_LOCK])
 
     @classmethod
-    def caught_up(cls):
-        """The derived data match the records now: at the end of a rebuild, in its
-        transaction, with the writers' turn."""
-        cls.objects.filter(pk=1).update(derived=models.F("number"))
-
-    @classmethod
-    def bump(cls):
-        cls.take_turn()
-        if not cls.objects.filter(pk=1).update(number=models.F("number") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"number": 1})
+    def rebuild_turn(cls):
+        """Rebuilds of the derived data take turns (PostgreSQL: an advisory lock of their
+        own, to the rebuild's commit; writers never wait for it): the number now, which the
+        rebuild's data will match at least, as it reads the records after this."""
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"NOTIFY {CHANNEL}")  # sent when the change commits
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REBUILD_LOCK])
+        return cls.state()[0]
+
+    @classmethod
+    def rebuilt_from(cls, started_from):
+        """At the end of a rebuild that started from the number `started_from`: the number
+        moves on (pages made from the derived data before are not sent again), and the
+        derived data match it, unless a write came after the start (its number is past
+        `started_from`: what the rebuild read of it is not known, so they stay behind)."""
+        moved = cls.objects.filter(pk=1).update(
+            number=models.F("number") + 1,
+            derived=models.Case(
+                models.When(number=started_from, then=models.F("number") + 1),
+                default=models.Value(started_from),
+            ),
+        )
+        if not moved:
+            cls.objects.get_or_create(pk=1, defaults={"number": 1, "derived": 1})
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"NOTIFY {CHANNEL}")  # sent when the rebuild commits
 
 
 def _read(table):

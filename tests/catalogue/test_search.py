@@ -102,7 +102,8 @@ def test_search_follows_editors_changes_to_impacts_themes_and_institutions(clien
     institution = Institution.objects.get(slug="kela")
     institution.name = "Kansaneläkelaitos"
     institution.save()
-    assert row_slugs(client.get("/", {"q": "Kansaneläkelaitos"})) == TABLE_1["kela"]
+    # (Cases that match as well come in the order the index keeps them: by_relevance.)
+    assert sorted(row_slugs(client.get("/", {"q": "Kansaneläkelaitos"}))) == sorted(TABLE_1["kela"])
 
     Impact.objects.filter(innovation__slug="delegating-authority").delete()
     assert row_slugs(client.get("/", {"q": "zeppelins"})) == []
