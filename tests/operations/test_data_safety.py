@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils.dateparse import parse_datetime
 
 from cases import counts, pagecache
 from cases.management.commands.bench import Visitor, gunicorn
@@ -51,6 +52,16 @@ def dump():
     return records
 
 
+def as_instants(records):
+    """The records with their times as instants: a time dumped as "…:23.000Z" (microseconds
+    under a millisecond, which the dump leaves out) loads and dumps again as "…:23Z"."""
+    for item in records:
+        for name, value in item["fields"].items():
+            if isinstance(value, str) and (when := parse_datetime(value)) is not None:
+                item["fields"][name] = when
+    return records
+
+
 @pytest.mark.django_db(transaction=True)
 def test_migrations_go_to_zero_and_back():
     call_command("seed", verbosity=0)
@@ -78,7 +89,7 @@ def test_a_dump_of_the_catalogue_loads_into_an_empty_database_as_it_was(tmp_path
     assert not Innovation.objects.exists()
     call_command("loaddata", str(path), verbosity=0)
 
-    assert dump() == before
+    assert as_instants(dump()) == as_instants(before)
     assert Innovation.objects.get(slug="design-thinking").title == "Edited by an editor"
     if connection.vendor == "postgresql":  # searchable again: the vectors were rebuilt
         assert Innovation.objects.search("passport").filter(slug="design-thinking").exists()
