@@ -69,8 +69,11 @@ deploy-check: $(VENV)/.installed
 	DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
+# The tests on every core (pytest-xdist: one database per worker); TEST_WORKERS=0 runs them
+# in this process, as a debugger needs.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # schemathesis against gunicorn on a fresh copy of the seed (see .ci/api-check).
 api-check: $(VENV)/.installed-dev
