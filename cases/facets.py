@@ -1,8 +1,8 @@
-"""What each choice would give: the count beside every option of the filter form (theme,
-region, country, institution, stage, branch, and each year started), the total number of
-results, and the theme-by-institution grid of /matrix/. Read from a FilterSet (filters.py),
-which says what is chosen; the counts come from three grouped queries (themes, places,
-stages), or from one when the three count the same cases live (_together), and the total is
+"""What each choice would give: the count beside every option of the filter form (each
+counted facet of facet_registry.py, and each year started) and the total number of results
+(facet_links.py shows them). Read from a FilterSet (filters.py), which says what is chosen;
+the counts come from three grouped queries (the registry's groups: themes, places, stages),
+or from one when the three count the same cases live (_together), and the total is
 a sum of one of them, so no separate count query runs.
 
 The grouped counts are written in SQL (CaseListQuerySet.counting in querysets.py): each is a
@@ -17,12 +17,11 @@ from functools import cached_property, lru_cache
 
 from django.db.models import Count
 from django.utils import translation
-from django.utils.translation import gettext
 from django_countries import countries
 
-from . import charts, counts, regions, search
+from . import counts, facet_registry, regions, search
 from .languages import column, page_language
-from .models import CaseCount, Innovation, Institution, Partner, Theme
+from .models import CaseCount, Institution, Theme
 from .paging import common_term
 from .regions import REGION_NAMES, region_of
 
@@ -85,14 +84,18 @@ class Facets(dict):
         if self.counted_together:
             self.update(_together(self.filterset))
         else:
-            group = {"theme": _themes, "stage": _stages, "branch": _stages, "year": _stages}
-            self.update(group.get(name, _places)(self.filterset))
+            made_with = {
+                "year": facet_registry.STAGE_COUNTS,
+                PLACES_READ: facet_registry.PLACE_COUNTS,
+            }
+            group = made_with.get(name) or facet_registry.group(name)
+            self.update(COUNTERS[group](self.filterset))
         return self[name]
 
 
-PLACES = ("institution", "country", "region")
+PLACES = facet_registry.counted(facet_registry.PLACE_COUNTS)
 PLACES_READ = "places"
-STAGES = ("stage", "branch", "started_min", "started_max")
+STAGES = (*facet_registry.counted(facet_registry.STAGE_COUNTS), *facet_registry.YEARS)
 
 
 def _themes(filterset):
@@ -101,7 +104,7 @@ def _themes(filterset):
     if filterset.filters_only("theme"):
         rows = theme_counts(kind=CaseCount.THEME)
     elif filterset.filters_only("theme", *PLACES):
-        places = {"institution__in": _institutions(filterset)}
+        places = {"institution__in": place_institutions(filterset)}
         rows = theme_counts(kind=CaseCount.THEME_INSTITUTION, conditions=places)
     elif filterset.filters_only("theme", *STAGES):
         stages = _stage_conditions(filterset)
@@ -109,7 +112,7 @@ def _themes(filterset):
     elif term := _search_term(filterset):
         conditions, found = term
         if filterset.in_use & set(PLACES):
-            conditions["institution__in"] = _institutions(filterset)
+            conditions["institution__in"] = place_institutions(filterset)
         language, cases = page_language(), filterset.cases_without("theme")
         counted = Theme.objects.kept_values_if(
             found, _theme_fields(language), CaseCount.TERM_THEME_INSTITUTION, cases, **conditions
@@ -193,7 +196,7 @@ def _told(filterset, answer):
     return rows
 
 
-def _institutions(filterset):
+def place_institutions(filterset):
     """The ids of the institutions the place filters keep, as a subquery."""
     institutions = Institution.objects.all()
     if chosen := filterset.selected("institution"):
@@ -359,7 +362,7 @@ def _stages(filterset):
     if one_at_a_time and filterset.filters_only():
         return _stage_options(filterset, *counts.one_at_a_time_counts())
     if one_at_a_time and filterset.filters_only(*PLACES):
-        institutions = _institutions(filterset)
+        institutions = place_institutions(filterset)
         return _stage_options(filterset, *counts.one_at_a_time_counts(institutions=institutions))
     if one_at_a_time and filterset.filters_only("theme") and one_theme is not None:
         return _stage_options(filterset, *counts.one_at_a_time_counts(theme=one_theme))
@@ -384,6 +387,14 @@ def _stages(filterset):
             .annotate(count=Count("*"))
         )
     return _stage_counts(filterset, rows)
+
+
+# Each group of counts of the registry, and what makes it.
+COUNTERS = {
+    facet_registry.THEME_COUNTS: _themes,
+    facet_registry.PLACE_COUNTS: _places,
+    facet_registry.STAGE_COUNTS: _stages,
+}
 
 
 def term_kept(filterset):
@@ -417,30 +428,18 @@ def _stage_counts(filterset, rows):
 def _stage_options(filterset, stages, branches, years):
     """The stage, branch and year options from their counts."""
     start, end = filterset.year_range
+    counted = {"stage": stages, "branch": branches}
     return {
-        "stage": _listed(
-            filterset, "stage", [(v, label, stages[v]) for v, label in Innovation.Stage.choices]
-        ),
-        "branch": _listed(
-            filterset, "branch", [(v, label, branches[v]) for v, label in Innovation.Branch.choices]
-        ),
+        name: _listed(
+            filterset, name, [(v, label, count[v]) for v, label in facet_registry.choices(name)]
+        )
+        for name, count in counted.items()
+    } | {
         "year": [
             Option("year", year, str(year), count, start == end == year)
             for year, count in sorted(years.items())
         ],
     }
-
-
-def groups(filterset):
-    """(form field, options) per facet, for the template; partner kinds come last, without
-    counts (they would cost a query more on every page)."""
-    chosen = filterset.selected("partner_kind")
-    kinds = [
-        Option("partner_kind", value, label, None, value in chosen)
-        for value, label in Partner.Kind.choices
-    ]
-    counted = [(filterset.form[name], filterset.facets[name]) for name in filterset.FACETS]
-    return counted + [(filterset.form["partner_kind"], kinds)]
 
 
 def total(filterset):
@@ -453,74 +452,3 @@ def total(filterset):
         for option in filterset.facets["institution"]
         if not chosen or option.value in chosen
     )
-
-
-def theme_institution_grid(filterset):
-    """Themes (rows) by institutions (columns): how many cases have both, given the other
-    active filters (country, search). Chosen themes or institutions narrow the grid."""
-    if filterset.filters_only("theme", *PLACES):  # kept, for the places' institutions
-        pairs = counts.theme_institution_counts(_institutions(filterset))
-    else:
-        pairs = (
-            filterset.cases_without("theme", "institution")
-            .order_by()
-            .values_list("themes__slug", "institution__slug")
-            .annotate(count=Count("*"))
-        )
-    by_pair = {(theme, institution): count for theme, institution, count in pairs}
-
-    def shown(name):
-        options = filterset.facets[name]
-        chosen = filterset.selected(name)
-        return [option for option in options if not chosen or option.value in chosen]
-
-    columns, themes = shown("institution"), shown("theme")
-    most = max((by_pair.get((t.value, i.value), 0) for t in themes for i in columns), default=0)
-    rows = []
-    for theme in themes:
-        cells = []
-        for institution in columns:
-            count = by_pair.get((theme.value, institution.value), 0)
-            # The other filters kept as they are; the sort is the list's, not the cell's.
-            link = filterset.query(theme=[theme.value], institution=[institution.value], sort=[])
-            cells.append((institution, count, link, charts.shade(count, most)))
-        rows.append((theme, cells))
-    return {"columns": columns, "rows": rows, "legend": charts.legend(most)}
-
-
-def active(filterset):
-    """The filters in use, each as (what it is, the query without it): the links above the
-    results that remove one filter at a time. Options are named as the form names them; only
-    the facets that hold a choice are counted for it."""
-    if not filterset.is_bound or not filterset.form.is_valid():
-        return []
-    cleaned, form = filterset.form.cleaned_data, filterset.form
-    chosen = []
-    if cleaned.get("q"):
-        search = gettext("Search: “%(text)s”") % {"text": cleaned["q"]}
-        chosen.append((search, filterset.query(q=[])))
-    for name in filterset.FACETS:
-        if filterset.selected(name):
-            chosen += _removals(filterset, name, filterset.facets[name])
-    start, end = filterset.year_range
-    years = {"started_min": start, "started_max": end}
-    for name, year in years.items():
-        if year is not None:
-            chosen.append((f"{form[name].label}: {year}", filterset.query(**{name: []})))
-    if filterset.selected("partner_kind"):
-        kinds = [Option("partner_kind", v, label, None, True) for v, label in Partner.Kind.choices]
-        chosen += _removals(filterset, "partner_kind", kinds)
-    if filterset.recognised_only:
-        award = gettext("Only practices that received an award")
-        chosen.append((award, filterset.query(recognised=[])))
-    return chosen
-
-
-def _removals(filterset, name, options):
-    selected = filterset.selected(name)
-    label = filterset.form[name].label
-    return [
-        (f"{label}: {option.label}", filterset.query(**{name: sorted(selected - {option.value})}))
-        for option in options
-        if option.value in selected
-    ]

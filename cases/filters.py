@@ -11,7 +11,6 @@ there too (it has no option), and becomes a form error in is_valid().
 """
 
 import operator
-import re
 from functools import lru_cache, reduce
 from urllib.parse import urlencode
 
@@ -23,32 +22,18 @@ from django.utils.text import Truncator, format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from . import derived, facets, regions, search
+from . import derived, facet_links, facet_registry, facets, search
 from .languages import page_language
-from .models import CountedCase, Innovation, Partner
+from .models import CountedCase, Innovation
 from .paging import InstitutionRuns, SearchLeaders
 
 SEARCH_MAX_LENGTH = 200
 YEAR_MIN, YEAR_MAX = 1, 9999  # any year a person types; beyond, the database's column ends
-SLUG = re.compile(r"^[-\w]{1,50}$", re.ASCII)
-COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 
-
-# What to say of a value the catalogue does not have, per filter: whole sentences, so that
-# each language can say them its own way.
-UNKNOWN = {
-    "theme": _("There is no theme “%(value)s” in the catalogue. Choose from the list instead."),
-    "institution": _(
-        "There is no institution “%(value)s” in the catalogue. Choose from the list instead."
-    ),
-    "country": _("There is no country “%(value)s” in the catalogue. Choose from the list instead."),
-    "region": _("There is no region “%(value)s” in the catalogue. Choose from the list instead."),
-    "stage": _("There is no stage “%(value)s” in the catalogue. Choose from the list instead."),
-    "branch": _("There is no branch “%(value)s” in the catalogue. Choose from the list instead."),
-    "partner_kind": _(
-        "There is no kind of partner “%(value)s” in the catalogue. Choose from the list instead."
-    ),
-    "case": _("There is no case “%(value)s” in the catalogue. Choose from the list instead."),
+# What to say of a value the catalogue does not have, per filter (the registry's sentences,
+# and the compare form's): whole sentences, so that each language can say them its own way.
+UNKNOWN = {facet.name: facet.unknown for facet in facet_registry.FACETS} | {
+    "case": _("There is no case “%(value)s” in the catalogue. Choose from the list instead.")
 }
 
 
@@ -58,7 +43,9 @@ def unknown_value(name, value):
     message fills it in, and a % in the value cannot break the formatting (django-filter's
     API errors format with %)."""
     return forms.ValidationError(
-        UNKNOWN[name], code="invalid_choice", params={"value": Truncator(value).chars(40)}
+        UNKNOWN[name],
+        code="invalid_choice",
+        params={"value": Truncator(value).chars(40)},
     )
 
 
@@ -66,8 +53,8 @@ class OptionsField(forms.MultipleChoiceField):
     """Checkbox values of the right shape; whether each exists is checked against the facets,
     or against `known` when the options are fixed."""
 
-    def __init__(self, *args, noun, pattern=SLUG, known=None, **kwargs):
-        self.noun = noun  # the filter's name, for its message in UNKNOWN
+    def __init__(self, *args, noun, pattern, known=None, **kwargs):
+        self.noun = noun  # the filter's name, for its message (unknown_value)
         self.pattern = pattern
         self.known = known
         super().__init__(*args, **kwargs)
@@ -82,17 +69,22 @@ class OptionsFilter(django_filters.MultipleChoiceFilter):
     field_class = OptionsField
 
 
-def checkboxes(label, noun, **kwargs):
-    # distinct=False: each case has one institution, so these filters never repeat a row.
+def facet_filter(facet):
+    """The filter of a facet of the registry: checkboxes, of a fixed list of options or of
+    values the facets find in the catalogue (FilterSet.valid). distinct=False: the filters
+    select cases by id or by their own fields, so they never repeat a row."""
+    how = {"method": facet.method} if facet.method else {"field_name": facet.field}
+    known = [value for value, _label in facet.choices] if facet.fixed else None
     return OptionsFilter(
-        label=label, widget=forms.CheckboxSelectMultiple, noun=noun, distinct=False, **kwargs
+        label=facet.label,
+        widget=forms.CheckboxSelectMultiple,
+        noun=facet.name,
+        pattern=facet.pattern,
+        known=known,
+        choices=facet.choices,
+        distinct=False,
+        **how,
     )
-
-
-def fixed_checkboxes(label, noun, choices, **kwargs):
-    """Checkboxes for a fixed list of options (`choices`): anything else is refused."""
-    known = [value for value, _ in choices]
-    return checkboxes(label, noun, known=known, choices=choices, **kwargs)
 
 
 class YearFilter(django_filters.NumberFilter):
@@ -103,7 +95,7 @@ def year_filter(label, lookup_expr):
     message = _("Give the year as a number, for example 2019.")
     return YearFilter(
         label=label,
-        field_name="year_started",
+        field_name=facet_registry.YEAR_FIELD,
         lookup_expr=lookup_expr,
         min_value=YEAR_MIN,
         max_value=YEAR_MAX,
@@ -143,7 +135,16 @@ class CatalogueForm(forms.Form):
         return cleaned
 
 
-class InnovationFilter(django_filters.FilterSet):
+# The facets' filters, from the registry; the FilterSet below adds the search, the years,
+# recognition and the sort, and the methods the facets name.
+FacetFilters = django_filters.filterset.FilterSetMetaclass(
+    "FacetFilters",
+    (django_filters.FilterSet,),
+    {facet.name: facet_filter(facet) for facet in facet_registry.FACETS} | {"__module__": __name__},
+)
+
+
+class InnovationFilter(FacetFilters):
     SORTS = [
         ("table", _("Summary table order")),
         ("newest", _("Newest first")),
@@ -167,20 +168,6 @@ class InnovationFilter(django_filters.FilterSet):
             ),
         },
     )
-    theme = checkboxes(_("Success-factor theme"), "theme", method="filter_theme")
-    institution = checkboxes(_("Institution"), "institution", method="filter_places")
-    country = checkboxes(_("Country"), "country", pattern=COUNTRY_CODE, method="filter_places")
-    partner_kind = fixed_checkboxes(
-        _("Worked with"), "partner_kind", Partner.Kind.choices, method="filter_partner_kind"
-    )
-    region = fixed_checkboxes(_("Region"), "region", regions.REGIONS, method="filter_places")
-    stage = fixed_checkboxes(_("Stage"), "stage", Innovation.Stage.choices, field_name="stage")
-    branch = fixed_checkboxes(
-        _("Branch of social security"),
-        "branch",
-        Innovation.Branch.choices,
-        field_name="branch",
-    )
     started_min = year_filter(_("Started from"), "gte")
     started_max = year_filter(_("Started up to"), "lte")
     recognised = django_filters.BooleanFilter(
@@ -197,10 +184,10 @@ class InnovationFilter(django_filters.FilterSet):
     )
 
     # Each option with its count, and the years started with theirs (facets.py).
-    FACETS = ("theme", "region", "country", "institution", "stage", "branch")
-    FROM_CATALOGUE = ("theme", "country", "institution")  # options the catalogue's rows give
-    YEARS = ("started_min", "started_max")
-    CHOICES = FACETS + YEARS + ("partner_kind", "recognised")  # all that narrows the rows
+    FACETS = facet_registry.counted()
+    FROM_CATALOGUE = tuple(f.name for f in facet_registry.FACETS if not f.fixed)
+    YEARS = facet_registry.YEARS
+    CHOICES = facet_registry.narrowing()  # all that narrows the rows
 
     class Meta:
         model = Innovation
@@ -235,6 +222,13 @@ class InnovationFilter(django_filters.FilterSet):
                 (Q(institution_position=p.position, institution_id=p.pk) for p in places),
             )
         )
+
+    def filter_case_field(self, queryset, name, value):
+        """A facet on a field of the case that the counted copies do not hold: the cases,
+        or their copies, by the ids of the cases that have one of the values."""
+        field = facet_registry.BY_NAME[name].field
+        cases = Innovation.objects.filter(**{f"{field}__in": value})
+        return queryset.filter(pk__in=cases.values("pk"))
 
     def filter_partner_kind(self, queryset, name, value):
         return queryset.with_partner_kinds(value)
@@ -468,11 +462,11 @@ class InnovationFilter(django_filters.FilterSet):
     @cached_property
     def active_filters(self):
         """[(what, query without it)] for each filter in use (facets.py)."""
-        return facets.active(self)
+        return facet_links.active(self)
 
     @property
     def facet_groups(self):
-        return facets.groups(self)
+        return facet_links.groups(self)
 
     @property
     def total(self):

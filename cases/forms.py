@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
-from .filters import SLUG, unknown_value
+from .facet_registry import SLUG
+from .filters import unknown_value
 from .models import Innovation, Institution
 
 COMPARE_MIN, COMPARE_MAX = 2, 4

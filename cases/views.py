@@ -10,7 +10,18 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import charts, citations, counts, derived, exports, facets, history, mail
+from . import (
+    charts,
+    citations,
+    counts,
+    derived,
+    exports,
+    facet_links,
+    facet_registry,
+    facets,
+    history,
+    mail,
+)
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import download_refused, over_limit
@@ -93,7 +104,7 @@ def world_map(request):
 @cached_page
 def matrix(request):
     filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
-    grid = facets.theme_institution_grid(filterset) if filterset.is_valid() else None
+    grid = facet_links.theme_institution_grid(filterset) if filterset.is_valid() else None
     return render(request, "cases/matrix.html", {"filter": filterset, "grid": grid})
 
 
@@ -222,6 +233,7 @@ def data(request):
         {
             "codebook": exports.CODEBOOK,
             "example_title": exports.EXAMPLE_TITLE,
+            "facets": facet_registry.FACETS,
             "licence": exports.LICENCE,
             "licence_url": exports.LICENCE_URL,
         },

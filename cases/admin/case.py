@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .. import bulk, history, rights
+from .. import bulk, facet_registry, history, rights
 from ..languages import SITE_LANGUAGES
 from ..models import (
     Award,
@@ -168,11 +168,7 @@ class InnovationAdmin(Translations, HistoryAdmin):
         "status",
         SuggestedFilter,
         UntranslatedFilter,
-        ("institution", admin.RelatedOnlyFieldListFilter),  # of the cases the user may see
-        "themes",
-        "stage",
-        "branch",
-        "original_language",
+        *facet_registry.admin_filters(admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["institution", "suggestion"]
     search_fields = ["title", "summary", "story", "slug", "institution__name"]

@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cases import writes
+from cases import facet_registry, writes
 from cases.filters import InnovationFilter
 from cases.models import Impact, Innovation, Theme
 from tests.factories import with_every_field
@@ -44,47 +44,37 @@ def choosing(params, name, value):
     return {**params, name: [value]}
 
 
+# The seed's values of the facets whose options come from the catalogue's rows; the
+# registry gives the others' fixed options.
+SEED_VALUES = {"theme": THEMES, "institution": list(TABLE_1), "country": ["CA", "FI", "SG"]}
+
+
+def facet_values(facet):
+    values = SEED_VALUES[facet.name] if not facet.fixed else [v for v, _ in facet.choices]
+    return st.lists(st.sampled_from(values), max_size=2, unique=True)
+
+
 @settings(
     max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
-    themes=st.lists(st.sampled_from(THEMES), max_size=2, unique=True),
-    institutions=st.lists(st.sampled_from(list(TABLE_1)), max_size=2, unique=True),
-    countries=st.lists(st.sampled_from(["CA", "FI", "SG"]), max_size=2, unique=True),
+    chosen=st.fixed_dictionaries(
+        {facet.name: facet_values(facet) for facet in facet_registry.FACETS}
+    ),
     q=st.sampled_from(WORDS),
-    kinds=st.lists(st.sampled_from(["internal", "company", "government"]), max_size=2),
     recognised=st.sampled_from(["", "1"]),
-    regions=st.lists(st.sampled_from(["africa", "americas", "asia-pacific", "europe"]), max_size=2),
-    stages=st.lists(st.sampled_from(["pilot", "evaluated", "idea"]), max_size=2, unique=True),
-    branches=st.lists(st.sampled_from(["old-age", "disability"]), max_size=1),
     started=st.sampled_from([("", ""), ("2019", ""), ("", "2021"), ("2020", "2022")]),
 )
 def test_each_facet_count_is_what_choosing_the_option_gives(
-    client,
-    richer_catalogue,
-    themes,
-    institutions,
-    countries,
-    q,
-    kinds,
-    recognised,
-    regions,
-    stages,
-    branches,
-    started,
+    client, richer_catalogue, chosen, q, recognised, started
 ):
+    """Every facet of the registry, chosen at random with the others."""
     params = {
-        "theme": themes,
-        "institution": institutions,
-        "country": countries,
+        **chosen,
         "q": q,
-        "partner_kind": kinds,
         "recognised": recognised,
-        "region": regions,
-        "stage": stages,
-        "branch": branches,
         "started_min": started[0],
         "started_max": started[1],
     }
@@ -95,6 +85,30 @@ def test_each_facet_count_is_what_choosing_the_option_gives(
         for value, count in counts.items():
             chosen = fresh_get(client, "/", choosing(params, name, value))
             assert count == shown_rows(chosen), (name, value, params)
+
+
+def test_cases_are_found_by_the_language_they_were_written_in(client, add_cases):
+    """A facet the registry declares and no other module names: the form, the filter, the
+    counts beside the other facets, the link that removes it and the API all follow."""
+    french = {case.slug for case in add_cases(2, institution="kela", original_language="fr")}
+    response = fresh_get(client, "/", {"original_language": "fr"})
+    assert set(row_slugs(response)) == french
+    counts = facet_counts(response)
+    assert counts["institution"] == {"esdc": 0, "kela": 2, "cpf": 0}
+    assert counts["theme"]["leadership"] == 2 and counts["theme"]["agile-teamwork"] == 0
+    html = response.content.decode()
+    # Each language named in itself, marked as such for a screen reader.
+    option = re.search(r'<label for="id_original_language_de">(.*?)</label>', html, re.S)
+    assert '<span lang="de">Deutsch</span>' in option.group(1)
+    assert 'name="original_language" value="fr" id="id_original_language_fr" checked' in html
+    assert re.search(r'<a href="\?">.{0,80}Written in: Français', html)  # removes it
+    both = fresh_get(client, "/", {"original_language": ["en", "fr"]})
+    assert shown_rows(both) == sum(map(len, TABLE_1.values())) + 2
+    api = client.get("/api/innovations/", {"original_language": "fr"}).json()
+    assert {case["slug"] for case in api["results"]} == french
+    wrong = fresh_get(client, "/", {"original_language": "xx"})
+    assert "There is no language “xx” in the catalogue." in wrong.content.decode()
+    assert client.get("/api/innovations/", {"original_language": "xx"}).status_code == 400
 
 
 def test_facet_counts_are_in_the_labels_and_zero_options_stay(client):

@@ -5,6 +5,7 @@ import csv
 import io
 import itertools
 import json
+import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from html import unescape
@@ -21,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.throttling import AnonRateThrottle
 
-from cases import exports, pagecache, sitemaps, writes
+from cases import exports, facet_registry, pagecache, sitemaps, writes
 from cases.filters import InnovationFilter
 from cases.models import Innovation
 from tests.factories import with_every_field
@@ -161,6 +162,19 @@ def test_codebook_describes_every_column_and_the_licence(client):
     for name in exports.COLUMNS:
         assert f"<code>{name}</code>" in html
     assert "CC BY 4.0" in html
+
+
+def test_the_open_data_page_names_every_filter_the_addresses_take(client):
+    """From the facet registry: a facet added there is documented here, with its values."""
+    html = client.get("/data/").content.decode()
+    table = re.search(r'<h2 id="parameters-heading">.*?</table>', html, re.S).group(0)
+    for facet in facet_registry.FACETS:
+        assert f"<code>{facet.name}</code>" in table
+    assert "<code>en, fr, es, de</code>" in table  # the original language's values
+    assert "idea, pilot, operating" in table
+    assert "two-letter ISO 3166 code" in table
+    french = client.get("/fr/data/").content.decode()
+    assert "<code>original_language</code></th><td>Rédigé en</td>" in french
 
 
 # The API --------------------------------------------------------------------------------

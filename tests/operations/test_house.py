@@ -15,11 +15,11 @@ MOST_LINES = 400
 # Past MOST_LINES already, to be split (issue 37): each may shrink, none may grow.
 OUTSIZED = {
     "querysets.py": 707,
-    "facets.py": 526,
+    "facets.py": 454,
     "exports.py": 535,
-    "filters.py": 483,
+    "filters.py": 477,
     "models/case.py": 427,
-    "admin/case.py": 411,
+    "admin/case.py": 408,
 }
 
 
