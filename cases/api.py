@@ -236,7 +236,8 @@ class InnovationViewSet(CatalogueViewSet):
     pagination_class = CataloguePagination
 
     def get_queryset(self):
-        return Innovation.objects.published()
+        # Ids alone: each record is read by exports.records_of.
+        return Innovation.objects.published().only("pk")
 
     def filter_queryset(self, queryset):
         # A case's own address takes no filters.
@@ -245,9 +246,10 @@ class InnovationViewSet(CatalogueViewSet):
     def list(self, request, *args, **kwargs):
         """Cases, with the filters and search of the catalogue's page, in its order; 20 a
         page."""
-        cases = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(cases.values_list("pk", flat=True))
-        records = exports.records_of(page, exports.Links(request))
+        self.filter_queryset(self.get_queryset())
+        # The rows as `/` lists them (FilterSet.rows): a deep page reads no row before it.
+        page = self.paginate_queryset(self.filterset.rows)
+        records = exports.records_of([case.pk for case in page], exports.Links(request))
         return self.get_paginated_response(self.get_serializer(records, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

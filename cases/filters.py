@@ -346,9 +346,10 @@ class InnovationFilter(FacetFilters):
 
     @property
     def rows(self):
-        """What the page lists, for its paginator: `qs`; or, when only place filters are in
-        use, in Table 1's order, the same rows read a run of institutions at a time, their
-        lengths known from the kept counts (paging.InstitutionRuns); or, for a search of
+        """What the page lists, for its paginator: `qs`; or, in Table 1's order with no filter
+        but places, the same rows read a run of institutions at a time, their lengths known
+        from the kept counts (paging.InstitutionRuns: a deep page reads one institution's
+        run, not every row before it); or, for a search of
         one common word alone ranked by an index, its first pages from its kept best matches
         (paging.SearchLeaders)."""
         if (
@@ -363,12 +364,7 @@ class InnovationFilter(FacetFilters):
                 return self.qs
 
             return SearchLeaders(self.queryset, ranked, self.search_text, language, self.total)
-        if (
-            self.chosen_sort == "table"
-            and self.in_use
-            and self.filters_only(*facets.PLACES)
-            and self.answerable
-        ):
+        if self.chosen_sort == "table" and self.filters_only(*facets.PLACES) and self.answerable:
             runs = [(p.position, p.pk, p.count) for p in facets.chosen_places(self)]
             return InstitutionRuns(self.queryset, runs)
         return self.qs

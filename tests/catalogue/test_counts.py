@@ -372,10 +372,10 @@ def test_the_groups_counted_together_count_what_each_counts_alone(
 
 
 def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_cases):
-    """With only place filters in use, `/` reads each page from the runs of Table 1 it
-    covers, their lengths from the kept counts (paging.InstitutionRuns): every page,
-    across runs, ties of position and empty runs, is the page that filtering every case in
-    Table 1's order gives."""
+    """With no filter or only place filters in use, `/` and the API read each page from the
+    runs of Table 1 it covers, their lengths from the kept counts (paging.InstitutionRuns):
+    every page, across runs, ties of position and empty runs, is the page that filtering
+    every case in Table 1's order gives."""
     esdc = Institution.objects.get(slug="esdc")  # Canada, first in the table
     for slug, country, position in [
         ("ca-late", "CA", 40),
@@ -390,6 +390,7 @@ def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_c
     add_cases(4, institution="esdc", status="draft")
     assert esdc.innovations.published().count() == 3
     asked = [
+        {},
         {"country": ["CA"]},
         {"country": ["CA", "FI"]},
         {"region": ["europe"], "country": ["CA"]},
@@ -407,6 +408,8 @@ def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_c
         for number, page in enumerate(pages or [[]], start=1):
             listed = row_slugs(fresh_get(client, "/", {**filters, "page": number}))
             assert listed == page, (filters, number)
+            api = client.get("/api/innovations/", {**filters, "page": number}).json()
+            assert [case["slug"] for case in api["results"]] == page, (filters, number)
 
 
 @postgres_only

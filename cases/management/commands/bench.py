@@ -214,6 +214,7 @@ def load(port, seconds, pages, connections, rounds=LOAD_ROUNDS):
 HTTP_ADDRESSES = 60
 HTTP_WARMUP = 5  # addresses per type asked first and not timed
 HTTP_SIZE = 100_000  # and at the largest size measured
+DEEP_PAGES = 2_000  # the deepest page the deep-page types ask for
 COMMON_WORDS = ["service", "support", "benefit", "pension", "payment", "claims", "data"]
 
 
@@ -240,10 +241,13 @@ def http_addresses(
         return n // len(values) + 1
 
     words = COMMON_WORDS
+    pairs = [f"{a}+{b}" for i, a in enumerate(words) for b in words[i + 1 :]]
     languages = [code for code, _name in settings.LANGUAGES]
     filters = [f"country={c}" for c in countries] + [f"theme={t}" for t in themes]
+    deep = min(DEEP_PAGES, pages)  # pages spread over the first 2,000 (787 and 2,000: coprime)
     return {
         "/?page=…": varied(lambda n: f"/?page={n + 1}"),
+        "/?page=<deep>": varied(lambda n: f"/?page={(n * 787) % deep + 1}"),
         "/?theme=…": varied(lambda n: f"/?theme={pick(themes, n)}&page={page(themes, n)}"),
         "/?country=…": varied(
             lambda n: f"/?country={pick(countries, n)}&page={page(countries, n)}"
@@ -255,17 +259,24 @@ def http_addresses(
                 f"&country={pick(countries, n)}"
             )
         ),
+        "/?q=<two words>&theme=…": varied(
+            lambda n: f"/?q={pick(pairs, n)}&theme={pick(themes, n // len(pairs))}"
+        ),
         "innovation page": varied(lambda n: f"/innovations/{pick(cases, n)}/"),
         "institution page": varied(
             lambda n: f"/institutions/{pick(institutions, n)}/?page={page(institutions, n)}"
         ),
         "theme page": varied(lambda n: f"/themes/{pick(themes, n)}/?page={page(themes, n)}"),
         "/matrix/": varied(lambda n: f"/matrix/?{pick(filters, n)}&page={page(filters, n)}"),
+        "/matrix/?q=…": varied(
+            lambda n: f"/matrix/?q={pick(words, n)}&{pick(filters, n // len(words))}"
+        ),
         "/map/": varied(lambda n: f"/map/?{pick(filters, n)}&page={page(filters, n)}"),
         # Its pages in turn, then again in another language (a page past the last is a 404).
         "API list": varied(
             lambda n: f"/api/innovations/?page={n % pages + 1}&lang={pick(languages, n // pages)}"
         ),
+        "API list, deep pages": varied(lambda n: f"/api/innovations/?page={(n * 787) % deep + 1}"),
         "API detail": varied(lambda n: f"/api/innovations/{pick(cases, n)}/"),
     }
 
