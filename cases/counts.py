@@ -41,6 +41,7 @@ from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Subquery, Sum
 
 from . import leaders, search
+from .counting import fetch, fetch_either
 from .models import (
     CaseCount,
     CatalogueVersion,
@@ -51,7 +52,7 @@ from .models import (
     SimilarCandidate,
     Theme,
 )
-from .querysets import SIMILAR_SHOWN, TABLE_ORDER, fetch, fetch_either
+from .querysets import SIMILAR_SHOWN, TABLE_ORDER
 
 NO_YEAR = 0
 # A group's candidates: enough for the page of a case in the group itself, which is left out.
@@ -334,7 +335,7 @@ def by_one_at_a_time(rows, kinds=CaseCount.ONE_AT_A_TIME):
 def term_stage_rows_if(found, cases, **term):
     """The stage, branch and year counts of the published cases whose documents hold a
     common search term (`term`: its lookups on CaseCount), if the word is that term
-    (`found`, as querysets.fetch_either takes it): its kept rows (kind, stage, branch, year,
+    (`found`, as counting.fetch_either takes it): its kept rows (kind, stage, branch, year,
     count) of each one-at-a-time kind. Else, counted live, the rows ("", stage, branch,
     year, count) of `cases`. One query; returns (rows, which), as fetch_either."""
 

@@ -1,12 +1,13 @@
 """The facets as a page shows them: each facet's options for the filter form, the links
-above the results that remove one filter at a time, and the theme-by-institution grid of
-/matrix/, all from the counts of facets.py."""
+above the results that remove one filter at a time, the theme-by-institution grid of
+/matrix/, and an institution's or a theme's own counts, all from the counts of facets.py."""
 
 from django.db.models import Count
 from django.utils.translation import gettext
 
-from . import charts, counts, facet_registry, facets
+from . import charts, counts, derived, facet_registry, facets
 from .facets import Option
+from .models import CaseCount
 
 
 def groups(filterset):
@@ -93,3 +94,20 @@ def _removals(filterset, name, options):
         for option in options
         if option.value in selected
     ]
+
+
+def institution_counts(institution, cases):
+    """(how many published cases it has, or None to count them; its themes' counts) for an
+    institution's page: from the derived counts while they are fresh, else from `cases`,
+    its published cases, counted live."""
+    if not derived.fresh():
+        return None, facets.theme_counts(cases)
+    count = counts.kept_count(CaseCount.INSTITUTION, institution=institution.pk)
+    kept = {"institution": institution.pk}
+    return count, facets.theme_counts(kind=CaseCount.THEME_INSTITUTION, conditions=kept)
+
+
+def theme_total(theme):
+    """How many published cases have the theme; None, to count them, while the derived
+    counts are behind."""
+    return counts.kept_count(CaseCount.THEME, theme=theme.pk) if derived.fresh() else None

@@ -5,7 +5,7 @@ the counts come from three grouped queries (the registry's groups: themes, place
 or from one when the three count the same cases live (_together), and the total is
 a sum of one of them, so no separate count query runs.
 
-The grouped counts are written in SQL (CaseListQuerySet.counting in querysets.py): each is a
+The grouped counts are written in SQL (CaseListQuerySet.counting in counting.py): each is a
 grouped subquery over the matching cases, joined once to the themes or institutions, so the
 database counts only the cases that match, through their own indexes. The ORM's form (a
 correlated subquery per row) was 2 to 15 times slower at 100,000 cases; the figures are there.
@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.utils import translation
 from django_countries import countries
 
-from . import counts, facet_registry, regions, search
+from . import counting, counts, facet_registry, regions, search
 from .languages import column, page_language
 from .models import CaseCount, Institution, Theme
 from .paging import common_term
@@ -142,14 +142,14 @@ def _counted_together(filterset):
 
 
 def _together(filterset):
-    """Every group's options from one query (InnovationQuerySet.counted_together), which
+    """Every group's options from one query (counting.counted_together), which
     reads the matching cases once instead of three times: at 100,000 cases on PostgreSQL, a
     search of two words ("fraud detection", 9,618 cases) counted in 25 ms, not 32 (its page
     56 ms, not 68; at 1,000,000 cases 378, not 587)."""
     language = page_language()
     cases = filterset.cases_without(*filterset.FACETS, *filterset.YEARS)
-    themes, institutions, stages = cases.counted_together(
-        _theme_fields(language), _institution_fields(language)
+    themes, institutions, stages = counting.counted_together(
+        cases, _theme_fields(language), _institution_fields(language)
     )
     return {
         **_theme_options(filterset, _named_themes(themes, language)),
@@ -188,7 +188,7 @@ def _search_term(filterset):
 
 
 def _told(filterset, answer):
-    """Keep what a query said about the search's word (querysets.fetch_either), so that the
+    """Keep what a query said about the search's word (counting.fetch_either), so that the
     page's next queries build only the part they need; give its rows."""
     rows, found = answer
     if found is not None:

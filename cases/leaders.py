@@ -21,8 +21,8 @@ none are kept and every search ranks its matches live. Choosing every term's too
 from django.db import connection
 
 from . import querysets, search
+from .counting import fetch
 from .models import Innovation, SearchLeader, SearchTerm
-from .querysets import fetch
 
 
 def kept():

@@ -10,22 +10,11 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import (
-    charts,
-    citations,
-    counts,
-    derived,
-    exports,
-    facet_links,
-    facet_registry,
-    facets,
-    history,
-    mail,
-)
+from . import charts, citations, exports, facet_links, facet_registry, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import download_refused, over_limit
-from .models import Award, CaseCount, Innovation, Institution, Theme
+from .models import Award, Innovation, Institution, Theme
 from .pagecache import cached_page
 from .querysets import summarised
 
@@ -169,12 +158,7 @@ def institution_detail(request, slug):
     cases = published_cases().filter(
         institution_position=institution.position, institution=institution
     )
-    if derived.fresh():
-        count = counts.kept_count(CaseCount.INSTITUTION, institution=institution.pk)
-        kept = {"institution": institution.pk}
-        themes = facets.theme_counts(kind=CaseCount.THEME_INSTITUTION, conditions=kept)
-    else:  # counted live until the derived data catch up
-        count, themes = None, facets.theme_counts(cases)
+    count, themes = facet_links.institution_counts(institution, cases)
     themes = charts.of_institution(institution, themes)
     context = {"institution": institution, "awards": awards, "themes_chart": themes}
     return render_cases_page(request, "cases/institution_detail.html", context, cases, count)
@@ -185,7 +169,7 @@ def institution_detail(request, slug):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     cases = published_cases().with_any_theme([slug])
-    count = counts.kept_count(CaseCount.THEME, theme=theme.pk) if derived.fresh() else None
+    count = facet_links.theme_total(theme)
     return render_cases_page(request, "cases/theme_detail.html", {"theme": theme}, cases, count)
 
 

@@ -1,5 +1,5 @@
 """The catalogue's tables and their rules, by concern; the QuerySets they are read through are
-in querysets.py.
+in querysets.py, and counting.py for the lists of themes and institutions with counts.
 
 - records.py: what cases point to and share: Theme, Institution (with InstitutionFact),
   Source, Partner;

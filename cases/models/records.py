@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from ..querysets import CaseListManager, SlugManager
+from ..counting import CaseListManager
+from ..querysets import SlugManager
 from ..regions import REGION_NAMES, region_of
 from .translations import Translatable, translatable
 from .version import CatalogueVersion

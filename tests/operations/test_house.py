@@ -10,11 +10,14 @@ from django.conf import settings
 CASES = settings.BASE_DIR / "cases"
 # The data and its rules: the models, their QuerySets, and what those read. They import
 # nothing above them (counts, filters, views, admin...), so that any of those can use them.
-DATA_LAYER = ("cases.models", "cases.querysets", "cases.search", "cases.languages", "cases.regions")
+DATA_LAYER = (
+    *("cases.models", "cases.querysets", "cases.counting"),
+    *("cases.search", "cases.languages", "cases.regions"),
+)
 MOST_LINES = 400
 # Past MOST_LINES already, to be split (issue 37): each may shrink, none may grow.
 OUTSIZED = {
-    "querysets.py": 707,
+    "querysets.py": 442,
     "facets.py": 454,
     "exports.py": 535,
     "filters.py": 477,

@@ -221,8 +221,7 @@ COMMON_WORDS = ["service", "support", "benefit", "pension", "payment", "claims",
 def http_addresses(
     cases, institutions, countries, themes, pages, count=HTTP_ADDRESSES + HTTP_WARMUP
 ):
-    """{page type: [distinct paths]}: every public page type, varied over what it can show
-    (pages, themes, countries, words, cases, institutions)."""
+    """{page type: [distinct paths]}: every public page type, varied over what it shows."""
 
     def varied(make):
         paths = []
