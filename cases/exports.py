@@ -2,7 +2,7 @@
 
 `/data/cases.csv?<the filters of />` and `/data/cases.json?…` hold exactly the rows the table
 shows for those filters, on all its pages, in its order. Both are streamed a chunk of rows at a
-time, so 100,000 cases export in constant memory. CODEBOOK describes every column; /data/
+time, so 100,000 cases export in constant memory. codebook.py describes every column; /data/
 shows it with the licence.
 """
 
@@ -13,8 +13,8 @@ from itertools import islice
 
 from django.db.models import F
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
+from .codebook import COLUMNS, LICENCE, LICENCE_URL
 from .facets import country_name
 from .languages import column, page_language
 from .models import (
@@ -30,177 +30,7 @@ from .models import (
 from .regions import REGION_NAMES, region_of
 from .spreadsheets import joined, safe_row
 
-LICENCE = "CC BY 4.0"
-LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 CHUNK = 1000
-
-# (column, what it holds, an example). In CSV, lists are joined with " | "; in JSON they are
-# lists of objects with the same parts.
-CODEBOOK = [
-    (
-        "slug",
-        _("The case's identifier in the catalogue; stable."),
-        "bold-experimentation",
-    ),
-    (
-        "url",
-        _("The case's page in the catalogue."),
-        "https://…/innovations/bold-experimentation/",
-    ),
-    (
-        "title",
-        _("The case's name."),
-        "Bold experimentation: GovCash payments at cash machines",
-    ),
-    (
-        "original_language",
-        _(
-            "The language the case's text was written in, as an ISO 639-1 code: en, fr, es or "
-            "de. The text columns give its translation into the download's language where "
-            "there is one, and this original otherwise."
-        ),
-        "en",
-    ),
-    (
-        "institution",
-        _(
-            "The member institution's name (JSON: an object with its slug, name, acronym, "
-            "country, country_name, region, region_name, website and url)."
-        ),
-        "Central Provident Fund Board",
-    ),
-    (
-        "institution_acronym",
-        _("Its acronym, where it has one."),
-        "CPF",
-    ),
-    (
-        "institution_slug",
-        _("Its identifier in the catalogue."),
-        "cpf",
-    ),
-    (
-        "country",
-        _("Its country, as an ISO 3166-1 alpha-2 code."),
-        "SG",
-    ),
-    (
-        "country_name",
-        _("Its country's name in English."),
-        "Singapore",
-    ),
-    (
-        "region",
-        _(
-            "The ISSA region of its country: africa, americas, asia-pacific or europe "
-            "(JSON also gives region_name)."
-        ),
-        "asia-pacific",
-    ),
-    (
-        "themes",
-        _("The success-factor themes the case illustrates (JSON: slug and name)."),
-        "Organizational design and practices",
-    ),
-    (
-        "summary",
-        _(
-            "What the institution did, in a sentence or two (JSON also gives `story`, the "
-            "whole story of the case)."
-        ),
-        "Challenging traditional practices through bold experimentation. …",
-    ),
-    (
-        "impacts",
-        _(
-            "What it achieved; each with its figure in brackets where there is one (JSON: "
-            "statement, qualifier, figure, out_of, unit, figure_text)."
-        ),
-        "Over 40,000 people are able to receive payments through the GovCash system, "
-        "… [over 40,000 people]",
-    ),
-    (
-        "partners",
-        _(
-            "Who the institution worked with: name (kind, country): their part (JSON: "
-            "name, kind as a code, kind_label, country, role; kind is empty when the "
-            "source does not say)."
-        ),
-        "Oversea-Chinese Banking Corporation (OCBC) (private company, SG): Thanks to "
-        "the collaboration, …",
-    ),
-    (
-        "awards",
-        _(
-            "Recognition the case received: name, year, level, practice (JSON: name, "
-            "year, level as a code, level_label, practice). Empty when none, as for this "
-            "case."
-        ),
-        "",
-    ),
-    (
-        "year_started",
-        _("The year the case started, where known. Empty for this case."),
-        "",
-    ),
-    (
-        "year_ended",
-        _("The year it ended, if it has."),
-        "",
-    ),
-    (
-        "stage",
-        _(
-            "How far along it is: idea, pilot, operating, scaled-up or evaluated (JSON "
-            "also gives stage_label). Empty when not given."
-        ),
-        "",
-    ),
-    (
-        "branch",
-        _(
-            "The branch of social security it serves: old-age, disability, survivors, "
-            "sickness-health, employment-injury, unemployment, family-maternity, "
-            "social-assistance or across-branches (JSON also gives branch_label)."
-        ),
-        "",
-    ),
-    (
-        "lessons",
-        _("What was learned."),
-        "",
-    ),
-    (
-        "reuse_needs",
-        _("What another institution needs to reuse it."),
-        "",
-    ),
-    (
-        "contact",
-        _(
-            "Who to ask: a role or unit and an e-mail address, only when the institution "
-            "agreed to show them (JSON: role and email, or null)."
-        ),
-        "",
-    ),
-    (
-        "links",
-        _("Documents and web pages about the case: title <address> (JSON: title, url)."),
-        "",
-    ),
-    (
-        "sources",
-        _("Where the case is told, as a reference."),
-        "Innovation through collaboration …",
-    ),
-    (
-        "published",
-        _("When the case was published in the catalogue (ISO 8601)."),
-        "2026-11-27",
-    ),
-]
-COLUMNS = [name for name, _, _ in CODEBOOK]
-EXAMPLE_TITLE = dict((name, example) for name, _, example in CODEBOOK)["title"]
 
 
 class Links:
@@ -319,6 +149,22 @@ def _case_rows(ids, language):
 
 def _details(ids, language):
     """{kind of detail: {case id: [rows]}}: one plain query per kind, in `language`."""
+    return _texts(ids, language) | {
+        "awards": _grouped(
+            Award.objects.filter(innovation__in=ids)
+            .order_by("-year", "name")
+            .values("name", "year", "level", "practice_title", case=F("innovation"))
+        ),
+        "sources": _grouped(
+            Innovation.sources.through.objects.filter(innovation__in=ids)
+            .order_by("source__authors", "source__year", "source__title")
+            .values(case=F("innovation"), source_pk=F("source"))
+        ),
+    }
+
+
+def _texts(ids, language):
+    """The details with text to translate, each shown in `language` where translated."""
     return {
         "themes": _grouped(
             Innovation.themes.through.objects.filter(innovation__in=ids)
@@ -360,11 +206,6 @@ def _details(ids, language):
             "role",
             "name",
         ),
-        "awards": _grouped(
-            Award.objects.filter(innovation__in=ids)
-            .order_by("-year", "name")
-            .values("name", "year", "level", "practice_title", case=F("innovation"))
-        ),
         "links": _grouped(
             CaseLink.objects.filter(innovation__in=ids)
             .order_by("position", "pk")
@@ -372,11 +213,6 @@ def _details(ids, language):
                 "title", "url", case=F("innovation"), **translation_columns(language, title="title")
             ),
             "title",
-        ),
-        "sources": _grouped(
-            Innovation.sources.through.objects.filter(innovation__in=ids)
-            .order_by("source__authors", "source__year", "source__title")
-            .values(case=F("innovation"), source_pk=F("source"))
         ),
     }
 
@@ -392,17 +228,7 @@ def _record(case, details, links, sources, language):
         "url": links.case(case["slug"]),
         "title": case["title"],
         "original_language": case["original_language"],
-        "institution": {
-            "slug": case["institution_slug"],
-            "name": case["institution_name"],
-            "acronym": case["institution_acronym"],
-            "country": case["country"],
-            "country_name": country_name(case["country"], language),
-            "region": region_of(case["country"]),
-            "region_name": str(REGION_NAMES[region_of(case["country"])]),
-            "website": case["institution_website"],
-            "url": links.institution(case["institution_slug"]),
-        },
+        "institution": _institution(case, links, language),
         "themes": details["themes"],
         "summary": case["summary"],
         "story": case["story"],
@@ -415,26 +241,8 @@ def _record(case, details, links, sources, language):
             }
             for impact in details["impacts"]
         ],
-        "partners": [
-            {
-                "name": partner["name"],
-                "kind": partner["kind"],
-                "kind_label": str(KINDS.get(partner["kind"], "")),
-                "country": partner["country"] or None,
-                "role": partner["role"],
-            }
-            for partner in details["partners"]
-        ],
-        "awards": [
-            {
-                "name": award["name"],
-                "year": award["year"],
-                "level": award["level"],
-                "level_label": str(LEVELS[award["level"]]),
-                "practice": award["practice_title"],
-            }
-            for award in details["awards"]
-        ],
+        "partners": [_partner(partner) for partner in details["partners"]],
+        "awards": [_award(award) for award in details["awards"]],
         "year_started": case["year_started"],
         "year_ended": case["year_ended"],
         "stage": case["stage"],
@@ -450,6 +258,41 @@ def _record(case, details, links, sources, language):
             for row in details["sources"]
         ],
         "published": case["published_at"].date().isoformat() if case["published_at"] else None,
+    }
+
+
+def _institution(case, links, language):
+    region = region_of(case["country"])
+    return {
+        "slug": case["institution_slug"],
+        "name": case["institution_name"],
+        "acronym": case["institution_acronym"],
+        "country": case["country"],
+        "country_name": country_name(case["country"], language),
+        "region": region,
+        "region_name": str(REGION_NAMES[region]),
+        "website": case["institution_website"],
+        "url": links.institution(case["institution_slug"]),
+    }
+
+
+def _partner(partner):
+    return {
+        "name": partner["name"],
+        "kind": partner["kind"],
+        "kind_label": str(KINDS.get(partner["kind"], "")),
+        "country": partner["country"] or None,
+        "role": partner["role"],
+    }
+
+
+def _award(award):
+    return {
+        "name": award["name"],
+        "year": award["year"],
+        "level": award["level"],
+        "level_label": str(LEVELS[award["level"]]),
+        "practice": award["practice_title"],
     }
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from . import charts, citations, exports, facet_links, facet_registry, history, mail
+from . import charts, citations, codebook, exports, facet_links, facet_registry, history, mail
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import download_refused, over_limit
@@ -215,11 +215,11 @@ def data(request):
         request,
         "cases/data.html",
         {
-            "codebook": exports.CODEBOOK,
-            "example_title": exports.EXAMPLE_TITLE,
+            "codebook": codebook.CODEBOOK,
+            "example_title": codebook.EXAMPLE_TITLE,
             "facets": facet_registry.FACETS,
-            "licence": exports.LICENCE,
-            "licence_url": exports.LICENCE_URL,
+            "licence": codebook.LICENCE,
+            "licence_url": codebook.LICENCE_URL,
         },
     )
 

@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rest_framework.throttling import AnonRateThrottle
 
-from cases import exports, facet_registry, pagecache, sitemaps, writes
+from cases import codebook, facet_registry, pagecache, sitemaps, writes
 from cases.filters import InnovationFilter
 from cases.models import Innovation
 from tests.factories import with_every_field
@@ -109,7 +109,7 @@ def test_downloads_span_every_page(client, add_cases):
 
 def test_csv_reads_back_with_every_column(client):
     rows = csv_rows(client, {"q": "GovCash"})
-    assert list(rows[0]) == exports.COLUMNS
+    assert list(rows[0]) == codebook.COLUMNS
     [row] = rows
     assert row["slug"] == "bold-experimentation"
     assert row["url"] == "http://testserver/innovations/bold-experimentation/"
@@ -159,7 +159,7 @@ def test_catalogue_links_to_downloads_of_what_it_shows(client):
 
 def test_codebook_describes_every_column_and_the_licence(client):
     html = client.get("/data/").content.decode()
-    for name in exports.COLUMNS:
+    for name in codebook.COLUMNS:
         assert f"<code>{name}</code>" in html
     assert "CC BY 4.0" in html
 
@@ -436,9 +436,9 @@ def test_the_api_and_the_json_download_give_one_record_of_a_case(client):
 def test_the_codebooks_examples_all_come_from_one_case(client):
     """Each example of /data/ is what that column holds for the example case (the first
     column's): never one case's impact beside another case's figure."""
-    example_case = exports.CODEBOOK[0][2]
+    example_case = codebook.CODEBOOK[0][2]
     [row] = [row for row in csv_rows(client) if row["slug"] == example_case]
-    for column, _, example in exports.CODEBOOK:
+    for column, _, example in codebook.CODEBOOK:
         cell = row[column]
         if column == "published":
             continue  # the day the seed was loaded

@@ -364,6 +364,18 @@ TICKS_MS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]
 TARGET_P95_MS = 50
 
 
+def _series(label, colour, points, right, top, index):
+    """One page's line of growth_svg, and its entry in the legend."""
+    line = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
+    legend_y = top + 10 + index * 20
+    return (
+        f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>'
+        f'<line x1="{right + 20}" x2="{right + 44}" y1="{legend_y - 4}" y2="{legend_y - 4}" '
+        f'stroke="{colour}" stroke-width="3"/>'
+        f'<text x="{right + 50}" y="{legend_y}">{html.escape(label)}</text>'
+    )
+
+
 def growth_svg(vendor, results):
     """A line chart of each page's p95 against the catalogue's size (an SVG file for the
     docs: attributes rather than a stylesheet, so it reads the same wherever it is shown)."""
@@ -409,19 +421,10 @@ def growth_svg(vendor, results):
         "cases in the catalogue (log scale)</text>"
     )
     for index, (label, _) in enumerate(PAGES):
-        colour = COLOURS[index % len(COLOURS)]
-        points = " ".join(
-            f"{x(size):.1f},{y(m['pages'][label]['p95']):.1f}"
-            for size, (_, m) in zip(sizes, results, strict=True)
-        )
+        p95s = [m["pages"][label]["p95"] for _, m in results]
+        points = [(x(size), y(ms)) for size, ms in zip(sizes, p95s, strict=True)]
         parts.append(
-            f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
-        )
-        legend_y = top + 10 + index * 20
-        parts.append(
-            f'<line x1="{left + plot_w + 20}" x2="{left + plot_w + 44}" y1="{legend_y - 4}" '
-            f'y2="{legend_y - 4}" stroke="{colour}" stroke-width="3"/>'
-            f'<text x="{left + plot_w + 50}" y="{legend_y}">{html.escape(label)}</text>'
+            _series(label, COLOURS[index % len(COLOURS)], points, left + plot_w, top, index)
         )
     parts.append("</svg>")
     return "\n".join(parts) + "\n"
