@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 
+from . import writes
 from .facet_registry import SLUG
 from .filters import unknown_value
-from .models import Innovation, Institution
+from .models import Institution
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
@@ -168,7 +169,7 @@ class SuggestionForm(forms.Form):
     def save(self):
         """The case as a draft in review, with its one impact and who sent it."""
         data = self.cleaned_data
-        return Innovation.objects.create_suggested(
+        return writes.create_suggested(
             institution=data["institution"],
             new_institution=self.new_institution,
             language=data["language"] or settings.LANGUAGE_CODE,

@@ -11,8 +11,7 @@ from collections import defaultdict
 from functools import cache
 
 from django.apps import apps
-from django.conf import settings
-from django.db import IntegrityError, connection, models, transaction
+from django.db import connection, models
 from django.db.models import (
     Case,
     Count,
@@ -59,7 +58,6 @@ SUMMARY_COLUMNS = (
 TABLE_ORDER = ("institution_position", "institution_id", "position", "title")
 # How many similar cases a case's page lists.
 SIMILAR_SHOWN = 5
-SLUG_ATTEMPTS = 10  # a suggestion's tries at a free slug, when others take theirs at once
 # How many of a common search term's first matches are kept (models.SearchLeader): the first
 # ten pages of twenty, which is as far as readers go.
 SEARCH_LEADERS = 200
@@ -299,50 +297,6 @@ class InnovationQuerySet(MatchingQuerySet):
         if "distance" in self.query.annotations:
             return self.order_by("distance")
         return self.order_by("-rank", *TABLE_ORDER)
-
-    def create_suggested(
-        self,
-        *,
-        institution,
-        title,
-        summary,
-        impact,
-        name,
-        email,
-        new_institution=("", ""),
-        language=settings.LANGUAGE_CODE,
-    ):
-        """A case a member suggested: a draft in review with its impact and who sent it,
-        under a slug of its own. `institution` is None when the sender named one that is not
-        in the catalogue: `new_institution` (name, country code), kept with the suggestion
-        until an editor matches or creates it."""
-        institution_name, institution_country = new_institution
-        for attempt in range(SLUG_ATTEMPTS):
-            slug = self.model.objects.free_slug(title)
-            try:
-                with transaction.atomic():
-                    case = self.create(
-                        institution=institution,
-                        title=title,
-                        original_language=language,
-                        summary=summary,
-                        status=self.model.Status.REVIEW,
-                        slug=slug,
-                    )
-                    case.impacts.create(statement=impact, position=1)
-                    model("Suggestion").objects.create(
-                        innovation=case,
-                        name=name,
-                        email=email,
-                        institution_name=institution_name,
-                        institution_country=institution_country,
-                    )
-                return case
-            except IntegrityError:
-                # Another suggestion took the slug between choosing and saving: choose again,
-                # now that it is taken (free_slug sees it once the other has committed).
-                if attempt + 1 == SLUG_ATTEMPTS or not self.filter(slug=slug).exists():
-                    raise
 
     def suggested(self):
         """Cases that came from the public suggestion form."""

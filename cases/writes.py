@@ -1,12 +1,16 @@
 """Writes of many cases in one statement (QuerySet.update, which sends no signals): the review
-workflow's steps and the rebuild of the cases' search documents. QuerySets (querysets.py)
-only read; these take one of them and return how many cases they changed."""
+workflow's steps and the rebuild of the cases' search documents, each taking a QuerySet and
+returning how many cases it changed; and a suggested case's creation. QuerySets
+(querysets.py) only read."""
 
-from django.db import transaction
+from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import search
-from .models import CatalogueVersion, Innovation
+from .models import CatalogueVersion, Innovation, Suggestion
+
+SLUG_ATTEMPTS = 10  # a suggestion's tries at a free slug, when others take theirs at once
 
 
 def submit_for_review(cases):
@@ -42,3 +46,47 @@ def refresh_search_documents(cases):
     write."""
     if search.using_postgres():
         cases.write_search_vectors()
+
+
+def create_suggested(
+    *,
+    institution,
+    title,
+    summary,
+    impact,
+    name,
+    email,
+    new_institution=("", ""),
+    language=settings.LANGUAGE_CODE,
+):
+    """A case a member suggested: a draft in review with its impact and who sent it,
+    under a slug of its own. `institution` is None when the sender named one that is not
+    in the catalogue: `new_institution` (name, country code), kept with the suggestion
+    until an editor matches or creates it."""
+    institution_name, institution_country = new_institution
+    for attempt in range(SLUG_ATTEMPTS):
+        slug = Innovation.objects.free_slug(title)
+        try:
+            with transaction.atomic():
+                case = Innovation.objects.create(
+                    institution=institution,
+                    title=title,
+                    original_language=language,
+                    summary=summary,
+                    status=Innovation.Status.REVIEW,
+                    slug=slug,
+                )
+                case.impacts.create(statement=impact, position=1)
+                Suggestion.objects.create(
+                    innovation=case,
+                    name=name,
+                    email=email,
+                    institution_name=institution_name,
+                    institution_country=institution_country,
+                )
+            return case
+        except IntegrityError:
+            # Another suggestion took the slug between choosing and saving: choose again,
+            # now that it is taken (free_slug sees it once the other has committed).
+            if attempt + 1 == SLUG_ATTEMPTS or not Innovation.objects.filter(slug=slug).exists():
+                raise

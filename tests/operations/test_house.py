@@ -17,7 +17,6 @@ DATA_LAYER = (
 MOST_LINES = 400
 # Past MOST_LINES already, to be split (issue 37): each may shrink, none may grow.
 OUTSIZED = {
-    "querysets.py": 442,
     "facets.py": 454,
     "filters.py": 477,
     "models/case.py": 427,
