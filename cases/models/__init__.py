@@ -3,7 +3,7 @@ in querysets.py, and counting.py for the lists of themes and institutions with c
 
 - records.py: what cases point to and share: Theme, Institution (with InstitutionFact),
   Source, Partner;
-- case.py: Innovation (a case) and its parts: Impact, Award, Collaboration, CaseLink;
+- case.py: Innovation (a case); parts.py: its parts: Impact, Award, Collaboration, CaseLink;
 - people.py: Contributor (a contributor's institution) and Suggestion (who suggested a case);
 - version.py: CatalogueVersion, which every change to the catalogue moves on (pagecache.py);
 - counts.py: CaseCount, the catalogue's counts (for the common search terms, SearchTerm, too,
@@ -13,7 +13,7 @@ in querysets.py, and counting.py for the lists of themes and institutions with c
   counts read, which the database writes itself.
 """
 
-from .case import Award, CaseLink, Collaboration, Impact, Innovation, figure_text
+from .case import Innovation
 from .counts import (
     CaseCount,
     CountedCase,
@@ -22,6 +22,7 @@ from .counts import (
     SearchTerm,
     SimilarCandidate,
 )
+from .parts import Award, CaseLink, Collaboration, Impact, figure_text
 from .people import Contributor, Suggestion, institution_of
 from .records import Institution, InstitutionFact, Partner, Source, Theme
 from .version import CatalogueVersion
