@@ -109,26 +109,26 @@ class CaseListQuerySet(models.QuerySet):
             for field in self.model._meta.ordering
         )
 
-    def kept_values(self, fields, kind, public_only=False, **conditions):
+    def stored_values(self, fields, kind, public_only=False, **conditions):
         """As counted_values(), with counts summed from the rows counts.py keeps instead of
         counted from the cases: CaseCount rows of `kind` for each row here, narrowed by
         `conditions` (lookups on CaseCount: institution__in=…, stage__in=…). One query, a
         few dozen index lookups. `public_only`: only the rows with a published case."""
-        return list(self._kept_rows(fields, kind, public_only, **conditions))
+        return list(self._stored_rows(fields, kind, public_only, **conditions))
 
-    def kept_values_if(self, found, fields, kind, cases, public_only=False, **conditions):
-        """kept_values() if the search's word is a common term, else counted_values() of
+    def stored_values_if(self, found, fields, kind, cases, public_only=False, **conditions):
+        """stored_values() if the search's word is a common term, else counted_values() of
         `cases` (the search facets), and which it was (fetch_either)."""
-        kept = self._kept_rows(fields, kind, public_only, **conditions)
+        stored = self._stored_rows(fields, kind, public_only, **conditions)
         return fetch_either(
             found,
-            lambda: kept.query.sql_with_params(),
+            lambda: stored.query.sql_with_params(),
             lambda: self._counted_values_sql(fields, {"case_count": cases}, public_only),
         )
 
-    def _kept_rows(self, fields, kind, public_only=False, **conditions):
+    def _stored_rows(self, fields, kind, public_only=False, **conditions):
         column = self.model._meta.model_name  # "theme" or "institution"
-        kept = (
+        stored = (
             model("CaseCount")
             .objects.filter(kind=kind, **{column: OuterRef("pk")}, **conditions)
             .order_by()
@@ -136,13 +136,13 @@ class CaseListQuerySet(models.QuerySet):
             .annotate(total=Sum("count"))
             .values("total")
         )
-        rows = self.annotate(kept_count=Coalesce(Subquery(kept), 0))
+        rows = self.annotate(stored_count=Coalesce(Subquery(stored), 0))
         if public_only:  # a published case at all, whatever the count asked for
             published = model("CaseCount").objects.filter(
                 kind=column, **{column: OuterRef("pk")}, count__gt=0
             )
             rows = rows.filter(models.Exists(published))
-        return rows.order_by(*self.model._meta.ordering).values_list(*fields, "kept_count")
+        return rows.order_by(*self.model._meta.ordering).values_list(*fields, "stored_count")
 
 
 @cache
@@ -170,7 +170,7 @@ def fetch_either(found, first, second):
     asked in the same query (the database runs it once and the other part not at all); or
     already known, True or False, when an earlier query of the page told, so that only the
     part needed is built: building the other one was a sixteenth of a search page's own
-    time (the search facets: kept rows if the word is a common term, else counted live).
+    time (the search facets: stored rows if the word is a common term, else counted live).
     Each part keeps its own order."""
     if isinstance(found, bool):
         return fetch(*(first() if found else second())), found
@@ -189,7 +189,7 @@ def counted_together(cases, theme_fields, institution_fields):
     matching cases once: ([theme_fields + (count,)] of every theme, [institution_fields
     + (count,)] of every public institution, each in its model's order, and [(stage,
     branch, year started, count)]). For when the three groups count the same cases and
-    no kept count answers (facets.py): three queries read the matches of a search three
+    no stored count answers (facets.py): three queries read the matches of a search three
     times.
 
     In SQL for the reason counting() is, and because the ORM has no WITH. The three

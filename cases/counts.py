@@ -59,7 +59,7 @@ NO_YEAR = 0
 CANDIDATES = SIMILAR_SHOWN + 1
 # A word is a common search term when at least this many published cases hold it (in one
 # language's documents) at a recount: below it, counting a search's matches live costs a few
-# milliseconds; above, each word's counts are kept (a dozen rows per case and common word).
+# milliseconds; above, each word's counts are stored (a dozen rows per case and common word).
 COMMON_TERM_CASES = 1000
 TERM_KINDS = (
     CaseCount.TERM_INSTITUTION,
@@ -295,9 +295,9 @@ def stage_branch_year_counts(theme=None):
     ]
 
 
-def kept_count(kind, **columns):
-    """How many published cases the kept rows of `kind` with these columns count:
-    `kept_count(CaseCount.THEME, theme=3)`, one index lookup."""
+def stored_count(kind, **columns):
+    """How many published cases the stored rows of `kind` with these columns count:
+    `stored_count(CaseCount.THEME, theme=3)`, one index lookup."""
     return CaseCount.objects.filter(kind=kind, **columns).aggregate(n=Sum("count"))["n"] or 0
 
 
@@ -321,7 +321,7 @@ def _one_at_a_time_rows(kinds, **where):
 
 
 def by_one_at_a_time(rows, kinds=CaseCount.ONE_AT_A_TIME):
-    """(by stage, by branch, by year started) from kept rows (kind, stage, branch, year,
+    """(by stage, by branch, by year started) from stored rows (kind, stage, branch, year,
     count) of the one-at-a-time `kinds`."""
     found = {column: Counter() for column in kinds.values()}
     for kind, stage, branch, year, count in rows:
@@ -335,7 +335,7 @@ def by_one_at_a_time(rows, kinds=CaseCount.ONE_AT_A_TIME):
 def term_stage_rows_if(found, cases, **term):
     """The stage, branch and year counts of the published cases whose documents hold a
     common search term (`term`: its lookups on CaseCount), if the word is that term
-    (`found`, as counting.fetch_either takes it): its kept rows (kind, stage, branch, year,
+    (`found`, as counting.fetch_either takes it): its stored rows (kind, stage, branch, year,
     count) of each one-at-a-time kind. Else, counted live, the rows ("", stage, branch,
     year, count) of `cases`. One query; returns (rows, which), as fetch_either."""
 
@@ -344,8 +344,8 @@ def term_stage_rows_if(found, cases, **term):
         sql, params = rows.annotate(n=Count("*")).query.sql_with_params()
         return f"SELECT '' AS kind, live_rows.* FROM ({sql}) live_rows", params
 
-    kept = _one_at_a_time_rows(CaseCount.TERM_ONE_AT_A_TIME, **term)
-    return fetch_either(found, lambda: kept.query.sql_with_params(), live)
+    stored = _one_at_a_time_rows(CaseCount.TERM_ONE_AT_A_TIME, **term)
+    return fetch_either(found, lambda: stored.query.sql_with_params(), live)
 
 
 def theme_institution_counts(institutions=None):

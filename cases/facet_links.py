@@ -31,7 +31,7 @@ def _options(filterset, facet):
 def theme_institution_grid(filterset):
     """Themes (rows) by institutions (columns): how many cases have both, given the other
     active filters (country, search). Chosen themes or institutions narrow the grid."""
-    if filterset.filters_only("theme", *facets.PLACES):  # kept, for the places' institutions
+    if filterset.filters_only("theme", *facets.PLACES):  # stored, for the places' institutions
         pairs = counts.theme_institution_counts(facets.place_institutions(filterset))
     else:
         pairs = (
@@ -102,12 +102,12 @@ def institution_counts(institution, cases):
     its published cases, counted live."""
     if not derived.fresh():
         return None, facets.theme_counts(cases)
-    count = counts.kept_count(CaseCount.INSTITUTION, institution=institution.pk)
-    kept = {"institution": institution.pk}
-    return count, facets.theme_counts(kind=CaseCount.THEME_INSTITUTION, conditions=kept)
+    count = counts.stored_count(CaseCount.INSTITUTION, institution=institution.pk)
+    stored = {"institution": institution.pk}
+    return count, facets.theme_counts(kind=CaseCount.THEME_INSTITUTION, conditions=stored)
 
 
 def theme_total(theme):
     """How many published cases have the theme; None, to count them, while the derived
     counts are behind."""
-    return counts.kept_count(CaseCount.THEME, theme=theme.pk) if derived.fresh() else None
+    return counts.stored_count(CaseCount.THEME, theme=theme.pk) if derived.fresh() else None

@@ -99,8 +99,8 @@ STAGES = (*facet_registry.counted(facet_registry.STAGE_COUNTS), *facet_registry.
 
 
 def _themes(filterset):
-    """Theme counts: kept ones when the other filters in use are all places, or all stages,
-    branches and years (summed from the kept rows they select); else counted live."""
+    """Theme counts: stored ones when the other filters in use are all places, or all stages,
+    branches and years (summed from the stored rows they select); else counted live."""
     if filterset.filters_only("theme"):
         rows = theme_counts(kind=CaseCount.THEME)
     elif filterset.filters_only("theme", *PLACES):
@@ -114,7 +114,7 @@ def _themes(filterset):
         if filterset.in_use & set(PLACES):
             conditions["institution__in"] = place_institutions(filterset)
         language, cases = page_language(), filterset.cases_without("theme")
-        counted = Theme.objects.kept_values_if(
+        counted = Theme.objects.stored_values_if(
             found, _theme_fields(language), CaseCount.TERM_THEME_INSTITUTION, cases, **conditions
         )
         rows = _named_themes(_told(filterset, counted), language)
@@ -131,7 +131,7 @@ def _theme_options(filterset, rows):
 def _counted_together(filterset):
     """Whether the three groups count the same cases, live: filters are in use, none of
     them a theme, place, stage, branch or year (so each group counts the cases that match
-    them all), and no kept count answers (a search of several words, or any search on
+    them all), and no stored count answers (a search of several words, or any search on
     SQLite, which keeps no terms; partners; recognition)."""
     in_use = filterset.in_use
     return bool(
@@ -159,7 +159,7 @@ def _together(filterset):
 
 
 def _one_theme(filterset):
-    """The chosen theme as a subquery of its id, when exactly one is chosen: kept counts
+    """The chosen theme as a subquery of its id, when exactly one is chosen: stored counts
     per theme cannot be summed over several (a case can have both)."""
     chosen = filterset.selected("theme")
     if len(chosen) == 1:
@@ -169,9 +169,9 @@ def _one_theme(filterset):
 
 def _search_term(filterset):
     """When the search is one word and every other filter in use is a theme or a place, on
-    PostgreSQL: (the lookups of the kept rows of that word's common term, whether there is
+    PostgreSQL: (the lookups of the stored rows of that word's common term, whether there is
     one). Whether the word is a common term, the first query of the counts asks: if not, the
-    same query counts live (QuerySet.kept_values_if); its answer is kept (Facets.term_found)
+    same query counts live (QuerySet.stored_values_if); its answer is remembered (Facets.term_found)
     and the later ones are given it: True or False, instead of the query that finds it."""
     if not (
         search.using_postgres()
@@ -209,7 +209,7 @@ def place_institutions(filterset):
 
 
 def _stage_conditions(filterset):
-    """Lookups on kept rows for the chosen stages, branches and years started."""
+    """Lookups on stored rows for the chosen stages, branches and years started."""
     conditions = {}
     if chosen := filterset.selected("stage"):
         conditions["stage__in"] = chosen
@@ -226,12 +226,12 @@ def _stage_conditions(filterset):
 
 def theme_counts(cases=None, kind=CaseCount.THEME, conditions=None):
     """[(slug, name, count, the name's language)] of every theme: how many of `cases` have
-    it (None: from the kept rows of `kind` that `conditions` select), named in the page's
+    it (None: from the stored rows of `kind` that `conditions` select), named in the page's
     language where translated (Translatable.text)."""
     language = page_language()
     fields = _theme_fields(language)
     if cases is None:
-        rows = Theme.objects.kept_values(fields, kind, **(conditions or {}))
+        rows = Theme.objects.stored_values(fields, kind, **(conditions or {}))
     else:
         rows = Theme.objects.counted_values(fields, case_count=cases)
     return _named_themes(rows, language)
@@ -263,9 +263,9 @@ def _places(filterset):
     fields = _institution_fields(page_language())
     one_theme = _one_theme(filterset)
     if filterset.filters_only(*PLACES):
-        institutions = Institution.objects.kept_values(fields, CaseCount.INSTITUTION, True)
+        institutions = Institution.objects.stored_values(fields, CaseCount.INSTITUTION, True)
     elif filterset.filters_only("theme", *PLACES) and one_theme is not None:
-        institutions = Institution.objects.kept_values(
+        institutions = Institution.objects.stored_values(
             fields, CaseCount.THEME_INSTITUTION, True, theme__in=one_theme
         )
     elif (term := _search_term(filterset)) and (
@@ -278,7 +278,7 @@ def _places(filterset):
         cases = filterset.cases_without(*PLACES)
         institutions = _told(
             filterset,
-            Institution.objects.kept_values_if(found, fields, kind, cases, True, **conditions),
+            Institution.objects.stored_values_if(found, fields, kind, cases, True, **conditions),
         )
     else:
         institutions = Institution.objects.counted_values(
@@ -298,23 +298,23 @@ def _place_options(filterset, institutions):
     """The place options from [(id, position, slug, name, acronym, translated name,
     translated acronym, country, count)] of every public institution."""
     language = page_language()
-    kept = _place_keeps(filterset)
+    allows = _place_allows(filterset)
     items, by_country, by_region = [], {}, dict.fromkeys(REGION_NAMES, 0)
     places = []
     for pk, position, slug, name, acronym, name_in, acronym_in, code, case_count in institutions:
         region = region_of(code)
         places.append(Place(slug, code, region, pk, position, case_count))
-        in_place = kept("country", code) and kept("region", region)
+        in_place = allows("country", code) and allows("region", region)
         # The label is the institution's short name (Institution.short_name), the title its
         # name in full; each its translation where it has one (Translatable.text).
         own = language if name_in else Institution.TEXT_LANGUAGE
         name, acronym = name_in or name, acronym_in or acronym
         items.append((slug, acronym or name, case_count * in_place, name if acronym else "", own))
         label, count = by_country.get(code, (country_name(code, language), 0))
-        if kept("institution", slug) and kept("region", region):
+        if allows("institution", slug) and allows("region", region):
             count += case_count
         by_country[code] = (label, count)
-        if kept("institution", slug) and kept("country", code):
+        if allows("institution", slug) and allows("country", code):
             by_region[region] += case_count
 
     countries_by_name = sorted(
@@ -330,8 +330,8 @@ def _place_options(filterset, institutions):
     }
 
 
-def _place_keeps(filterset):
-    """kept(name, value): whether place filter `name` (institution, country, region) keeps
+def _place_allows(filterset):
+    """allows(name, value): whether place filter `name` (institution, country, region) keeps
     `value`; every value when it is not in use."""
     chosen = {name: filterset.selected(name) for name in PLACES}
     return lambda name, value: not chosen[name] or value in chosen[name]
@@ -339,13 +339,13 @@ def _place_keeps(filterset):
 
 def chosen_places(filterset):
     """[Place] of the institutions every place filter in use keeps."""
-    kept = _place_keeps(filterset)
+    allows = _place_allows(filterset)
     return [
         place
         for place in filterset.facets[PLACES_READ]
-        if kept("institution", place.slug)
-        and kept("country", place.country)
-        and kept("region", place.region)
+        if allows("institution", place.slug)
+        and allows("country", place.country)
+        and allows("region", place.region)
     ]
 
 
@@ -367,7 +367,7 @@ def _stages(filterset):
     if one_at_a_time and filterset.filters_only("theme") and one_theme is not None:
         return _stage_options(filterset, *counts.one_at_a_time_counts(theme=one_theme))
     term = filterset.filters_only("q") and _search_term(filterset)
-    if term:  # one word alone: its kept rows, if a common term
+    if term:  # one word alone: its stored rows, if a common term
         conditions, found = term
         cases = filterset.cases_without("stage", "branch", *filterset.YEARS)
         rows = _told(filterset, counts.term_stage_rows_if(found, cases, **conditions))
@@ -397,8 +397,8 @@ COUNTERS = {
 }
 
 
-def term_kept(filterset):
-    """Whether the search is one common term alone, whose kept rows answered its counts
+def term_stored(filterset):
+    """Whether the search is one common term alone, whose stored rows answered its counts
     (PostgreSQL): the stage counts, which the page shows anyway, ask (_stages), and
     Facets.term_found keeps the answer."""
     filterset.facets["stage"]
@@ -411,16 +411,16 @@ def _stage_counts(filterset, rows):
     chosen_stages, chosen_branches = filterset.selected("stage"), filterset.selected("branch")
     stages, branches, years = Counter(), Counter(), Counter()
     for stage, branch, year, count in rows:
-        stage_kept = not chosen_stages or stage in chosen_stages
-        branch_kept = not chosen_branches or branch in chosen_branches
-        year_kept = (start is None or (year or 0) >= start) and (
+        stage_fits = not chosen_stages or stage in chosen_stages
+        branch_fits = not chosen_branches or branch in chosen_branches
+        year_fits = (start is None or (year or 0) >= start) and (
             end is None or (year is not None and year <= end)
         )
-        if branch_kept and year_kept:
+        if branch_fits and year_fits:
             stages[stage] += count
-        if stage_kept and year_kept:
+        if stage_fits and year_fits:
             branches[branch] += count
-        if stage_kept and branch_kept and year is not None:
+        if stage_fits and branch_fits and year is not None:
             years[year] += count
     return _stage_options(filterset, stages, branches, years)
 

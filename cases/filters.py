@@ -110,7 +110,7 @@ def _encoded(name, values):
 
 @lru_cache(maxsize=4096)
 def _encoded_choice(name, values):
-    """_encoded() of a tuple of values, kept: a page makes its links by the hundred (its
+    """_encoded() of a tuple of values, cached: a page makes its links by the hundred (its
     options, map, charts, years) from the catalogue's own values, and the same few hundred
     recur on every page. Only the catalogue's values and a valid form's reach it (query()'s
     changes), so what it holds is small and bounded."""
@@ -206,9 +206,9 @@ class InnovationFilter(FacetFilters):
         index; given a join to the institutions' countries, it walked that index from its
         start until it met them: 32,000 rows, 70 ms at 100,000 cases for a country that
         comes late in the table."""
-        kept = set(value)
+        chosen = set(value)
         place_of = {"institution": "slug", "country": "country", "region": "region"}[name]
-        places = [p for p in self.facets[facets.PLACES_READ] if getattr(p, place_of) in kept]
+        places = [p for p in self.facets[facets.PLACES_READ] if getattr(p, place_of) in chosen]
         if not places:
             return queryset.none()
         positions = [place.position for place in places]
@@ -290,8 +290,8 @@ class InnovationFilter(FacetFilters):
     def _forget_counts(self):
         """Drop what was counted with the filters before one of them was found not valid:
         a form that is not valid filters nothing (cases_without), so its options count
-        every case, from the kept counts (filters_only), like those of a page with no
-        filter. Kept, the counts made so far would disagree with the rest, and the rest
+        every case, from the stored counts (filters_only), like those of a page with no
+        filter. Left in place, the counts made so far would disagree with the rest, and the rest
         would count every case live (a search with an unknown theme: 44 ms at 100,000
         cases on PostgreSQL, not 9)."""
         for name in ("facets", "in_use", "unsearchable"):
@@ -348,19 +348,19 @@ class InnovationFilter(FacetFilters):
     def rows(self):
         """What the page lists, for its paginator: `qs`; or, in Table 1's order with no filter
         but places, the same rows read a run of institutions at a time, their lengths known
-        from the kept counts (paging.InstitutionRuns: a deep page reads one institution's
+        from the stored counts (paging.InstitutionRuns: a deep page reads one institution's
         run, not every row before it); or, for a search of
-        one common word alone ranked by an index, its first pages from its kept best matches
+        one common word alone ranked by an index, its first pages from its stored best matches
         (paging.SearchLeaders)."""
         if (
             self.chosen_sort == "relevance"
             and self.in_use == {"q"}
             and search.ranks_by_index()
-            and facets.term_kept(self)
+            and facets.term_stored(self)
         ):
             language = page_language()
 
-            def ranked():  # built only for the pages past the kept ones
+            def ranked():  # built only for the pages past the stored ones
                 return self.qs
 
             return SearchLeaders(self.queryset, ranked, self.search_text, language, self.total)
@@ -376,7 +376,7 @@ class InnovationFilter(FacetFilters):
     @cached_property
     def in_use(self):
         """The names of the filters in use (the sort aside); None when the form's values are
-        not valid, and no kept count may answer."""
+        not valid, and no stored count may answer."""
         if not self.is_bound:
             return set()
         # The form's own checks only: is_valid() asks the facets, which ask this.
@@ -396,7 +396,7 @@ class InnovationFilter(FacetFilters):
         """True when no filter but `names` is in use and the derived data are fresh: then the
         counts that counts.py keeps answer what the facets ask (facets.py says which). A form
         with a value that is not valid filters nothing (cases_without): its options count
-        every case, as with no filter, from the kept counts too (else any address with a
+        every case, as with no filter, from the stored counts too (else any address with a
         wrong value would count the whole catalogue live: 70 ms at 100,000 cases on
         PostgreSQL)."""
         if not self.derived_fresh:
@@ -408,7 +408,7 @@ class InnovationFilter(FacetFilters):
     def query(self, **changes):
         """The query string of these filters with `changes` ({name: [values]}, an empty
         list to drop a filter): the link to another selection, from page 1, every filter not
-        named kept as asked (the sort too)."""
+        named left as asked (the sort too)."""
         parts = [
             _encoded_choice(name, tuple(map(str, changes[name]))) if name in changes else asked
             for name, asked in self._asked_encoded.items()

@@ -14,7 +14,7 @@ order decides, as it does for the page: the rows are right when no other match o
 is nearer than any of them (a test compares them with every match's distance).
 
 Only where the RUM indexes rank (search.ranks_by_index): the distance is theirs. Elsewhere
-none are kept and every search ranks its matches live. Choosing every term's took 12 s at
+none are stored and every search ranks its matches live. Choosing every term's took 12 s at
 100,000 cases (docs/performance.md).
 """
 
@@ -25,7 +25,7 @@ from .counting import fetch
 from .models import Innovation, SearchLeader, SearchTerm
 
 
-def kept():
+def stored():
     return search.ranks_by_index()
 
 
@@ -43,21 +43,21 @@ def distance_sql(document, term):
     return f"({document} <=> {term_query_sql(term)})"
 
 
-def kept_distance_sql(document, term):
-    """distance_sql() as the double the kept rows hold (the operator's real, widened
+def stored_distance_sql(document, term):
+    """distance_sql() as the double the stored rows hold (the operator's real, widened
     exactly, so that a distance read back equals one worked out again)."""
     return f"{distance_sql(document, term)}::float8"
 
 
 def choose(terms=None):
-    """The leaders of these terms (ids; None: of every term) anew, where they are kept: one
+    """The leaders of these terms (ids; None: of every term) anew, where they are stored: one
     query a language, an index scan of the first matches of each term (19 ms a term at
     100,000 cases)."""
     leaders = SearchLeader.objects.all()
     if terms is not None:
         leaders = leaders.filter(term__in=terms)
     leaders.delete()
-    if not kept() or terms is not None and not terms:
+    if not stored() or terms is not None and not terms:
         return
     table = connection.ops.quote_name(SearchLeader._meta.db_table)
     with connection.cursor() as cursor:
@@ -75,14 +75,14 @@ def _nearest_sql(language, terms=None, limit=None):
     document = f"i.{quote(search.VECTOR_FIELDS[language])}"
     cases, table = quote(Innovation._meta.db_table), quote(SearchTerm._meta.db_table)
     distance = distance_sql(document, "t.term")
-    kept_distance = kept_distance_sql(document, "t.term")
+    stored_distance = stored_distance_sql(document, "t.term")
     where, params = "t.language = %s", [Innovation.Status.PUBLISHED.value, language]
     if terms is not None:
         where, params = where + " AND t.id = ANY(%s)", [*params, sorted(terms)]
     limit_sql = f" LIMIT {int(limit)}" if limit is not None else ""
     sql = (
         f"SELECT t.id, nearest.distance, nearest.id FROM {table} t CROSS JOIN LATERAL ("
-        f"SELECT i.id, {kept_distance} AS distance FROM {cases} i WHERE i.status = %s AND "
+        f"SELECT i.id, {stored_distance} AS distance FROM {cases} i WHERE i.status = %s AND "
         f"{document} @@ {term_query_sql('t.term')} ORDER BY {distance}{limit_sql}) nearest "
         f"WHERE {where}"
     )
@@ -91,14 +91,14 @@ def _nearest_sql(language, terms=None, limit=None):
 
 def every_match():
     """{term id: {case id: distance}} of every published case that holds each common term:
-    what the kept leaders are the nearest of (the tests compare them)."""
+    what the stored leaders are the nearest of (the tests compare them)."""
     return _by_term(
         row for language in search.VECTOR_FIELDS for row in fetch(*_nearest_sql(language))
     )
 
 
-def kept_leaders():
-    """{term id: {case id: distance}} of the kept leaders."""
+def stored_leaders():
+    """{term id: {case id: distance}} of the stored leaders."""
     return _by_term(SearchLeader.objects.values_list("term_id", "distance", "innovation_id"))
 
 

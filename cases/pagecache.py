@@ -17,7 +17,7 @@ it on every request, so a page served from the cache asks the database nothing
 
 A cached page is sent compressed (gzip) to a browser that accepts it, as every browser does:
 `/` is about 100 KB of HTML at 100,000 cases, 21 KB compressed. The compressed copy is made
-the first time a cached page is asked for by such a browser and kept beside the page, so it
+the first time a cached page is asked for by such a browser and cached beside the page, so it
 costs one compression per page and version, never one per request, and the page itself
 (rendered on a miss) is not delayed by it. Only cached pages are compressed: they are the
 same for every visitor, so they hold no secret (no CSRF token, no session) that compression
@@ -191,9 +191,9 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method in {"GET", "HEAD"} and request.path in recent_pages.paths:
             key, gzip = page_address(request)
-            kept = recent_pages.get(f"{key}:gzip" if gzip else key)
-            if kept is not None:
-                return HttpResponse(kept[0], headers=kept[1])
+            recent = recent_pages.get(f"{key}:gzip" if gzip else key)
+            if recent is not None:
+                return HttpResponse(recent[0], headers=recent[1])
         response = self.get_response(request)
         recent = getattr(response, "recent_page", None)
         if recent is not None and response.status_code == 200 and not response.cookies:

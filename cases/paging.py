@@ -17,7 +17,7 @@ from .querysets import TABLE_ORDER, model
 def common_term(text, language):
     """The common search term (models.SearchTerm) a search for `text` in `language` looks for
     alone, as a QuerySet: none when the search is not that one word (several words, a phrase,
-    a word left out, or a word not common). Asked in the query that reads the term's kept
+    a word left out, or a word not common). Asked in the query that reads the term's stored
     counts, so it costs no query of its own (PostgreSQL)."""
     config = search.CONFIGS[language]
     # The document of the text alone holds one word, and the search matches it: the search
@@ -35,7 +35,7 @@ def common_term(text, language):
 
 class InstitutionRuns:
     """The published cases of whole institutions, in Table 1's order, when how many each has
-    is known (the kept counts): what `/` lists when only place filters are in use. Each
+    is known (the stored counts): what `/` lists when only place filters are in use. Each
     institution's cases are one run of Table 1's index (innovation_table_order), so a page's
     rows are read from the runs it covers, each an index range that starts at the run's
     first row and ends with the page's last. Filtering the whole table instead made PostgreSQL
@@ -75,13 +75,13 @@ class InstitutionRuns:
 class SearchLeaders:
     """The matches of a search for one common search term alone, best first, where the RUM
     indexes rank (search.ranks_by_index): what `/` lists for it. Its first SEARCH_LEADERS
-    matches are read from the term's kept rows (models.SearchLeader, kept by leaders.py):
+    matches are read from the term's stored rows (models.SearchLeader, chosen by leaders.py):
     ranking every match of "service" to list twenty took 20 ms at 100,000 cases (200 at
     1,000,000). Later pages rank the other matches after them, as every page did (`ranked`:
     a function giving the search's matches as the page ranks them, the FilterSet's `qs`,
     built only for those pages). Django's Paginator slices it like the QuerySet it stands
     for; `count()` is the total the facets counted, so nothing is counted. A page is read
-    when sliced, so that a term whose leaders are not kept yet (the next recount chooses
+    when sliced, so that a term whose leaders are not stored yet (the next recount chooses
     them) ranks its matches instead of showing none."""
 
     def __init__(self, cases, ranked, text, language, count):
@@ -98,14 +98,14 @@ class SearchLeaders:
         leaders = model("SearchLeader").objects.filter(term=Subquery(term))
         rows, most = [], querysets.SEARCH_LEADERS  # read now: the tests make it smaller
         if start < min(stop, most):
-            kept = leaders.order_by("distance", "innovation_id").values("innovation_id")
+            stored = leaders.order_by("distance", "innovation_id").values("innovation_id")
             query = search.text_query(self.text, self.language)
             rows = list(
-                self.cases.filter(pk__in=kept[start : min(stop, most)])
+                self.cases.filter(pk__in=stored[start : min(stop, most)])
                 .annotate(**search.rank_and_headline(query, self.language))
                 .order_by("distance", "pk")
             )
-            if not rows:  # none kept for this term yet
+            if not rows:  # none stored for this term yet
                 return list(self.ranked()[start:stop])
         if stop > most:  # after the leaders, the other matches, ranked
             rest = self.ranked().exclude(pk__in=leaders.values("innovation_id"))

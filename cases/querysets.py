@@ -58,7 +58,7 @@ SUMMARY_COLUMNS = (
 TABLE_ORDER = ("institution_position", "institution_id", "position", "title")
 # How many similar cases a case's page lists.
 SIMILAR_SHOWN = 5
-# How many of a common search term's first matches are kept (models.SearchLeader): the first
+# How many of a common search term's first matches are stored (models.SearchLeader): the first
 # ten pages of twenty, which is as far as readers go.
 SEARCH_LEADERS = 200
 
@@ -349,7 +349,7 @@ class InnovationQuerySet(MatchingQuerySet):
         first, then the same country, then Table 1's order. Sharing a theme is symmetric, so
         the relation is too.
 
-        Only the kept candidates (models.SimilarCandidate: the first few of each group of
+        Only the stored candidates (models.SimilarCandidate: the first few of each group of
         cases with the same themes and country, each with its group and place) are ranked,
         in their own small table: the same answer as ranking every case that shares a theme,
         which at 100,000 cases grouped a third of the catalogue's theme links on every case's

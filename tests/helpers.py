@@ -181,7 +181,7 @@ def one_at_a_time(stage, branch, year, kinds=CaseCount.ONE_AT_A_TIME):
 
 def full_count():
     """The counts as a full recount gives them, counted here another way than counts.py's
-    (the ORM over the cases, grouped in Python): what the kept rows are checked against."""
+    (the ORM over the cases, grouped in Python): what the stored rows are checked against."""
     counter = Counter()
     published = Innovation.objects.filter(status=Innovation.Status.PUBLISHED).order_by()
     for institution, count in published.values_list("institution_id").annotate(n=Count("*")):
@@ -212,8 +212,8 @@ def full_count():
     return counter
 
 
-def kept_rows():
-    """The kept rows as a Counter, leaving out rows that came down to zero."""
+def stored_rows():
+    """The stored rows as a Counter, leaving out rows that came down to zero."""
     rows = CaseCount.objects.exclude(count=0).values_list(*CaseCount.COLUMNS, "count")
     return Counter({tuple(values[:-1]): values[-1] for values in rows})
 
@@ -242,7 +242,7 @@ def all_candidates():
     return chosen
 
 
-def kept_candidates():
+def stored_candidates():
     return set(SimilarCandidate.objects.values_list(*CANDIDATE_FIELDS))
 
 
@@ -254,8 +254,8 @@ def assert_derived_right():
     published case's counted copy, and each case's copy of its institution's position."""
     if CatalogueVersion.fresh():
         full = full_count() + counts.full_term_count()
-        assert kept_rows() == +full  # + drops any zero
-        assert kept_candidates() == all_candidates()
+        assert stored_rows() == +full  # + drops any zero
+        assert stored_candidates() == all_candidates()
         assert_leaders_are_the_nearest()
     copied = ("institution_id", "institution_position", "stage", "branch", "year_started")
     copied += querysets.SEARCH_DOCUMENTS
@@ -268,16 +268,16 @@ def assert_derived_right():
 
 
 def assert_leaders_are_the_nearest():
-    """Each common term's kept leaders are matches of it, at their distance, and no other
+    """Each common term's stored leaders are matches of it, at their distance, and no other
     match is nearer than any of them: the first SEARCH_LEADERS of its matches, nearest
-    first (among matches as near, any may be kept, as the index lists them in its order)."""
-    if not leaders.kept():
+    first (among matches as near, any may be stored, as the index lists them in its order)."""
+    if not leaders.stored():
         assert not SearchLeader.objects.exists()
         return
-    every, kept = leaders.every_match(), leaders.kept_leaders()
-    assert set(kept) <= set(every)
+    every, stored = leaders.every_match(), leaders.stored_leaders()
+    assert set(stored) <= set(every)
     for term, matches in every.items():
-        mine = kept.get(term, {})
+        mine = stored.get(term, {})
         assert {case: matches.get(case) for case in mine} == mine, term
         nearest = sorted(matches.values())[: querysets.SEARCH_LEADERS]
         assert sorted(mine.values()) == nearest, term

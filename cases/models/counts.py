@@ -64,8 +64,8 @@ class SearchTerm(models.Model):
     """The common search terms: words (stemmed, as a language's search document holds them)
     that at least counts.COMMON_TERM_CASES published cases contain when counts.recount() last
     chose them. A search for one of them alone, or narrowed by a theme and places, reads its
-    options' counts from the kept CaseCount rows of its term (the TERM_ kinds) instead of
-    counting tens of thousands of matches. Chosen anew by every recount, so that the rows kept
+    options' counts from the stored CaseCount rows of its term (the TERM_ kinds) instead of
+    counting tens of thousands of matches. Chosen anew by every recount, so that the rows stored
     for each case stay few; a word that grew common since is counted live until the next."""
 
     language = models.CharField(max_length=5)
@@ -86,7 +86,7 @@ class SearchLeader(models.Model):
     them (nearest first by the RUM index's `distance`; among equals, in its order). A search
     for one common word ("service": 37,000 of 100,000 cases) made PostgreSQL rank every match
     to list the first twenty (20 ms at 100,000 cases, 200 at 1,000,000); its first pages read
-    these rows instead, and later pages rank the rest (paging.SearchLeaders). Kept only
+    these rows instead, and later pages rank the rest (paging.SearchLeaders). Stored only
     where the RUM indexes rank (search.ranks_by_index), in step with the counts by
     cases/leaders.py, which says what it costs."""
 
@@ -148,7 +148,7 @@ class CountedCase(models.Model):
     """A published case as the live counts read it: its institution, its place in Table 1,
     its stage, branch and year started, and its search documents, copied from the case by
     the database itself whenever one of them changes, whoever writes (migration 0025).
-    Why: a count that the kept CaseCount rows cannot answer (a search of several words, a
+    Why: a count that the stored CaseCount rows cannot answer (a search of several words, a
     search with a theme and a country, a place with a stage) reads the row of every case
     that matches, and a case's own row is wide (its texts in every language: about 300
     bytes, 26 to a page), so at 100,000 cases the places of "fraud detection" with a theme

@@ -1,4 +1,4 @@
-"""The counts kept for speed (cases/counts.py) always equal a full recount, after every kind
+"""The counts stored for speed (cases/counts.py) always equal a full recount, after every kind
 of write: creates, edits, theme changes from either side, publishing, withdrawing, deleting
 cases and themes, bulk loads and the editors' CSV import; and the pages that read them show
 what live counting shows."""
@@ -25,12 +25,12 @@ from cases.models import (
 from cases.paging import InstitutionRuns
 from cases.signals import search_refreshed_once
 from cases.views import PAGE_SIZE
-from tests.helpers import assert_derived_right, fresh_get, kept_rows, row, row_slugs
+from tests.helpers import assert_derived_right, fresh_get, row, row_slugs, stored_rows
 
 pytestmark = pytest.mark.django_db
 
 postgres_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="SQLite searches the text itself: no terms kept"
+    connection.vendor != "postgresql", reason="SQLite searches the text itself: no terms stored"
 )
 
 
@@ -58,21 +58,21 @@ def similar_cases():
 
 
 def assert_similar_cases_as_ranking_every_case(monkeypatch):
-    """The pages' similar cases, ranked among the kept candidates, are those that ranking
+    """The pages' similar cases, ranked among the stored candidates, are those that ranking
     every published case gives (every case made a candidate for the comparison)."""
-    kept = similar_cases()
+    stored = similar_cases()
     with monkeypatch.context() as every_case:
         every_case.setattr(counts, "CANDIDATES", 10**9)
         counts.choose_all_candidates()
         assert SimilarCandidate.objects.count() == Innovation.objects.published().count()
         every = similar_cases()
     counts.choose_all_candidates()
-    assert kept == every
+    assert stored == every
 
 
 def test_the_seed_is_counted():
     assert_derived_right()
-    assert kept_rows()[row("theme", Theme.objects.get(slug="leadership").pk)] == 1
+    assert stored_rows()[row("theme", Theme.objects.get(slug="leadership").pk)] == 1
 
 
 def test_every_kind_of_write_keeps_the_counts(add_cases):
@@ -140,7 +140,7 @@ def test_every_kind_of_write_keeps_the_common_search_terms_counts(add_cases, mon
     """The rows of the common search terms follow what changes a case's documents (its text,
     its impacts, its themes' and institution's names, its translations) as well as what
     changes its place in the counts (status, themes, institution, stage); and so do their
-    leaders, two kept of each term here, so that writes push them out and take them away."""
+    leaders, two stored of each term here, so that writes push them out and take them away."""
     monkeypatch.setattr(querysets, "SEARCH_LEADERS", 2)
     every_word_common(monkeypatch)
     assert SearchTerm.objects.filter(language="fr").exists() and term_rows().exists()
@@ -185,7 +185,7 @@ def test_every_kind_of_write_keeps_the_common_search_terms_counts(add_cases, mon
 
 
 def test_similar_cases_come_from_the_candidates_after_every_kind_of_write(add_cases, monkeypatch):
-    """Groups larger than the candidates kept (30 cases of one theme and institution), cases
+    """Groups larger than the candidates stored (30 cases of one theme and institution), cases
     in several groups, and the writes that move a case within or between groups."""
     leadership = Theme.objects.get(slug="leadership")
     kela_cases = add_cases(30, institution="kela", theme="leadership")
@@ -267,7 +267,7 @@ def test_a_recount_mends_rows_that_went_wrong():
         "/?q=generated&country=FI&region=europe",
         "/?q=leadership&theme=leadership&country=FI&institution=kela",
         "/fr/?q=generated&institution=kela",
-        "/?q=generated&stage=pilot",  # not kept: counted live
+        "/?q=generated&stage=pilot",  # not stored: counted live
         "/?q=generated case",  # two words: counted live
         "/matrix/?q=generated",
         # A value that is not valid: the form filters nothing, and every case is counted.
@@ -277,18 +277,18 @@ def test_a_recount_mends_rows_that_went_wrong():
         "/?institution=kela&q=" + "x" * 1000,
     ],
 )
-def test_pages_read_from_the_kept_counts_show_what_counting_shows(
+def test_pages_read_from_the_stored_counts_show_what_counting_shows(
     client, add_cases, monkeypatch, address
 ):
     add_cases(12, institution="kela", theme="leadership", stage="pilot", year_started=2019)
     add_cases(5, institution="esdc", theme="customer-centricity", stage="idea")
     every_word_common(monkeypatch, cases=3)
-    kept = fresh_get(client, address)
+    stored = fresh_get(client, address)
     monkeypatch.setattr(InnovationFilter, "filters_only", lambda self, *names: False)
     live = fresh_get(client, address)
-    assert_same_counts(kept.context["filter"], live.context["filter"])
-    if "grid" in kept.context:
-        assert kept.context["grid"] == live.context["grid"]
+    assert_same_counts(stored.context["filter"], live.context["filter"])
+    if "grid" in stored.context:
+        assert stored.context["grid"] == live.context["grid"]
 
 
 @pytest.mark.parametrize(
@@ -310,7 +310,7 @@ def test_a_value_that_is_not_valid_leaves_the_search_out_of_every_count(
     """A form with a value that is not valid filters nothing, so a search beside it changes
     no count, however late the bad value is found (an unknown theme, country or institution
     only once their options are counted): the page counts as it does without the search,
-    from the kept counts, each group counted again at most once, and names each bad value."""
+    from the stored counts, each group counted again at most once, and names each bad value."""
     add_cases(12, institution="kela", theme="leadership", stage="pilot", year_started=2019)
     add_cases(5, institution="esdc", theme="customer-centricity", stage="idea")
     every_word_common(monkeypatch, cases=3)
@@ -332,7 +332,7 @@ def test_a_value_that_is_not_valid_leaves_the_search_out_of_every_count(
     [
         ("/?q=generated case", True),  # two words
         ("/fr/?q=generated case", True),
-        ("/?q=generated", True),  # one word: on SQLite, where no term is kept
+        ("/?q=generated", True),  # one word: on SQLite, where no term is stored
         ("/?partner_kind=internal", True),
         ("/?partner_kind=company&partner_kind=network", True),
         ("/?recognised=on", True),
@@ -354,14 +354,14 @@ def test_the_groups_counted_together_count_what_each_counts_alone(
         together = fresh_get(client, address)
     filterset = together.context["filter"]
     if address == "/?q=generated" and connection.vendor == "postgresql":
-        assert not facets._counted_together(filterset)  # a word that may be a kept term
+        assert not facets._counted_together(filterset)  # a word that may be a stored term
         return
     assert facets._counted_together(filterset)
     monkeypatch.setattr(facets, "_counted_together", lambda filterset: False)
     with CaptureQueriesContext(connection) as alone_queries:
         alone = fresh_get(client, address)
     # One query instead of three (/matrix/: instead of two; it shows no stages), besides
-    # the reads of the catalogue's version (only the groups alone ask whether counts are kept).
+    # the reads of the catalogue's version (only the groups alone ask whether counts are stored).
     saved = 1 if "matrix" in address else 2
     assert len(counting(together_queries)) == len(counting(alone_queries)) - saved
     assert filterset.total == alone.context["filter"].total
@@ -373,7 +373,7 @@ def test_the_groups_counted_together_count_what_each_counts_alone(
 
 def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_cases):
     """With no filter or only place filters in use, `/` and the API read each page from the
-    runs of Table 1 it covers, their lengths from the kept counts (paging.InstitutionRuns):
+    runs of Table 1 it covers, their lengths from the stored counts (paging.InstitutionRuns):
     every page, across runs, ties of position and empty runs, is the page that filtering
     every case in Table 1's order gives."""
     esdc = Institution.objects.get(slug="esdc")  # Canada, first in the table
@@ -416,12 +416,12 @@ def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_c
 def test_a_search_for_a_common_term_reads_its_kept_counts(
     client, add_cases, monkeypatch, django_assert_num_queries
 ):
-    """The kept rows answer a common word's counts, and an uncommon word's are counted, in
+    """The stored rows answer a common word's counts, and an uncommon word's are counted, in
     the same number of queries (two words, in fewer)."""
     add_cases(12, institution="kela", theme="leadership")
     every_word_common(monkeypatch, cases=10)
     kela = Institution.objects.get(slug="kela")
-    # Told apart: kept rows that say more than there is (a recount mends them).
+    # Told apart: stored rows that say more than there is (a recount mends them).
     term_rows().filter(kind=CaseCount.TERM_INSTITUTION, institution=kela.pk).update(count=1000)
 
     def kela_count(text):
@@ -446,11 +446,11 @@ def test_a_search_for_a_common_term_reads_its_kept_counts(
 
 @postgres_only
 def test_a_common_words_pages_list_every_match_nearest_first(client, add_cases, monkeypatch):
-    """A search for a common word alone reads its first pages from the term's kept leaders
+    """A search for a common word alone reads its first pages from the term's stored leaders
     (paging.SearchLeaders), here the first 30 of 45 matches: every page, the one that
     ends the leaders and starts the rest included, lists matches nearest first, each once,
-    as ranking every match lists them; and they are the kept rows (told apart below)."""
-    if not leaders.kept():
+    as ranking every match lists them; and they are the stored rows (told apart below)."""
+    if not leaders.stored():
         pytest.skip("no RUM index here: every search ranks its matches, as before")
     monkeypatch.setattr(querysets, "SEARCH_LEADERS", 30)
     cases = add_cases(45, institution="kela", theme="leadership")
@@ -463,7 +463,7 @@ def test_a_common_words_pages_list_every_match_nearest_first(client, add_cases, 
     distance = {
         case.slug: case.distance for case in Innovation.objects.published().search("generated")
     }
-    with connection.cursor() as cursor:  # the matches after the kept ones: as in test_search
+    with connection.cursor() as cursor:  # the matches after the stored ones: as in test_search
         cursor.execute("SET LOCAL enable_sort = off")  # (ordered by the index, not a sort)
 
     def listed(page):
@@ -475,7 +475,7 @@ def test_a_common_words_pages_list_every_match_nearest_first(client, add_cases, 
     assert sorted(every) == sorted(distance)  # each match once
     assert [distance[slug] for slug in every] == sorted(distance.values())  # nearest first
     assert {case.slug for case in cases[::4]} <= set(pages[0])
-    # Told apart: a kept row moved to a case that is not among the leaders.
+    # Told apart: a stored row moved to a case that is not among the leaders.
     term = SearchLeader.objects.filter(innovation__slug=pages[0][0]).first().term
     outside = Innovation.objects.get(slug=every[-1])
     assert not SearchLeader.objects.filter(term=term, innovation=outside).exists()
@@ -484,7 +484,7 @@ def test_a_common_words_pages_list_every_match_nearest_first(client, add_cases, 
     counts.recount()  # chosen anew: as near as the first page was (equals may trade places)
     assert [distance[slug] for slug in listed(1)] == [distance[slug] for slug in pages[0]]
     assert outside.slug not in listed(1)
-    # A term whose leaders are not kept (yet): its matches ranked, as every page was.
+    # A term whose leaders are not stored (yet): its matches ranked, as every page was.
     SearchLeader.objects.filter(term=term).delete()
     assert [distance[slug] for slug in listed(1)] == sorted(distance.values())[:20]
     # A word that is not a common term is ranked as before; one that nothing holds, too.

@@ -188,7 +188,7 @@ def test_a_cached_page_goes_compressed_to_a_browser_that_accepts_it(client):
     assert int(compressed["Content-Length"]) == len(compressed.content)
     assert len(compressed.content) < len(first.content) / 3
     assert gzip.decompress(compressed.content) == first.content
-    assert client.get("/", **BROWSER).content == compressed.content  # the copy kept
+    assert client.get("/", **BROWSER).content == compressed.content  # the copy cached
     assert client.get("/", HTTP_ACCEPT_ENCODING="*")["Content-Encoding"] == "gzip"
     for refused in ("", "identity", "br", "gzip;q=0, br", "GZIP; Q=0", "*;q=0", "gzip;q=x"):
         plain = client.get("/", HTTP_ACCEPT_ENCODING=refused)
@@ -214,7 +214,7 @@ def test_a_page_asked_again_is_sent_from_the_process_that_sent_it(
 ):
     for asked in ({}, BROWSER):
         first = client.get("/themes/", **asked)
-        client.get("/themes/", **asked)  # now kept by this process (compressed: made once)
+        client.get("/themes/", **asked)  # now cached by this process (compressed: made once)
         cache.clear()  # the shared cache only (a Redis restarted, say)
         with django_assert_max_num_queries(1):  # the catalogue version, on SQLite; not made
             again = client.get("/themes/", **asked)
@@ -227,8 +227,8 @@ def test_each_process_keeps_its_recent_pages_within_a_limit():
     for n in range(5):
         pages.add(f"page {n}", (b"x" * 100, {}), f"/{n % 2}/")
     assert list(pages.pages) == ["page 3", "page 4"] and pages.size == 200
-    assert dict(pages.paths) == {"/0/": 1, "/1/": 1}  # the paths of the pages kept, no more
-    pages.add("page 4", (b"y" * 100, {}), "/0/")  # the same key: kept once
+    assert dict(pages.paths) == {"/0/": 1, "/1/": 1}  # the paths of the pages cached, no more
+    pages.add("page 4", (b"y" * 100, {}), "/0/")  # the same key: cached once
     assert pages.get("page 4")[0] == b"x" * 100 and pages.size == 200
     pages.clear()
     assert not pages.pages and not pages.paths and pages.size == 0
@@ -236,7 +236,7 @@ def test_each_process_keeps_its_recent_pages_within_a_limit():
 
 def sent_again(client, url, **asked):
     """The page at `url` as this process sends it a third time: made, sent from the shared
-    cache (and kept by the process), then sent from the process (PageCacheMiddleware)."""
+    cache (and cached by the process), then sent from the process (PageCacheMiddleware)."""
     made, from_cache = client.get(url, **asked), client.get(url, **asked)
     assert (
         pagecache.recent_pages.get(
@@ -266,13 +266,13 @@ def test_a_page_sent_again_by_the_process_is_the_page_with_its_headers(client, u
 
 def test_a_page_kept_by_the_process_is_only_sent_to_its_own_address(client, settings):
     settings.ALLOWED_HOSTS = ["testserver", "other.example"]
-    *_, kept = sent_again(client, "/")
-    assert b"Design thinking" in kept.content
+    *_, cached = sent_again(client, "/")
+    assert b"Design thinking" in cached.content
     themed = client.get("/?theme=leadership")  # the same path, another query
-    assert themed.content != kept.content and b"Design thinking" not in themed.content
+    assert themed.content != cached.content and b"Design thinking" not in themed.content
     elsewhere = client.get("/", HTTP_HOST="other.example")  # another host: its own links
     assert b"http://other.example/" in elsewhere.content
-    assert b"http://other.example/" not in kept.content
+    assert b"http://other.example/" not in cached.content
     visitor = Client(raise_request_exception=False)  # as a server answers: a 400 page
     assert visitor.get("/", HTTP_HOST="evil.example").status_code == 400  # not a host of ours
     assert client.post("/").status_code == 405  # only GET and HEAD are pages

@@ -203,7 +203,7 @@ def test_api_lists_with_the_filters_of_the_catalogue(client):
     ],
 )
 def test_the_api_counts_what_it_lists_without_counting_again(client, add_cases, filters):
-    """The list's `count` is the FilterSet's total (kept counts where they answer), not a
+    """The list's `count` is the FilterSet's total (stored counts where they answer), not a
     count of its own: it is the number of records its pages give, and a page past the last
     is a 404."""
     add_cases(25, stage="pilot")

@@ -124,11 +124,11 @@ FORGED_HOSTS = ["evil.example", "evil.example:8000", "testserver.evil.example", 
 @pytest.mark.parametrize("path", PUBLIC)
 def test_a_host_that_is_not_the_sites_gets_the_400_page(path):
     """A forged Host header (cache poisoning, password-reset links) is refused with the plain
-    400 page, whatever the address, kept page or not, and whether or not it claims to come
+    400 page, whatever the address, cached page or not, and whether or not it claims to come
     from the site itself; never a server error. Health checks answer before host checks."""
     client = Client(raise_request_exception=False)
     client.get(path)
-    client.get(path)  # a page now kept by this process too (pagecache.PageCacheMiddleware)
+    client.get(path)  # a page now cached by this process too (pagecache.PageCacheMiddleware)
     for host in FORGED_HOSTS:
         for referer in ({}, {"HTTP_REFERER": f"http://{host}/"}):
             response = client.get(path, HTTP_HOST=host, **referer)

@@ -146,7 +146,7 @@ class Command(BaseCommand):
             if ranked:
                 search.make_rank_indexes()
         # A catalogue of another size has other common search terms: choose them anew, with
-        # every kept count (manage.py recount).
+        # every stored count (manage.py recount).
         counts.recount()
         if connection.vendor == "postgresql":
             # Fresh statistics and visibility, as autovacuum would give a while later: without

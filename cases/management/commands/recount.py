@@ -18,7 +18,7 @@ class Command(BaseCommand):
         rows = CaseCount.objects.count()
         leaders = SearchLeader.objects.count()
         said = (
-            f"Counted anew: {rows:,} kept counts, {terms:,} common search terms "
-            f"({leaders:,} of their best-ranked cases kept)."
+            f"Counted anew: {rows:,} stored counts, {terms:,} common search terms "
+            f"({leaders:,} of their best-ranked cases stored)."
         )
         self.stdout.write(self.style.SUCCESS(said))
