@@ -8,10 +8,9 @@ search that do not depend on the tables; the queries that use them are here.
 """
 
 from collections import defaultdict
-from functools import cache
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
     Case,
     Count,
@@ -22,9 +21,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IContains
-from django.db.models.sql import UpdateQuery
 from django.utils.text import slugify
 
 from . import search
@@ -82,24 +79,6 @@ class SlugManager(models.Manager):
             number += 1
             slug = f"{base}-{number}"
         return slug
-
-
-@cache
-def _vectors_update(case_model):
-    """(SQL, its parameters, where the cases' ids go in them) of the UPDATE that writes the
-    documents of some cases (write_search_vectors): building its expressions through the ORM
-    took 60 ms of every save at 100,000 cases, twice what running it takes."""
-    ids = []  # a placeholder, found again among the parameters by identity
-    cases = case_model.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
-    query = cases.query.chain(UpdateQuery)
-    query.add_update_values(
-        {
-            field: cases._document_vector(language)
-            for language, field in search.VECTOR_FIELDS.items()
-        }
-    )
-    sql, params = query.get_compiler(connection=connection).as_sql()
-    return sql, params, next(at for at, param in enumerate(params) if param is ids)
 
 
 def summarised(cases):
@@ -301,48 +280,6 @@ class InnovationQuerySet(MatchingQuerySet):
     def suggested(self):
         """Cases that came from the public suggestion form."""
         return self.filter(suggestion__isnull=False)
-
-    def write_search_vectors(self):
-        """Rebuild the stored search documents of these cases in one UPDATE, the same SQL
-        for every write, built once a process (_vectors_update)."""
-        pks = list(self.values_list("pk", flat=True))
-        if pks:
-            sql, params, at = _vectors_update(self.model)
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [*params[:at], pks, *params[at + 1 :]])
-
-    def _document_vector(self, language):
-        """In `language`: title (A), summary and impacts (B), story, lessons and reuse needs
-        (C), institution and theme names (D), and the facet words of the case's themes and
-        country."""
-        links = self.model.themes.through.objects.filter(innovation=OuterRef("pk"))
-        institution = model("Institution").objects.filter(pk=OuterRef("institution_id"))
-
-        def joined(rows, expression):
-            return rows.values("innovation").annotate(text=search.joined(expression)).values("text")
-
-        def shown(field):
-            return search.shown(field, language)
-
-        impacts = model("Impact").objects.filter(innovation=OuterRef("pk"))
-        name = search.words(shown("name"), shown("acronym"))
-        return search.document(
-            [
-                (shown("title"), "A"),
-                (shown("summary"), "B"),
-                (joined(impacts, shown("statement")), "B"),
-                (shown("story"), "C"),
-                (shown("lessons"), "C"),
-                (shown("reuse_needs"), "C"),
-                (institution.annotate(text=name).values("text"), "D"),
-                (joined(links, shown("theme__name")), "D"),
-            ],
-            facet_words=[
-                joined(links, search.facet_word("theme", "theme__slug")),
-                institution.annotate(text=search.facet_word("country", "country")).values("text"),
-            ],
-            language=language,
-        )
 
     def sharing_themes_with(self, innovation):
         """The first SIMILAR_SHOWN other cases with a theme in common: most themes shared

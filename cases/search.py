@@ -17,7 +17,7 @@ GIN index on each column (migrations 0002 and 0013) finds the matches to count
 (`search_vector_fr @@@ websearch_to_tsquery('french', q)`: CountedMatch), and a RUM index
 (migration 0019, where installed) ranks them (`@@`, in order of `<=>`). A stored vector,
 rather than an expression index, because the document spans four tables and an index
-expression can only read one row. `QuerySet.write_search_vectors()` rebuilds all four in one
+expression can only read one row. `writes.refresh_search_documents()` rebuilds all four in one
 UPDATE, and the receivers in signals.py call it whenever a case, its impacts, themes,
 institution or a theme changes, whatever saved them (admin, shell, loaddata).
 
