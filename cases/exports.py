@@ -15,7 +15,6 @@ from django.db.models import F
 from django.urls import reverse
 
 from .codebook import COLUMNS, LICENCE, LICENCE_URL
-from .facets import country_name
 from .languages import column, page_language
 from .models import (
     Award,
@@ -27,6 +26,7 @@ from .models import (
     Source,
     figure_text,
 )
+from .options import country_name
 from .regions import REGION_NAMES, region_of
 from .spreadsheets import joined, safe_row
 

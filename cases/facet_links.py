@@ -6,8 +6,8 @@ from django.db.models import Count
 from django.utils.translation import gettext
 
 from . import charts, counts, derived, facet_registry, facets
-from .facets import Option
 from .models import CaseCount
+from .options import Option
 
 
 def groups(filterset):

@@ -11,54 +11,16 @@ database counts only the cases that match, through their own indexes. The ORM's 
 correlated subquery per row) was 2 to 15 times slower at 100,000 cases; the figures are there.
 """
 
-from collections import Counter
-from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from django.db.models import Count
-from django.utils import translation
-from django_countries import countries
 
 from . import counting, counts, facet_registry, regions, search
 from .languages import column, page_language
 from .models import CaseCount, Institution, Theme
+from .options import Place, country_name, listed, stage_options, stage_options_of_rows
 from .paging import common_term
 from .regions import REGION_NAMES, region_of
-
-
-@dataclass
-class Option:
-    name: str
-    value: str
-    label: str
-    count: int | None  # None: the option shows no count
-    checked: bool
-    title: str = ""  # the name in full, when the label is an acronym
-    language: str = ""  # the language of a record's name: its translation's, or its own
-
-    @property
-    def input_id(self):
-        return f"id_{self.name}_{self.value}"
-
-
-@lru_cache(maxsize=1024)
-def country_name(code, language):
-    """A country's name in a language; looked up once, as django-countries' lookup is slow
-    enough to show when a page lists dozens of countries."""
-    with translation.override(language):
-        return str(countries.name(code))
-
-
-@dataclass
-class Place:
-    """A public institution where it is, as the place filters need it (filters.py)."""
-
-    slug: str
-    country: str
-    region: str
-    pk: int
-    position: int
-    count: int  # its cases that match every filter in use but the place filters
 
 
 class Facets(dict):
@@ -125,7 +87,7 @@ def _themes(filterset):
 
 def _theme_options(filterset, rows):
     items = [(slug, name, count, "", language) for slug, name, count, language in rows]
-    return {"theme": _listed(filterset, "theme", items)}
+    return {"theme": listed(filterset, "theme", items)}
 
 
 def _counted_together(filterset):
@@ -154,7 +116,7 @@ def _together(filterset):
     return {
         **_theme_options(filterset, _named_themes(themes, language)),
         **_place_options(filterset, institutions),
-        **_stage_counts(filterset, stages),
+        **stage_options_of_rows(filterset, stages),
     }
 
 
@@ -248,12 +210,6 @@ def _named_themes(rows, language):
     ]
 
 
-def _listed(filterset, name, items):
-    """Options from (value, label, count) or (value, label, count, title) items."""
-    chosen = filterset.selected(name)
-    return [Option(name, item[0], item[1], item[2], item[0] in chosen, *item[3:]) for item in items]
-
-
 def _places(filterset):
     """Institutions, countries and regions come from one count: cases matching every filter
     but those three, per public institution. An institution's own count is that number when
@@ -323,9 +279,9 @@ def _place_options(filterset, institutions):
     )
     regions = [(slug, REGION_NAMES[slug], count) for slug, count in by_region.items()]
     return {
-        "region": _listed(filterset, "region", regions),
-        "country": _listed(filterset, "country", countries_by_name),
-        "institution": _listed(filterset, "institution", items),
+        "region": listed(filterset, "region", regions),
+        "country": listed(filterset, "country", countries_by_name),
+        "institution": listed(filterset, "institution", items),
         PLACES_READ: places,
     }
 
@@ -360,12 +316,12 @@ def _stages(filterset):
     # other's counts: below.)
     one_at_a_time = not (filterset.selected("stage") or filterset.selected("branch"))
     if one_at_a_time and filterset.filters_only():
-        return _stage_options(filterset, *counts.one_at_a_time_counts())
+        return stage_options(filterset, *counts.one_at_a_time_counts())
     if one_at_a_time and filterset.filters_only(*PLACES):
         institutions = place_institutions(filterset)
-        return _stage_options(filterset, *counts.one_at_a_time_counts(institutions=institutions))
+        return stage_options(filterset, *counts.one_at_a_time_counts(institutions=institutions))
     if one_at_a_time and filterset.filters_only("theme") and one_theme is not None:
-        return _stage_options(filterset, *counts.one_at_a_time_counts(theme=one_theme))
+        return stage_options(filterset, *counts.one_at_a_time_counts(theme=one_theme))
     term = filterset.filters_only("q") and _search_term(filterset)
     if term:  # one word alone: its stored rows, if a common term
         conditions, found = term
@@ -373,7 +329,7 @@ def _stages(filterset):
         rows = _told(filterset, counts.term_stage_rows_if(found, cases, **conditions))
         if filterset.facets.term_found:
             kinds = CaseCount.TERM_ONE_AT_A_TIME
-            return _stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
+            return stage_options(filterset, *counts.by_one_at_a_time(rows, kinds))
         rows = [row[1:] for row in rows]  # counted live
     elif filterset.filters_only(*STAGES):
         rows = counts.stage_branch_year_counts()
@@ -386,7 +342,7 @@ def _stages(filterset):
             .values_list("stage", "branch", "year_started")
             .annotate(count=Count("*"))
         )
-    return _stage_counts(filterset, rows)
+    return stage_options_of_rows(filterset, rows)
 
 
 # Each group of counts of the registry, and what makes it.
@@ -403,43 +359,6 @@ def term_stored(filterset):
     Facets.term_found keeps the answer."""
     filterset.facets["stage"]
     return filterset.facets.term_found is True
-
-
-def _stage_counts(filterset, rows):
-    """The stage, branch and year options from [(stage, branch, year started, count)]."""
-    start, end = filterset.year_range
-    chosen_stages, chosen_branches = filterset.selected("stage"), filterset.selected("branch")
-    stages, branches, years = Counter(), Counter(), Counter()
-    for stage, branch, year, count in rows:
-        stage_fits = not chosen_stages or stage in chosen_stages
-        branch_fits = not chosen_branches or branch in chosen_branches
-        year_fits = (start is None or (year or 0) >= start) and (
-            end is None or (year is not None and year <= end)
-        )
-        if branch_fits and year_fits:
-            stages[stage] += count
-        if stage_fits and year_fits:
-            branches[branch] += count
-        if stage_fits and branch_fits and year is not None:
-            years[year] += count
-    return _stage_options(filterset, stages, branches, years)
-
-
-def _stage_options(filterset, stages, branches, years):
-    """The stage, branch and year options from their counts."""
-    start, end = filterset.year_range
-    counted = {"stage": stages, "branch": branches}
-    return {
-        name: _listed(
-            filterset, name, [(v, label, count[v]) for v, label in facet_registry.choices(name)]
-        )
-        for name, count in counted.items()
-    } | {
-        "year": [
-            Option("year", year, str(year), count, start == end == year)
-            for year, count in sorted(years.items())
-        ],
-    }
 
 
 def total(filterset):

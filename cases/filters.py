@@ -11,128 +11,30 @@ there too (it has no option), and becomes a form error in is_valid().
 """
 
 import operator
-from functools import lru_cache, reduce
-from urllib.parse import urlencode
+from functools import reduce
 
 import django_filters
 from django import forms
 from django.db.models import Q
 from django.utils.functional import cached_property
-from django.utils.text import Truncator, format_lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
 from . import derived, facet_links, facet_registry, facets, search
+from .filter_fields import (
+    CatalogueForm,
+    encoded,
+    encoded_choice,
+    facet_filter,
+    unknown_value,
+    year_filter,
+)
 from .languages import page_language
 from .models import CountedCase, Innovation
 from .paging import InstitutionRuns, SearchLeaders
 
 SEARCH_MAX_LENGTH = 200
-YEAR_MIN, YEAR_MAX = 1, 9999  # any year a person types; beyond, the database's column ends
-
-# What to say of a value the catalogue does not have, per filter (the registry's sentences,
-# and the compare form's): whole sentences, so that each language can say them its own way.
-UNKNOWN = {facet.name: facet.unknown for facet in facet_registry.FACETS} | {
-    "case": _("There is no case “%(value)s” in the catalogue. Choose from the list instead.")
-}
-
-
-def unknown_value(name, value):
-    """The error for a value of filter `name` that the catalogue does not have. What the
-    visitor typed goes in as a parameter, never into the message itself: whoever shows the
-    message fills it in, and a % in the value cannot break the formatting (django-filter's
-    API errors format with %)."""
-    return forms.ValidationError(
-        UNKNOWN[name],
-        code="invalid_choice",
-        params={"value": Truncator(value).chars(40)},
-    )
-
-
-class OptionsField(forms.MultipleChoiceField):
-    """Checkbox values of the right shape; whether each exists is checked against the facets,
-    or against `known` when the options are fixed."""
-
-    def __init__(self, *args, noun, pattern, known=None, **kwargs):
-        self.noun = noun  # the filter's name, for its message (unknown_value)
-        self.pattern = pattern
-        self.known = known
-        super().__init__(*args, **kwargs)
-
-    def validate(self, value):
-        for item in value:
-            if not self.pattern.match(item) or (self.known is not None and item not in self.known):
-                raise unknown_value(self.noun, item)
-
-
-class OptionsFilter(django_filters.MultipleChoiceFilter):
-    field_class = OptionsField
-
-
-def facet_filter(facet):
-    """The filter of a facet of the registry: checkboxes, of a fixed list of options or of
-    values the facets find in the catalogue (FilterSet.valid). distinct=False: the filters
-    select cases by id or by their own fields, so they never repeat a row."""
-    how = {"method": facet.method} if facet.method else {"field_name": facet.field}
-    known = [value for value, _label in facet.choices] if facet.fixed else None
-    return OptionsFilter(
-        label=facet.label,
-        widget=forms.CheckboxSelectMultiple,
-        noun=facet.name,
-        pattern=facet.pattern,
-        known=known,
-        choices=facet.choices,
-        distinct=False,
-        **how,
-    )
-
-
-class YearFilter(django_filters.NumberFilter):
-    field_class = forms.IntegerField
-
-
-def year_filter(label, lookup_expr):
-    message = _("Give the year as a number, for example 2019.")
-    return YearFilter(
-        label=label,
-        field_name=facet_registry.YEAR_FIELD,
-        lookup_expr=lookup_expr,
-        min_value=YEAR_MIN,
-        max_value=YEAR_MAX,
-        error_messages={"invalid": message, "min_value": message, "max_value": message},
-    )
-
-
-def _encoded(name, values):
-    """`name=value&name=other` for a query string, leaving out fields left empty."""
-    return urlencode([(name, str(value)) for value in values if str(value) != ""])
-
-
-@lru_cache(maxsize=4096)
-def _encoded_choice(name, values):
-    """_encoded() of a tuple of values, cached: a page makes its links by the hundred (its
-    options, map, charts, years) from the catalogue's own values, and the same few hundred
-    recur on every page. Only the catalogue's values and a valid form's reach it (query()'s
-    changes), so what it holds is small and bounded."""
-    return _encoded(name, values)
-
-
-class CatalogueForm(forms.Form):
-    """The filter form's rules across fields."""
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("started_min"), cleaned.get("started_max")
-        if start is not None and end is not None and start > end:
-            self.add_error(
-                "started_max",
-                forms.ValidationError(
-                    _("The year “to” (%(end)s) is before the year “from” (%(start)s): swap them."),
-                    code="invalid_range",
-                    params={"start": start, "end": end},
-                ),
-            )
-        return cleaned
 
 
 # The facets' filters, from the registry; the FilterSet below adds the search, the years,
@@ -410,7 +312,7 @@ class InnovationFilter(FacetFilters):
         list to drop a filter): the link to another selection, from page 1, every filter not
         named left as asked (the sort too)."""
         parts = [
-            _encoded_choice(name, tuple(map(str, changes[name]))) if name in changes else asked
+            encoded_choice(name, tuple(map(str, changes[name]))) if name in changes else asked
             for name, asked in self._asked_encoded.items()
         ]
         query = "&".join(part for part in parts if part)
@@ -421,7 +323,7 @@ class InnovationFilter(FacetFilters):
         """{name: its values as asked, encoded for a query string}: the pages' links (a few
         hundred on /matrix/) change one or two filters each."""
         return {
-            name: _encoded(name, self.data.getlist(name) if self.is_bound else [])
+            name: encoded(name, self.data.getlist(name) if self.is_bound else [])
             for name in self.CHOICES + ("q", "sort")
         }
 

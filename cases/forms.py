@@ -9,7 +9,7 @@ from django_countries import countries
 
 from . import writes
 from .facet_registry import SLUG
-from .filters import unknown_value
+from .filter_fields import unknown_value
 from .models import Institution
 
 COMPARE_MIN, COMPARE_MAX = 2, 4

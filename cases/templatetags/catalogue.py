@@ -15,8 +15,8 @@ from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
 
 from cases import languages
 from cases.exports import Links
-from cases.facets import country_name
 from cases.languages import page_language
+from cases.options import country_name
 from cases.search import MARK_END, MARK_START, mark_words
 
 register = template.Library()
@@ -135,7 +135,7 @@ def count_text(language, count):
 
 @register.simple_tag
 def checkbox_options(options):
-    """One <li> per option (facets.Option): its checkbox, and its label holding the count
+    """One <li> per option (options.Option): its checkbox, and its label holding the count
     when the option has one. Built here rather than in a template loop, and escaped with the
     standard library's html.escape (what Django's escape calls, without its lazy-string
     wrapper), because `/` lists well over a hundred options at 100,000 cases, and the loop
