@@ -9,30 +9,20 @@
 - the similar-case candidates (models.SimilarCandidate) and each common term's best-ranked
   cases (models.SearchLeader, leaders.py).
 
-Why: `/` unfiltered (and paged), `/matrix/`, `/map/` and the lists of themes and institutions
-showed counts over every published case, and at 100,000 cases counting them took 40 to 80 ms
-a query on every read. Read from here they take a millisecond or two (docs/performance.md).
-The facets read them when the filters in use are among those a kind covers (facets.py); other
-filtered pages count live, over the fewer cases that match (their counted copies, which the
-database itself keeps: migration 0025).
+Why: counting every published case on every read of `/`, `/matrix/`, `/map/` and the lists
+is too slow at 100,000 cases (docs/performance.md). The facets read these counts when the
+filters in use are among those a kind covers (facets.py); other pages count live, over the
+counted copies of the cases that match (which the database keeps: migration 0025).
 
 How they stay right: no write adjusts them. Every write moves the catalogue version on (the
-database's triggers), which leaves them behind it (CatalogueVersion.derived); a page that
-finds them behind counts live, correct and slower, and asks for a rebuild (derived.py), which
-computes them anew and says which version they match. So whatever wrote (the admin, a
-QuerySet.update(), loaddata, a line of SQL), a page never reads counts the records have left.
+database's triggers), which leaves them behind (CatalogueVersion.derived); a page that finds
+them behind counts live and asks for a rebuild (derived.py), which computes them anew and
+says which version they match.
 
-The common search terms: a search for one common word ("service", in 37% of 100,000 cases)
-counted its 37,000 matches three times for its options (17-20 ms each at least). Choosing
-them and counting their rows takes minutes at 100,000 cases (count_terms), so only the full
-recount (nightly: manage.py recount) does; the rebuild after a write leaves none, and such a
-word is counted live until the next.
-
-The candidates: a case's page lists the cases sharing most of its themes, then from its
-country, then in Table 1's order; ranking every case that shares a theme took 136 ms at
-100,000 cases. Cases with the same themes and country rank alike against any case, so only
-the first few of each such group can ever be listed (models.SimilarCandidate), and the page
-ranks those few.
+The common search terms' rows take minutes to count, so only the full recount (nightly:
+manage.py recount) chooses them; until then such a word is counted live. The candidates:
+cases with the same themes and country rank alike against any case, so only the first few of
+each such group can ever be a case's similar cases.
 """
 
 from collections import Counter
@@ -117,9 +107,9 @@ def _candidates_sql():
 def recount(terms=True):
     """The one rule: every row, every group's candidates and every common term's leaders
     anew from the records, the common search terms chosen anew first (without `terms`,
-    none: counting their rows is minutes at 100,000 cases, docs/performance.md). Editors
-    do not wait for it: it says the derived data match the version it started from, which
-    a write committed meanwhile has already left behind (CatalogueVersion.rebuilt_from)."""
+    none: counting their rows takes minutes). Editors do not wait for it: it says the
+    derived data match the version it started from, which a write committed meanwhile has
+    already left behind (CatalogueVersion.rebuilt_from)."""
     with transaction.atomic():
         started_from = CatalogueVersion.rebuild_turn()
         choose_terms(chosen=terms)
@@ -268,8 +258,7 @@ def count_terms():
     table = quote(CaseCount._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {table} ({columns}) {sql}", params)
-        # Tens of times more rows than before: without fresh statistics the planner reads
-        # the table whole for the other counts (50 ms, not 2, on `/` at 100,000 cases).
+        # Tens of times more rows: without fresh statistics the planner reads it whole.
         cursor.execute(f"ANALYZE {table}")
 
 

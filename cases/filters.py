@@ -106,8 +106,7 @@ class InnovationFilter(FacetFilters):
         named by id and by position in Table 1, both as values (the place facets read them,
         so no query more). Given these, PostgreSQL reads each institution's run of Table 1's
         index; given a join to the institutions' countries, it walked that index from its
-        start until it met them: 32,000 rows, 70 ms at 100,000 cases for a country that
-        comes late in the table."""
+        start until it met them."""
         chosen = set(value)
         place_of = {"institution": "slug", "country": "country", "region": "region"}[name]
         places = [p for p in self.facets[facets.PLACES_READ] if getattr(p, place_of) in chosen]
@@ -193,9 +192,8 @@ class InnovationFilter(FacetFilters):
         """Drop what was counted with the filters before one of them was found not valid:
         a form that is not valid filters nothing (cases_without), so its options count
         every case, from the stored counts (filters_only), like those of a page with no
-        filter. Left in place, the counts made so far would disagree with the rest, and the rest
-        would count every case live (a search with an unknown theme: 44 ms at 100,000
-        cases on PostgreSQL, not 9)."""
+        filter. Left in place, the counts made so far would disagree with the rest, and the
+        rest would count every case live."""
         for name in ("facets", "in_use", "unsearchable"):
             self.__dict__.pop(name, None)
 
@@ -299,8 +297,7 @@ class InnovationFilter(FacetFilters):
         counts that counts.py keeps answer what the facets ask (facets.py says which). A form
         with a value that is not valid filters nothing (cases_without): its options count
         every case, as with no filter, from the stored counts too (else any address with a
-        wrong value would count the whole catalogue live: 70 ms at 100,000 cases on
-        PostgreSQL)."""
+        wrong value would count the whole catalogue live)."""
         if not self.derived_fresh:
             return False
         if self.in_use is None:

@@ -2,11 +2,9 @@
 SEARCH_LEADERS (querysets.py) published cases that a search for that word alone lists,
 nearest first by the RUM index's distance.
 
-Why: to list the first twenty matches of a search for one common word ("service", in 37% of
-100,000 cases), PostgreSQL's RUM index works out the distance of every match and sorts them
-all: 20 ms at 100,000 cases and 200 at 1,000,000, on every such page. The first pages of the
-search read the term's rows instead (paging.SearchLeaders), and later pages rank the rest
-live.
+Why: to list the first twenty matches of a common word, the RUM index works out the distance
+of every match and sorts them all (docs/performance.md). The first pages of the search read
+the term's rows instead (paging.SearchLeaders), and later pages rank the rest live.
 
 Chosen with the common terms by the full recount (counts.recount), as derived data: read only
 while they match the catalogue's version. Among cases as near as each other, the index's
@@ -14,8 +12,7 @@ order decides, as it does for the page: the rows are right when no other match o
 is nearer than any of them (a test compares them with every match's distance).
 
 Only where the RUM indexes rank (search.ranks_by_index): the distance is theirs. Elsewhere
-none are stored and every search ranks its matches live. Choosing every term's took 12 s at
-100,000 cases (docs/performance.md).
+none are stored and every search ranks its matches live.
 """
 
 from django.db import connection
@@ -51,8 +48,7 @@ def stored_distance_sql(document, term):
 
 def choose(terms=None):
     """The leaders of these terms (ids; None: of every term) anew, where they are stored: one
-    query a language, an index scan of the first matches of each term (19 ms a term at
-    100,000 cases)."""
+    query a language, an index scan of the first matches of each term."""
     leaders = SearchLeader.objects.all()
     if terms is not None:
         leaders = leaders.filter(term__in=terms)

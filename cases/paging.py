@@ -35,14 +35,12 @@ def common_term(text, language):
 
 class InstitutionRuns:
     """The published cases of whole institutions, in Table 1's order, when how many each has
-    is known (the stored counts): what `/` lists when only place filters are in use. Each
+    is known (the stored counts): what `/` lists with no filter but places. Each
     institution's cases are one run of Table 1's index (innovation_table_order), so a page's
-    rows are read from the runs it covers, each an index range that starts at the run's
-    first row and ends with the page's last. Filtering the whole table instead made PostgreSQL
-    walk the index from the first chosen institution to the page, through every institution
-    between: at 100,000 cases 15-21 ms for a country whose institutions lie far apart in the
-    table, at 1,000,000 over 200 ms. Django's Paginator slices it like the QuerySet it
-    stands for; `count()` is the runs' total, so nothing is counted."""
+    rows are read from the runs it covers, each an index range from the run's first row to
+    the page's last: filtering the whole table walks the index through every row before the
+    page. Django's Paginator slices it like the QuerySet it stands for; `count()` is the
+    runs' total, so nothing is counted."""
 
     def __init__(self, cases, runs):
         self.cases = cases  # as the page shows them: Innovation.objects.published()…
@@ -75,9 +73,8 @@ class InstitutionRuns:
 class SearchLeaders:
     """The matches of a search for one common search term alone, best first, where the RUM
     indexes rank (search.ranks_by_index): what `/` lists for it. Its first SEARCH_LEADERS
-    matches are read from the term's stored rows (models.SearchLeader, chosen by leaders.py):
-    ranking every match of "service" to list twenty took 20 ms at 100,000 cases (200 at
-    1,000,000). Later pages rank the other matches after them, as every page did (`ranked`:
+    matches are read from the term's stored rows (models.SearchLeader, chosen by leaders.py)
+    rather than ranking every match. Later pages rank the other matches after them (`ranked`:
     a function giving the search's matches as the page ranks them, the FilterSet's `qs`,
     built only for those pages). Django's Paginator slices it like the QuerySet it stands
     for; `count()` is the total the facets counted, so nothing is counted. A page is read

@@ -84,10 +84,8 @@ class SlugManager(models.Manager):
 def summarised(cases):
     """A page of the summary table's cases (read by for_summary_table), as a list, each with
     `summary_themes` and `summary_impacts`: its themes' names and its impacts' statements as
-    the page shows them (languages.Text), in their order. Two queries of plain values:
-    Django's prefetch_related made a model object of every theme and impact, and a queryset
-    for every case and relation (the rows of `/` at 100,000 cases, read in a loop: 8-9 ms
-    that way, 5 this way)."""
+    the page shows them (languages.Text), in their order. Two queries of plain values, where
+    prefetch_related made a model object of every theme and impact."""
     cases = list(cases)
     language = page_language()
     ids = [case.pk for case in cases]
@@ -271,8 +269,7 @@ class InnovationQuerySet(MatchingQuerySet):
         """Best match first (after search()). Where an index ranks (search.ranks_by_index),
         in its order: cases that match equally well come in the order it keeps them, the
         same on every page (ordering them by Table 1's order too makes PostgreSQL rank every
-        match again: 641 ms, not 52, for a common word at 100,000 cases). Else ties keep
-        Table 1's order."""
+        match again). Else ties keep Table 1's order."""
         if "distance" in self.query.annotations:
             return self.order_by("distance")
         return self.order_by("-rank", *TABLE_ORDER)
@@ -289,8 +286,7 @@ class InnovationQuerySet(MatchingQuerySet):
         Only the stored candidates (models.SimilarCandidate: the first few of each group of
         cases with the same themes and country, each with its group and place) are ranked,
         in their own small table: the same answer as ranking every case that shares a theme,
-        which at 100,000 cases grouped a third of the catalogue's theme links on every case's
-        page (136 ms; docs/performance.md)."""
+        which grouped a third of the catalogue's theme links on every case's page."""
         # The page has the case's themes already (prefetched): a list, not another subquery.
         theme_ids = [theme.pk for theme in innovation.themes.all()]
         if not theme_ids:

@@ -61,8 +61,8 @@ def refresh_search_documents(cases):
 @cache
 def _vectors_update():
     """(SQL, its parameters, where the cases' ids go in them) of the UPDATE that writes the
-    documents of some cases (refresh_search_documents): building its expressions through the ORM
-    took 60 ms of every save at 100,000 cases, twice what running it takes."""
+    documents of some cases (refresh_search_documents): building its expressions through
+    the ORM took twice as long as running it, on every save."""
     ids = []  # a placeholder, found again among the parameters by identity
     cases = Innovation.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
     query = cases.query.chain(UpdateQuery)

@@ -168,16 +168,14 @@ class Innovation(Translatable, models.Model):
             models.Index(fields=["status", "-created"]),
             # Lets counts over all published cases read the index instead of the wide rows.
             models.Index(fields=["status", "id"], name="innovation_published_ids"),
-            # The stage, branch and year facets of `/` from the index alone: at 100,000 cases
-            # 23 ms instead of 120 (a scan of the wide rows).
+            # The stage, branch and year facets of `/` from the index alone, not the wide rows.
             models.Index(
                 fields=["status", "stage", "branch", "year_started"],
                 name="innovation_stage_counts",
             ),
             # Whether an institution has a published case (Institution.objects.public(), on
-            # every page's place facets): one index lookup each. Without it PostgreSQL walked
-            # innovation_table_order from its start for each institution: at 100,000 cases
-            # 208 of the 236 ms of the facet's query.
+            # every page's place facets): one index lookup each, where PostgreSQL walked
+            # innovation_table_order from its start for each institution.
             models.Index(fields=["institution", "status"], name="innovation_institution_status"),
         ]
         constraints = [

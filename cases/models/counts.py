@@ -7,7 +7,7 @@ from ..querysets import CountedCaseQuerySet
 class CaseCount(models.Model):
     """How many published cases have a theme, an institution, a stage, branch and year
     started, or some of these together: the catalogue's counts, derived for speed, so that `/`,
-    `/matrix/`, `/map/` and `/` with one theme need not count 100,000 cases on every read.
+    `/matrix/`, `/map/` and `/` with one theme need not count every case on every read.
     One row per `kind` and combination of values; what is not part of the kind is 0 or "".
     Rebuilt from the cases by cases/counts.py, which says when."""
 
@@ -83,12 +83,9 @@ class SearchTerm(models.Model):
 class SearchLeader(models.Model):
     """The best-ranked published cases of each common search term: the first
     querysets.SEARCH_LEADERS of its matches in the order a search for that word alone lists
-    them (nearest first by the RUM index's `distance`; among equals, in its order). A search
-    for one common word ("service": 37,000 of 100,000 cases) made PostgreSQL rank every match
-    to list the first twenty (20 ms at 100,000 cases, 200 at 1,000,000); its first pages read
-    these rows instead, and later pages rank the rest (paging.SearchLeaders). Stored only
-    where the RUM indexes rank (search.ranks_by_index), in step with the counts by
-    cases/leaders.py, which says what it costs."""
+    them (nearest first by the RUM index's `distance`; among equals, in its order): the
+    first pages of a search for that word read them (paging.SearchLeaders). Stored only
+    where the RUM indexes rank (search.ranks_by_index), by cases/leaders.py."""
 
     # No index of its own: the order index (and the unique one) lead with it.
     term = models.ForeignKey(
@@ -148,14 +145,10 @@ class CountedCase(models.Model):
     """A published case as the live counts read it: its institution, its place in Table 1,
     its stage, branch and year started, and its search documents, copied from the case by
     the database itself whenever one of them changes, whoever writes (migration 0025).
-    Why: a count that the stored CaseCount rows cannot answer (a search of several words, a
-    search with a theme and a country, a place with a stage) reads the row of every case
-    that matches, and a case's own row is wide (its texts in every language: about 300
-    bytes, 26 to a page), so at 100,000 cases the places of "fraud detection" with a theme
-    read 2,266 pages for 3,386 matches. Here a row is under 200 bytes (the documents are
-    stored out of the row: migration 0021), and the same matches are on 1,537 pages (the
-    count 12 -> 6.7 ms; docs/performance.md). What it costs on write: a changed case's row
-    written anew, and its documents in this table's search indexes as well as the case's."""
+    Why: a count that the stored CaseCount rows cannot answer reads the row of every case
+    that matches, and a case's own row is wide (its texts in every language); these rows
+    are narrow, so the same matches lie on fewer pages (docs/performance.md). On write, a
+    changed case's copy is written anew, its documents into this table's indexes too."""
 
     innovation = models.OneToOneField(
         "Innovation", on_delete=models.CASCADE, primary_key=True, related_name="+"
