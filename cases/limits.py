@@ -21,6 +21,7 @@ import ipaddress
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import caches
@@ -76,6 +77,14 @@ def download_refused(request):
     return None
 
 
+@dataclass
+class Spent:
+    """A visitor's page-making time in the current minute."""
+
+    since: float  # when the minute started (time.monotonic())
+    seconds: float = 0.0
+
+
 class PageTime:
     """The time this process spent making pages (not sending cached ones) for each visitor in
     the current minute. A page costs what it costs: most a few milliseconds, a search of
@@ -91,24 +100,24 @@ class PageTime:
     def __init__(self, window=60, remembered=10_000):
         self.window, self.remembered = window, remembered
         self.lock = threading.Lock()
-        self.spent = OrderedDict()  # address: [the minute's start, seconds spent]
+        self.spent = OrderedDict()  # address: Spent
 
     def exhausted(self, address, allowed):
         with self.lock:
             entry = self.spent.get(address)
             return (
                 entry is not None
-                and time.monotonic() - entry[0] < self.window
-                and entry[1] >= allowed
+                and time.monotonic() - entry.since < self.window
+                and entry.seconds >= allowed
             )
 
     def charge(self, address, seconds):
         with self.lock:
             now = time.monotonic()
             entry = self.spent.pop(address, None)
-            if entry is None or now - entry[0] >= self.window:
-                entry = [now, 0.0]
-            entry[1] += seconds
+            if entry is None or now - entry.since >= self.window:
+                entry = Spent(since=now)
+            entry.seconds += seconds
             self.spent[address] = entry  # the most recent last; the longest idle go first
             while len(self.spent) > self.remembered:
                 self.spent.popitem(last=False)

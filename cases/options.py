@@ -51,7 +51,10 @@ class Place:
 def listed(filterset, name, items):
     """Options from (value, label, count) or (value, label, count, title) items."""
     chosen = filterset.selected(name)
-    return [Option(name, item[0], item[1], item[2], item[0] in chosen, *item[3:]) for item in items]
+    return [
+        Option(name, value, label, count, value in chosen, *more)
+        for value, label, count, *more in items
+    ]
 
 
 def stage_options_of_rows(filterset, rows):

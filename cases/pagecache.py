@@ -121,7 +121,8 @@ def cached_page(view):
         key, gzip = page_address(request)
         cached = cached_page_content(key, gzip)
         if cached is not None:
-            response = HttpResponse(cached[0], content_type=cached[1])
+            content, content_type = cached
+            response = HttpResponse(content, content_type=content_type)
             if gzip:
                 response["Content-Encoding"] = "gzip"
             # For this process's recent pages, as the middleware below PageCacheMiddleware
@@ -164,7 +165,8 @@ def cached_page_content(key, gzip):
     wanted = f"{key}:gzip" if gzip else key
     page = cache.get(wanted)
     if page is None and gzip and (plain := cache.get(key)) is not None:
-        page = (compress_string(plain[0]), plain[1])  # the compressed copy, made once
+        content, content_type = plain
+        page = (compress_string(content), content_type)  # the compressed copy, made once
         cache.set(wanted, page, PAGE_TIMEOUT)
     return page
 
@@ -193,7 +195,8 @@ class PageCacheMiddleware:
             key, gzip = page_address(request)
             recent = recent_pages.get(f"{key}:gzip" if gzip else key)
             if recent is not None:
-                return HttpResponse(recent[0], headers=recent[1])
+                content, headers = recent
+                return HttpResponse(content, headers=headers)
         response = self.get_response(request)
         recent = getattr(response, "recent_page", None)
         if recent is not None and response.status_code == 200 and not response.cookies:
@@ -222,10 +225,12 @@ class RecentPages:
                 return
             self.pages[key], self.path_of[key] = page, path
             self.paths[path] += 1
-            self.size += len(page[0])
+            content, _headers = page
+            self.size += len(content)
             while self.size > self.limit:
                 oldest = next(iter(self.pages))
-                self.size -= len(self.pages.pop(oldest)[0])
+                content, _headers = self.pages.pop(oldest)
+                self.size -= len(content)
                 path = self.path_of.pop(oldest)
                 self.paths[path] -= 1
                 if not self.paths[path]:

@@ -143,14 +143,16 @@ def _listen_and_read(wrapper, table):
     the number it read, or None once an announcement marks it unread)."""
     with wrapper.cursor() as cursor:  # connects, or reconnects, when it must
         raw = wrapper.connection
-        if getattr(wrapper, "catalogue_version", (None, None))[0] is not raw:
+        listening, _number = getattr(wrapper, "catalogue_version", (None, None))
+        if listening is not raw:
             cursor.execute(f"LISTEN {CHANNEL}")
             # Announcements that come in during this connection's queries mark it unread.
             raw.add_notify_handler(partial(_unread, weakref.ref(wrapper)))
     reading = object()  # an announcement heard during the read replaces it: read again next time
     wrapper.catalogue_version = (raw, reading)
     number = _read(table)
-    if wrapper.catalogue_version[1] is reading:
+    _listening, read = wrapper.catalogue_version
+    if read is reading:
         wrapper.catalogue_version = (raw, number)
     return number
 
@@ -158,4 +160,5 @@ def _listen_and_read(wrapper, table):
 def _unread(wrapper_ref, notify):
     wrapper = wrapper_ref()
     if wrapper is not None and notify.channel == CHANNEL:
-        wrapper.catalogue_version = (wrapper.catalogue_version[0], None)
+        listening, _number = wrapper.catalogue_version
+        wrapper.catalogue_version = (listening, None)
