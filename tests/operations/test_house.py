@@ -84,9 +84,7 @@ def test_no_module_grows_past_its_size():
         for path in modules().values()
         if "management" not in path.parts
     }
-    too_long = {
-        path: lines for path, lines in sizes.items() if lines > MOST_LINES
-    }
+    too_long = {path: lines for path, lines in sizes.items() if lines > MOST_LINES}
     assert too_long == {}
 
 
