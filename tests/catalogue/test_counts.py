@@ -413,7 +413,7 @@ def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_c
 
 
 @postgres_only
-def test_a_search_for_a_common_term_reads_its_kept_counts(
+def test_a_search_for_a_common_term_reads_its_stored_counts(
     client, add_cases, monkeypatch, django_assert_num_queries
 ):
     """The stored rows answer a common word's counts, and an uncommon word's are counted, in
@@ -568,3 +568,45 @@ def test_a_page_that_finds_the_derived_data_behind_asks_for_one_rebuild(client, 
     rebuild.call()
     assert CatalogueVersion.fresh()
     assert fresh_get(client, "/").context["filter"].total == 11
+
+
+@postgres_only
+def test_the_common_terms_come_back_after_the_quick_rebuild_once_the_catalogue_is_quiet(
+    client, add_cases, monkeypatch
+):
+    """The rebuild after a write leaves the common search terms out (their counting takes
+    minutes) and asks for them after a pause; they come back only while no write has
+    followed, and a common word's counts are read from their rows again."""
+    add_cases(12, institution="kela", theme="leadership")
+    every_word_common(monkeypatch, cases=10)
+    asked = []
+    monkeypatch.setattr(derived, "_ask_terms", lambda: asked.append(1))
+    Innovation.objects.filter(slug="design-thinking").update(title="Design thinking again")
+    derived.rebuild.call()
+    assert CatalogueVersion.fresh() and not SearchTerm.objects.exists()
+    assert asked == [1]
+    assert not facets.term_stored(fresh_get(client, "/", {"q": "generated"}).context["filter"])
+    Innovation.objects.filter(slug="design-thinking").update(title="Design thinking")
+    derived.rebuild_terms.call()  # a write came since: not now, its own rebuild asks again
+    assert not SearchTerm.objects.exists()
+    derived.rebuild.call()
+    derived.rebuild_terms.call()
+    assert CatalogueVersion.fresh() and SearchTerm.objects.exists()
+    assert facets.term_stored(fresh_get(client, "/", {"q": "generated"}).context["filter"])
+    assert_derived_right()
+
+
+def test_the_terms_are_asked_for_after_a_pause_where_the_queue_can_wait(monkeypatch):
+    """With a queue that runs tasks later (the database's), the terms are counted after
+    TERMS_PAUSE; with one that runs them at once (debug), at once."""
+    enqueued = []
+    later = SimpleNamespace(enqueue=lambda: enqueued.append("later"))
+    at_once = SimpleNamespace(
+        using=lambda run_after: later, enqueue=lambda: enqueued.append("at once")
+    )
+    monkeypatch.setattr(derived, "rebuild_terms", at_once)
+    monkeypatch.setattr(derived, "default_task_backend", SimpleNamespace(supports_defer=True))
+    derived._ask_terms()
+    monkeypatch.setattr(derived, "default_task_backend", SimpleNamespace(supports_defer=False))
+    derived._ask_terms()
+    assert enqueued == ["later", "at once"]
