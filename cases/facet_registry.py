@@ -36,9 +36,9 @@ class Facet:
     field: str = ""
     choices: tuple = ()  # fixed options as (value, label); (): the catalogue's rows give them
     pattern: re.Pattern = SLUG  # the shape of a value, checked before anything is looked up
-    # The group of counts its options take theirs from (facets.py); "": counted alone, live;
-    # None: its options show no count.
-    counted: str | None = ""
+    # The group of counts its options take theirs from (facets.py's COUNTERS); None: its
+    # options show no count.
+    counted: str | None = None
     admin: str = ""  # the field the editors' list of cases filters it by, if any
     autonyms: bool = False  # its options are languages, each named in itself ("Deutsch")
     values: str = ""  # what a value is, for the open-data page, when the catalogue gives them
@@ -126,7 +126,6 @@ FACETS = (
         field="original_language",
         choices=tuple(settings.LANGUAGES),
         pattern=LANGUAGE_CODE,
-        counted=None,
         admin="original_language",
         autonyms=True,
     ),
