@@ -149,15 +149,6 @@ def counted(group=None):
     )
 
 
-def group(name):
-    """The group of counts facet `name` takes its options' counts from."""
-    return BY_NAME[name].counted
-
-
-def choices(name):
-    return BY_NAME[name].choices
-
-
 def narrowing():
     """The names of every parameter that narrows the cases (the search and sort aside)."""
     return (*(facet.name for facet in FACETS), *YEARS, RECOGNISED)

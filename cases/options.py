@@ -83,7 +83,9 @@ def stage_options(filterset, stages, branches, years):
     counted = {"stage": stages, "branch": branches}
     return {
         name: listed(
-            filterset, name, [(v, label, count[v]) for v, label in facet_registry.choices(name)]
+            filterset,
+            name,
+            [(v, label, count[v]) for v, label in facet_registry.BY_NAME[name].choices],
         )
         for name, count in counted.items()
     } | {
