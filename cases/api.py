@@ -21,6 +21,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from . import exports
+from .facets import Selection
 from .filters import InnovationFilter
 from .models import Award, Impact, Innovation, Institution, Partner, Theme
 from .regions import REGIONS
@@ -178,8 +179,8 @@ class CaseRecordSerializer(serializers.Serializer):
 
 class CatalogueFilterBackend(DjangoFilterBackend):
     """The catalogue's FilterSet, as `/` uses it: a request without parameters leaves it
-    unbound, so nothing is checked against the catalogue (no facet queries). The view keeps
-    it (`view.filterset`), for the number of results."""
+    unbound, so nothing is checked against the catalogue. The view keeps it, and what it
+    gives (`view.selection`: the rows and their number, facets.py)."""
 
     def get_filterset_kwargs(self, request, queryset, view):
         kwargs = super().get_filterset_kwargs(request, queryset, view)
@@ -187,18 +188,19 @@ class CatalogueFilterBackend(DjangoFilterBackend):
         return kwargs
 
     def get_filterset(self, request, queryset, view):
-        view.filterset = super().get_filterset(request, queryset, view)
-        return view.filterset
+        filterset = super().get_filterset(request, queryset, view)
+        view.selection = Selection(filterset)
+        return filterset
 
 
 class CataloguePagination(PageNumberPagination):
-    """DRF's numbered pages, with the number of results the view's FilterSet gives (its
-    `total`: from the stored counts where they answer, cases/counts.py) instead of counting
-    the rows again, which was most of the list's time at 1,000,000 cases."""
+    """DRF's numbered pages, with the number of results the view's filters give (their
+    Selection's `total`: from the stored counts where they answer, cases/counts.py) instead
+    of counting the rows again, which was most of the list's time at 1,000,000 cases."""
 
     def paginate_queryset(self, queryset, request, view=None):
-        filterset = getattr(view, "filterset", None)
-        self.known_count = filterset.total if filterset is not None else None
+        selection = getattr(view, "selection", None)
+        self.known_count = selection.total if selection is not None else None
         return super().paginate_queryset(queryset, request, view)
 
     def django_paginator_class(self, rows, per_page):
@@ -247,8 +249,8 @@ class InnovationViewSet(CatalogueViewSet):
         """Cases, with the filters and search of the catalogue's page, in its order; 20 a
         page."""
         self.filter_queryset(self.get_queryset())
-        # The rows as `/` lists them (FilterSet.rows): a deep page reads no row before it.
-        page = self.paginate_queryset(self.filterset.rows)
+        # The rows as `/` lists them (Selection.rows): a deep page reads no row before it.
+        page = self.paginate_queryset(self.selection.rows)
         records = exports.records_of([case.pk for case in page], exports.Links(request))
         return self.get_paginated_response(self.get_serializer(records, many=True).data)
 

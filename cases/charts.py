@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from math import ceil
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
-from . import worldmap
+from . import counts, facets, worldmap
 from .languages import page_language
 from .regions import REGIONS, region_of
 
@@ -146,25 +147,59 @@ class BarChart:
         )
 
 
-def by_theme(filterset):
+def theme_institution_grid(selection):
+    """Themes (rows) by institutions (columns): how many cases have both, given the other
+    active filters (country, search). Chosen themes or institutions narrow the grid."""
+    filterset = selection.filterset
+    if selection.filters_only("theme", *facets.PLACES):  # stored, for the places' institutions
+        pairs = counts.theme_institution_counts(facets.place_institutions(filterset))
+    else:
+        pairs = (
+            filterset.cases_without("theme", "institution")
+            .order_by()
+            .values_list("themes__slug", "institution__slug")
+            .annotate(count=Count("*"))
+        )
+    by_pair = {(theme, institution): count for theme, institution, count in pairs}
+
+    def shown(name):
+        options = selection[name]
+        chosen = filterset.selected(name)
+        return [option for option in options if not chosen or option.value in chosen]
+
+    columns, themes = shown("institution"), shown("theme")
+    most = max((by_pair.get((t.value, i.value), 0) for t in themes for i in columns), default=0)
+    rows = []
+    for theme in themes:
+        cells = []
+        for institution in columns:
+            count = by_pair.get((theme.value, institution.value), 0)
+            # The other filters kept as they are; the sort is the list's, not the cell's.
+            link = filterset.query(theme=[theme.value], institution=[institution.value], sort=[])
+            cells.append((institution, count, link, shade(count, most)))
+        rows.append((theme, cells))
+    return {"columns": columns, "rows": rows, "legend": legend(most)}
+
+
+def by_theme(selection):
     return BarChart(
         "chart-themes",
         gettext("Cases by success-factor theme"),
-        _bars(filterset, "theme", lambda option: {"theme": [option.value]}),
+        _bars(selection, "theme", lambda option: {"theme": [option.value]}),
     )
 
 
-def by_region(filterset):
+def by_region(selection):
     return BarChart(
         "chart-regions",
         gettext("Cases by region"),
-        _bars(filterset, "region", lambda option: {"region": [option.value]}),
+        _bars(selection, "region", lambda option: {"region": [option.value]}),
     )
 
 
-def by_year(filterset):
+def by_year(selection):
     bars = _bars(
-        filterset,
+        selection,
         "year",
         lambda option: {"started_min": [option.value], "started_max": [option.value]},
     )
@@ -182,7 +217,7 @@ def of_institution(institution, themes):
     return BarChart("chart-institution-themes", title, bars)
 
 
-def _bars(filterset, name, chosen):
+def _bars(selection, name, chosen):
     """A bar per option of the facet `name`, each linking to `/` with the filters `chosen`
     (option) gives instead of that facet's."""
     catalogue, language = reverse("cases:catalogue"), page_language()
@@ -190,11 +225,11 @@ def _bars(filterset, name, chosen):
         Bar(
             option.label,
             option.count,
-            catalogue + filterset.query(**chosen(option)),
+            catalogue + selection.filterset.query(**chosen(option)),
             option.language or language,  # a record's name may be untranslated
             option.checked,
         )
-        for option in filterset.facets[name]
+        for option in selection[name]
     ]
 
 
@@ -227,26 +262,26 @@ class WorldMap:
     """The countries of the catalogue's institutions with their counts, by region, for the
     map and the table beside it."""
 
-    def __init__(self, filterset):
+    def __init__(self, selection):
         catalogue = reverse("cases:catalogue")
         self.countries = [
             Country(
                 option.value,
                 option.label,
                 option.count,
-                catalogue + filterset.query(country=[option.value]),
+                catalogue + selection.filterset.query(country=[option.value]),
                 option.checked,
             )
-            for option in filterset.facets["country"]
+            for option in selection["country"]
         ]
         self.most = max((country.count for country in self.countries), default=0)
-        regions = {option.value: option for option in filterset.facets["region"]}
+        regions = {option.value: option for option in selection["region"]}
         self.regions = [
             Region(
                 slug,
                 regions[slug].label,
                 regions[slug].count,
-                catalogue + filterset.query(region=[slug]),
+                catalogue + selection.filterset.query(region=[slug]),
                 [c for c in self.countries if c.count and region_of(c.code) == slug],
             )
             for slug, _ in REGIONS

@@ -6,8 +6,9 @@ Repeated parameters combine as OR within a parameter and AND across parameters:
 meet search in one method, filter_queryset(), which hands the chosen themes and countries to
 the search so that on PostgreSQL they narrow the same index lookup.
 
-The counts beside each option are facets.py's. An unknown value of the right shape is found
-there too (it has no option), and becomes a form error in is_valid().
+A value of the right shape that the catalogue does not have (a theme, institution or
+country) becomes a form error in is_valid(). What the choices give (the counts beside each
+option, the number of results, the rows a page lists) is facets.py's, which reads this.
 """
 
 import operator
@@ -21,7 +22,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 
-from . import derived, facet_links, facet_registry, facets, search
+from . import facet_registry, regions, search
 from .filter_fields import (
     CatalogueForm,
     encoded,
@@ -31,8 +32,7 @@ from .filter_fields import (
     year_filter,
 )
 from .languages import page_language
-from .models import CountedCase, Innovation
-from .paging import InstitutionRuns, SearchLeaders
+from .models import CountedCase, Innovation, Institution, Theme
 
 SEARCH_MAX_LENGTH = 200
 
@@ -85,8 +85,7 @@ class InnovationFilter(FacetFilters):
         error_messages={"invalid_choice": _("Choose one of the listed ways to sort.")},
     )
 
-    # Each option with its count, and the years started with theirs (facets.py).
-    FACETS = facet_registry.counted()
+    FACETS = facet_registry.counted()  # those whose options show counts (facets.py)
     FROM_CATALOGUE = tuple(f.name for f in facet_registry.FACETS if not f.fixed)
     YEARS = facet_registry.YEARS
     CHOICES = facet_registry.narrowing()  # all that narrows the rows
@@ -103,13 +102,16 @@ class InnovationFilter(FacetFilters):
 
     def filter_places(self, queryset, name, value: str):
         """Cases of the public institutions an institution, country or region filter keeps,
-        named by id and by position in Table 1, both as values (the place facets read them,
-        so no query more). Given these, PostgreSQL reads each institution's run of Table 1's
-        index; given a join to the institutions' countries, it walked that index from its
-        start until it met them."""
+        named by id and by position in Table 1, both as values (self.places). Given these,
+        PostgreSQL reads each institution's run of Table 1's index; given a join to the
+        institutions' countries, it walked that index from its start until it met them."""
         chosen = set(value)
-        place_of = {"institution": "slug", "country": "country", "region": "region"}[name]
-        places = [p for p in self.facets[facets.PLACES_READ] if getattr(p, place_of) in chosen]
+        place_of = {
+            "institution": lambda place: place.slug,
+            "country": lambda place: place.country,
+            "region": lambda place: regions.region_of(place.country),
+        }[name]
+        places = [place for place in self.places if place_of(place) in chosen]
         if not places:
             return queryset.none()
         positions = [place.position for place in places]
@@ -123,6 +125,13 @@ class InnovationFilter(FacetFilters):
                 (Q(institution_position=p.position, institution_id=p.pk) for p in places),
             )
         )
+
+    @cached_property
+    def places(self):
+        """The public institutions that any place filter in use names, as (pk, position, slug,
+        country): one query, read by filter_places and by valid."""
+        countries = {*self.selected("country"), *regions.countries_of(self.selected("region"))}
+        return list(Institution.objects.places(self.selected("institution"), countries))
 
     def filter_case_field(self, queryset, name, value):
         """A facet on a field of the case that the counted copies do not hold: the cases,
@@ -179,27 +188,26 @@ class InnovationFilter(FacetFilters):
             return False
         valid = True
         for name in self.FROM_CATALOGUE:
-            known = {option.value for option in self.facets[name]}
-            for value in self.form.cleaned_data.get(name) or []:
+            chosen = self.form.cleaned_data.get(name) or []
+            known = self._known(name) if chosen else set()
+            for value in chosen:
                 if value not in known:
                     self.form.add_error(name, unknown_value(name, value))
-                    if valid:
-                        self._forget_counts()
                     valid = False
         return valid
 
-    def _forget_counts(self):
-        """Drop what was counted with the filters before one of them was found not valid:
-        a form that is not valid filters nothing (cases_without), so its options count
-        every case, from the stored counts (filters_only), like those of a page with no
-        filter. Left in place, the counts made so far would disagree with the rest, and the
-        rest would count every case live."""
-        for name in ("facets", "in_use", "unsearchable"):
-            self.__dict__.pop(name, None)
+    def _known(self, name):
+        """The values of facet `name` that the catalogue has, of those chosen."""
+        if name == "theme":
+            return set(
+                Theme.objects.filter(slug__in=self.selected(name)).values_list("slug", flat=True)
+            )
+        place_of = {"institution": "slug", "country": "country"}[name]
+        return {getattr(place, place_of) for place in self.places}
 
     @property
     def search_text(self):
-        return self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("q") or ""
+        return self.is_bound and self.is_valid() and self.form.cleaned_data.get("q") or ""
 
     @property
     def search_terms(self):
@@ -224,7 +232,7 @@ class InnovationFilter(FacetFilters):
 
     @cached_property
     def chosen_sort(self):
-        chosen = self.is_bound and self.form.is_valid() and self.form.cleaned_data.get("sort")
+        chosen = self.is_bound and self.is_valid() and self.form.cleaned_data.get("sort")
         if chosen == "relevance" and not self.search_text:
             return "table"
         return chosen or ("relevance" if self.search_text else "table")
@@ -245,31 +253,6 @@ class InnovationFilter(FacetFilters):
         return self._ordered_qs
 
     @property
-    def rows(self):
-        """What the page lists, for its paginator: `qs`; or, in Table 1's order with no filter
-        but places, the same rows read a run of institutions at a time, their lengths known
-        from the stored counts (paging.InstitutionRuns: a deep page reads one institution's
-        run, not every row before it); or, for a search of
-        one common word alone ranked by an index, its first pages from its stored best matches
-        (paging.SearchLeaders)."""
-        if (
-            self.chosen_sort == "relevance"
-            and self.in_use == {"q"}
-            and search.ranks_by_index()
-            and facets.term_stored(self)
-        ):
-            language = page_language()
-
-            def ranked():  # built only for the pages past the stored ones
-                return self.qs
-
-            return SearchLeaders(self.queryset, ranked, self.search_text, language, self.total)
-        if self.chosen_sort == "table" and self.filters_only(*facets.PLACES) and self.answerable:
-            runs = [(p.position, p.pk, p.count) for p in facets.chosen_places(self)]
-            return InstitutionRuns(self.queryset, runs)
-        return self.qs
-
-    @property
     def is_active(self):
         return any(self.form.data.get(name) for name in self.CHOICES + ("q",))
 
@@ -279,30 +262,11 @@ class InnovationFilter(FacetFilters):
         not valid, and no stored count may answer."""
         if not self.is_bound:
             return set()
-        # The form's own checks only: is_valid() asks the facets, which ask this.
-        if not self.form.is_valid() or self.unsearchable:
+        if not self.is_valid() or self.unsearchable:
             return None
         cleaned = self.form.cleaned_data
         empty = (*EMPTY_VALUES, False)
         return {name for name in self.CHOICES + ("q",) if cleaned.get(name) not in empty}
-
-    @cached_property
-    def derived_fresh(self):
-        """Whether the derived data (counts.py) match the records now: else nothing is read
-        from them, and the cases themselves are counted (CatalogueVersion.fresh)."""
-        return derived.fresh()
-
-    def filters_only(self, *names):
-        """True when no filter but `names` is in use and the derived data are fresh: then the
-        counts that counts.py keeps answer what the facets ask (facets.py says which). A form
-        with a value that is not valid filters nothing (cases_without): its options count
-        every case, as with no filter, from the stored counts too (else any address with a
-        wrong value would count the whole catalogue live)."""
-        if not self.derived_fresh:
-            return False
-        if self.in_use is None:
-            return not self.unsearchable  # a search with no word to look for finds nothing
-        return self.in_use <= set(names)
 
     def query(self, **changes):
         """The query string of these filters with `changes` ({name: [values]}, an empty
@@ -324,7 +288,7 @@ class InnovationFilter(FacetFilters):
             for name in self.CHOICES + ("q", "sort")
         }
 
-    # Facets -----------------------------------------------------------------------------
+    # What is chosen -----------------------------------------------------------------------
 
     def selected(self, name):
         if not self.is_bound or not self.form.is_valid():
@@ -338,35 +302,17 @@ class InnovationFilter(FacetFilters):
         cases = CountedCase.objects.all()
         if self.unsearchable:
             return cases.none()
-        if self.is_bound and self.form.is_valid():
+        if self.is_bound and self.is_valid():
             cases = self.filter_queryset(cases, leave_out={*names, "sort"}, ranked=False)
         return cases
-
-    @cached_property
-    def facets(self):
-        """{facet name: [Option, ...]} for each of FACETS, and "year" (facets.py)."""
-        return facets.Facets(self)
 
     @property
     def year_range(self):
         """(from, up to) as chosen, each None when not."""
-        if not self.is_bound or not self.form.is_valid():
+        if not self.is_bound or not self.is_valid():
             return None, None
         return tuple(self.form.cleaned_data.get(name) for name in self.YEARS)
 
-    @cached_property
-    def active_filters(self):
-        """[(what, query without it)] for each filter in use (facets.py)."""
-        return facet_links.active(self)
-
-    @property
-    def facet_groups(self):
-        return facet_links.groups(self)
-
-    @property
-    def total(self):
-        return facets.total(self)
-
     @property
     def recognised_only(self):
-        return bool(self.is_bound and self.form.is_valid() and self.form.cleaned_data["recognised"])
+        return bool(self.is_bound and self.is_valid() and self.form.cleaned_data["recognised"])

@@ -1,7 +1,7 @@
 """The options a facet lists, as the filter form, the links and the pictures show them
-(Option), each from its value, label and count, and the stages', branches' and years' from
-their counts; a public institution where it is, as the place filters read it (Place); and a
-country's name in a language."""
+(Option), each from its value, label and count: the stages', branches' and years' from their
+counts, and the institutions', countries' and regions' from each public institution's
+(place_options, which also gives each as a Place); and a country's name in a language."""
 
 from collections import Counter
 from dataclasses import dataclass
@@ -11,6 +11,11 @@ from django.utils import translation
 from django_countries import countries
 
 from . import facet_registry
+from .languages import page_language
+from .models import Institution
+from .regions import REGION_NAMES, region_of
+
+PLACES_READ = "places"  # the [Place] that place_options gives beside the options
 
 
 @dataclass
@@ -38,7 +43,8 @@ def country_name(code, language):
 
 @dataclass
 class Place:
-    """A public institution where it is, as the place filters need it (filters.py)."""
+    """A public institution where it is, with its count: the runs of Table 1 a page of a
+    place filter reads (facets.Selection.rows)."""
 
     slug: str
     country: str
@@ -94,3 +100,46 @@ def stage_options(filterset, stages, branches, years):
             for year, count in sorted(years.items())
         ],
     }
+
+
+def place_options(filterset, institutions):
+    """The place options from [(id, position, slug, name, acronym, translated name,
+    translated acronym, country, count)] of every public institution."""
+    language = page_language()
+    allows = place_allows(filterset)
+    items, by_country, by_region = [], {}, dict.fromkeys(REGION_NAMES, 0)
+    places = []
+    for pk, position, slug, name, acronym, name_in, acronym_in, code, case_count in institutions:
+        region = region_of(code)
+        places.append(Place(slug, code, region, pk, position, case_count))
+        in_place = allows("country", code) and allows("region", region)
+        # The label is the institution's short name (Institution.short_name), the title its
+        # name in full; each its translation where it has one (Translatable.text).
+        own = language if name_in else Institution.TEXT_LANGUAGE
+        name, acronym = name_in or name, acronym_in or acronym
+        items.append((slug, acronym or name, case_count * in_place, name if acronym else "", own))
+        label, count = by_country.get(code, (country_name(code, language), 0))
+        if allows("institution", slug) and allows("region", region):
+            count += case_count
+        by_country[code] = (label, count)
+        if allows("institution", slug) and allows("country", code):
+            by_region[region] += case_count
+
+    countries_by_name = sorted(
+        ((code, name, count) for code, (name, count) in by_country.items()),
+        key=lambda item: item[1],
+    )
+    regions = [(slug, REGION_NAMES[slug], count) for slug, count in by_region.items()]
+    return {
+        "region": listed(filterset, "region", regions),
+        "country": listed(filterset, "country", countries_by_name),
+        "institution": listed(filterset, "institution", items),
+        PLACES_READ: places,
+    }
+
+
+def place_allows(filterset):
+    """allows(name, value): whether place filter `name` (institution, country, region) keeps
+    `value`; every value when it is not in use."""
+    chosen = {name: filterset.selected(name) for name in ("institution", "country", "region")}
+    return lambda name, value: not chosen[name] or value in chosen[name]

@@ -1,5 +1,6 @@
-"""Public pages: pick the rows, render. Filtering lives in filters.py, queries in models.py,
-and every page here is cached per address and catalogue version (pagecache.py)."""
+"""Public pages: pick the rows, render. Filtering lives in filters.py, what the filters give
+(counts, rows) in facets.py, queries in models.py, and every page here is cached per address
+and catalogue version (pagecache.py)."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, StreamingHttpResponse
@@ -11,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from . import charts, citations, codebook, exports, facet_links, facet_registry, history, mail
+from .facets import Selection
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
 from .limits import download_refused, over_limit
@@ -58,43 +60,57 @@ def published_cases():
     return Innovation.objects.published().for_summary_table()
 
 
+def chosen(request, cases):
+    """The request's filters over `cases` (a FilterSet) and what they give (a Selection)."""
+    filterset = InnovationFilter(request.GET or None, queryset=cases)
+    return filterset, Selection(filterset)
+
+
 @require_safe
 @cached_page
 def catalogue(request):
-    filterset = InnovationFilter(request.GET or None, queryset=published_cases())
-    page, page_problem = paginate(request, filterset.rows, count=filterset.total)
+    filterset, selection = chosen(request, published_cases())
+    page, page_problem = paginate(request, selection.rows, count=selection.total)
     pictures = {}
     if filterset.answerable:
         pictures = {
-            "map": charts.WorldMap(filterset),
+            "map": charts.WorldMap(selection),
             "charts": [
-                charts.by_theme(filterset),
-                charts.by_region(filterset),
-                charts.by_year(filterset),
+                charts.by_theme(selection),
+                charts.by_region(selection),
+                charts.by_year(selection),
             ],
         }
-    return render(
-        request,
-        "cases/catalogue.html",
-        {"filter": filterset, "page": page, "page_problem": page_problem, **pictures},
-    )
+    context = {
+        "filter": filterset,
+        "selection": selection,
+        "facet_groups": facet_links.groups(selection),
+        "active_filters": facet_links.active(selection),
+        "page": page,
+        "page_problem": page_problem,
+    }
+    return render(request, "cases/catalogue.html", context | pictures)
 
 
 @require_safe
 @cached_page
 def world_map(request):
     """The cases by country, as a map and a table, following the same filters as `/`."""
-    filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
-    picture = charts.WorldMap(filterset) if filterset.answerable else None
-    return render(request, "cases/map.html", {"filter": filterset, "map": picture})
+    filterset, selection = chosen(request, Innovation.objects.published())
+    picture = charts.WorldMap(selection) if filterset.answerable else None
+    active = facet_links.active(selection)
+    context = {"filter": filterset, "selection": selection, "active_filters": active}
+    context["map"] = picture
+    return render(request, "cases/map.html", context)
 
 
 @require_safe
 @cached_page
 def matrix(request):
-    filterset = InnovationFilter(request.GET or None, queryset=Innovation.objects.published())
-    grid = facet_links.theme_institution_grid(filterset) if filterset.is_valid() else None
-    return render(request, "cases/matrix.html", {"filter": filterset, "grid": grid})
+    filterset, selection = chosen(request, Innovation.objects.published())
+    grid = charts.theme_institution_grid(selection) if filterset.is_valid() else None
+    context = {"filter": filterset, "selection": selection, "grid": grid}
+    return render(request, "cases/matrix.html", context)
 
 
 @require_safe

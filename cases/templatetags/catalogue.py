@@ -224,14 +224,15 @@ def summary_rows(rows, terms=None, compare=False):
 
 
 @register.simple_tag
-def year_links(filterset):
+def year_links(selection):
     """One <li> per year started (the "year" facet): a link to that year's cases, the other
     filters kept, and its count. Built here, as the options are: a template loop over the
     years (26 at 100,000 cases) took a millisecond of every page."""
     page = page_language()
     items = []
-    for year in filterset.facets["year"]:
-        href = html.escape(filterset.query(started_min=[year.value], started_max=[year.value]))
+    query = selection.filterset.query
+    for year in selection["year"]:
+        href = html.escape(query(started_min=[year.value], started_max=[year.value]))
         current = ' aria-current="true"' if year.checked else ""
         items.append(
             f'<li><a href="{href}"{current}>{html.escape(year.label)}</a>'
@@ -242,7 +243,7 @@ def year_links(filterset):
 
 @register.simple_tag
 def matrix_cells(theme, cells):
-    """The cells of one theme's row of /matrix/ (facets.theme_institution_grid): each count a
+    """The cells of one theme's row of /matrix/ (charts.theme_institution_grid): each count a
     link to its cases, named for screen readers. Built here, as the options are: the matrix
     has a cell for every theme and institution, over 300 at 100,000 cases."""
     catalogue = reverse("cases:catalogue")

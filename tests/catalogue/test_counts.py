@@ -35,11 +35,12 @@ postgres_only = pytest.mark.skipif(
 
 
 def assert_same_counts(shown, expected):
-    """Two FilterSets give every option of every facet (and each year started) the same
-    count."""
+    """Two pages' selections give every option of every facet (and each year started) the
+    same count."""
+    shown, expected = shown.context["selection"], expected.context["selection"]
     for name in (*InnovationFilter.FACETS, "year"):
-        assert [(o.value, o.count) for o in shown.facets[name]] == [
-            (o.value, o.count) for o in expected.facets[name]
+        assert [(o.value, o.count) for o in shown[name]] == [
+            (o.value, o.count) for o in expected[name]
         ], name
 
 
@@ -218,9 +219,9 @@ def test_a_word_an_editor_adds_is_counted_beside_the_options(client):
     impact is counted under its theme and institution at once."""
     case = Innovation.objects.get(slug="design-thinking")
     page = client.get("/", {"q": "zebracrossing"})
-    assert page.context["filter"].total == 0
+    assert page.context["selection"].total == 0
     Impact.objects.create(innovation=case, statement="Zebracrossing forms went", position=9)
-    facets = client.get("/", {"q": "zebracrossing"}).context["filter"].facets
+    facets = client.get("/", {"q": "zebracrossing"}).context["selection"]
     counted = {
         name: {o.value for o in facets[name] if o.count} for name in ("theme", "institution")
     }
@@ -284,9 +285,9 @@ def test_pages_read_from_the_stored_counts_show_what_counting_shows(
     add_cases(5, institution="esdc", theme="customer-centricity", stage="idea")
     every_word_common(monkeypatch, cases=3)
     stored = fresh_get(client, address)
-    monkeypatch.setattr(InnovationFilter, "filters_only", lambda self, *names: False)
+    monkeypatch.setattr(facets.Selection, "filters_only", lambda self, *names: False)
     live = fresh_get(client, address)
-    assert_same_counts(stored.context["filter"], live.context["filter"])
+    assert_same_counts(stored, live)
     if "grid" in stored.context:
         assert stored.context["grid"] == live.context["grid"]
 
@@ -308,19 +309,17 @@ def test_a_value_that_is_not_valid_leaves_the_search_out_of_every_count(
     client, add_cases, monkeypatch, django_assert_max_num_queries, address
 ):
     """A form with a value that is not valid filters nothing, so a search beside it changes
-    no count, however late the bad value is found (an unknown theme, country or institution
-    only once their options are counted): the page counts as it does without the search,
-    from the stored counts, each group counted again at most once, and names each bad value."""
+    no count: the page counts as it does without the search, from the stored counts, and
+    names each bad value."""
     add_cases(12, institution="kela", theme="leadership", stage="pilot", year_started=2019)
     add_cases(5, institution="esdc", theme="customer-centricity", stage="idea")
     every_word_common(monkeypatch, cases=3)
     without_search = address.replace("q=generated case&", "").replace("q=generated&", "")
-    expected = fresh_get(client, without_search).context["filter"]
+    expected = fresh_get(client, without_search)
     with django_assert_max_num_queries(8):
         page = fresh_get(client, address)
-    shown = page.context["filter"]
-    assert not shown.is_valid() and not expected.is_valid()
-    assert_same_counts(shown, expected)
+    assert not page.context["filter"].is_valid() and not expected.context["filter"].is_valid()
+    assert_same_counts(page, expected)
     html = page.content.decode()
     for unknown in ("no-such-theme", "ZZ", "nobody", "nonsense"):
         if f"={unknown}" in address:
@@ -352,21 +351,21 @@ def test_the_groups_counted_together_count_what_each_counts_alone(
     add_cases(5, institution="esdc", theme="customer-centricity", stage="idea")
     with CaptureQueriesContext(connection) as together_queries:
         together = fresh_get(client, address)
-    filterset = together.context["filter"]
+    selection = together.context["selection"]
     if address == "/?q=generated" and connection.vendor == "postgresql":
-        assert not facets._counted_together(filterset)  # a word that may be a stored term
+        assert not facets._counted_together(selection)  # a word that may be a stored term
         return
-    assert facets._counted_together(filterset)
-    monkeypatch.setattr(facets, "_counted_together", lambda filterset: False)
+    assert facets._counted_together(selection)
+    monkeypatch.setattr(facets, "_counted_together", lambda selection: False)
     with CaptureQueriesContext(connection) as alone_queries:
         alone = fresh_get(client, address)
     # One query instead of three (/matrix/: instead of two; it shows no stages), besides
     # the reads of the catalogue's version (only the groups alone ask whether counts are stored).
     saved = 1 if "matrix" in address else 2
     assert len(counting(together_queries)) == len(counting(alone_queries)) - saved
-    assert filterset.total == alone.context["filter"].total
-    assert_same_counts(filterset, alone.context["filter"])
-    assert any(o.count for o in filterset.facets["institution"]) == found
+    assert selection.total == alone.context["selection"].total
+    assert_same_counts(together, alone)
+    assert any(o.count for o in selection["institution"]) == found
     if "grid" in together.context:
         assert together.context["grid"] == alone.context["grid"]
 
@@ -399,10 +398,11 @@ def test_place_filtered_pages_list_what_filtering_every_case_lists(client, add_c
     ]
     for filters in asked:
         filterset = InnovationFilter(filters, queryset=Innovation.objects.published())
-        runs = filterset.rows
+        selection = facets.Selection(filterset)
+        runs = selection.rows
         assert isinstance(runs, InstitutionRuns), filters
         expected = list(filterset.qs.values_list("slug", flat=True))
-        assert runs.count() == len(expected) == filterset.total, filters
+        assert runs.count() == len(expected) == selection.total, filters
         starts = range(0, len(expected), PAGE_SIZE)
         pages = [expected[start : start + PAGE_SIZE] for start in starts]
         for number, page in enumerate(pages or [[]], start=1):
@@ -428,7 +428,7 @@ def test_a_search_for_a_common_term_reads_its_stored_counts(
         # Two words: the three groups counted in one query (facets._together).
         with django_assert_num_queries(6 if " " in text else 8):
             response = fresh_get(client, "/", {"q": text})
-        facet = response.context["filter"].facets["institution"]
+        facet = response.context["selection"]["institution"]
         return next(option.count for option in facet if option.value == "kela")
 
     texts = ["generated", "Generated!", "generated case", "website"]
@@ -567,7 +567,7 @@ def test_a_page_that_finds_the_derived_data_behind_asks_for_one_rebuild(client, 
     assert asked == [1]
     rebuild.call()
     assert CatalogueVersion.fresh()
-    assert fresh_get(client, "/").context["filter"].total == 11
+    assert fresh_get(client, "/").context["selection"].total == 11
 
 
 @postgres_only
@@ -585,14 +585,14 @@ def test_the_common_terms_come_back_after_the_quick_rebuild_once_the_catalogue_i
     derived.rebuild.call()
     assert CatalogueVersion.fresh() and not SearchTerm.objects.exists()
     assert asked == [1]
-    assert not facets.term_stored(fresh_get(client, "/", {"q": "generated"}).context["filter"])
+    assert not fresh_get(client, "/", {"q": "generated"}).context["selection"].term_stored
     Innovation.objects.filter(slug="design-thinking").update(title="Design thinking")
     derived.rebuild_terms.call()  # a write came since: not now, its own rebuild asks again
     assert not SearchTerm.objects.exists()
     derived.rebuild.call()
     derived.rebuild_terms.call()
     assert CatalogueVersion.fresh() and SearchTerm.objects.exists()
-    assert facets.term_stored(fresh_get(client, "/", {"q": "generated"}).context["filter"])
+    assert fresh_get(client, "/", {"q": "generated"}).context["selection"].term_stored
     assert_derived_right()
 
 

@@ -78,6 +78,25 @@ def test_imports_run_one_way():
     assert upward == set()
 
 
+def reached(graph, name):
+    """Every module that `name` imports, directly or through others."""
+    seen, waiting = set(), [name]
+    while waiting:
+        for target in graph[waiting.pop()] - seen:
+            seen.add(target)
+            waiting.append(target)
+    return seen
+
+
+def test_filtering_counting_and_pictures_each_read_only_the_one_below():
+    """The FilterSet filters and knows nothing of counts; the counts (a Selection) read the
+    FilterSet and know nothing of the links and pictures drawn from them."""
+    graph = import_graph()
+    assert reached(graph, "cases.filters") & {"cases.facets", "cases.counts"} == set()
+    shown = {"cases.facet_links", "cases.charts", "cases.views", "cases.api"}
+    assert reached(graph, "cases.facets") & shown == set()
+
+
 def test_no_module_grows_past_its_size():
     sizes = {
         str(path.relative_to(CASES)): len(path.read_text().splitlines())
