@@ -28,7 +28,7 @@ FOLLOW = {
     Innovation: ["impacts", "awards", "collaborations", "links", "suggestion"],
     Institution: ["facts"],
 }
-# Derived, and rebuilt after every revert (signals.py): not kept.
+# Derived, and written by the database after every revert (migration 0027): not kept.
 EXCLUDE = {Innovation: list(SEARCH_DOCUMENTS)}
 
 

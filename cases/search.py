@@ -17,9 +17,9 @@ GIN index on each column (migrations 0002 and 0013) finds the matches to count
 (`search_vector_fr @@@ websearch_to_tsquery('french', q)`: CountedMatch), and a RUM index
 (migration 0019, where installed) ranks them (`@@`, in order of `<=>`). A stored vector,
 rather than an expression index, because the document spans four tables and an index
-expression can only read one row. `writes.refresh_search_documents()` rebuilds all four in one
-UPDATE, and the receivers in signals.py call it whenever a case, its impacts, themes,
-institution or a theme changes, whatever saved them (admin, shell, loaddata).
+expression can only read one row. The database writes all four in one UPDATE (a function
+defined from writes.documents_function()), which its triggers run whenever a case, its
+impacts, theme links, institution or a theme changes, whoever writes (migration 0027).
 
 On SQLite, every word searched for must occur in the text the page's language shows.
 """

@@ -1,9 +1,9 @@
 """Writes of many cases in one statement (QuerySet.update, which sends no signals): the review
-workflow's steps and the rebuild of the cases' search documents, each taking a QuerySet and
-returning how many cases it changed; and a suggested case's creation. QuerySets
-(querysets.py) only read."""
+workflow's steps, each taking a QuerySet and returning how many cases it changed; the cases'
+search documents, which the database writes itself (its function, defined from here); and a
+suggested case's creation. QuerySets (querysets.py) only read."""
 
-from functools import cache
+from contextlib import contextmanager
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -45,32 +45,56 @@ def _move_to(cases, status, **fields):
         return cases.update(status=status, updated=timezone.now(), **fields)
 
 
+# The database's function that writes the search documents of the cases whose ids it is
+# given (PostgreSQL; migration 0027 defines it from documents_function(), and its triggers
+# call it after every write to what a document reads, whoever writes).
+DOCUMENTS = "innohub_case_documents"
+
+
 def refresh_search_documents(cases):
     """Rebuild the stored search documents of these cases, one per language, in one UPDATE
-    (PostgreSQL only; SQLite searches the fields themselves), the same SQL for every write,
-    built once a process (_vectors_update). signals.py calls it after every write."""
+    (PostgreSQL only; SQLite searches the fields themselves): the database's own function,
+    which its triggers call after every write; called here for what passed them by (a bulk
+    load that asked them to wait)."""
     if not search.using_postgres():
         return
     pks = list(cases.values_list("pk", flat=True))
     if pks:
-        sql, params, at = _vectors_update()
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params[:at], pks, *params[at + 1 :]])
+            cursor.execute(f"SELECT {DOCUMENTS}(%s::bigint[])", [pks])
 
 
-@cache
-def _vectors_update():
-    """(SQL, its parameters, where the cases' ids go in them) of the UPDATE that writes the
-    documents of some cases (refresh_search_documents): building its expressions through
-    the ORM took twice as long as running it, on every save."""
-    ids = []  # a placeholder, found again among the parameters by identity
-    cases = Innovation.objects.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
+@contextmanager
+def documents_later():
+    """Within it (and a transaction), the database's triggers leave the search documents to
+    the caller, who writes them once at the end (refresh_search_documents), as a load of
+    many records does (PostgreSQL; SQLite keeps none)."""
+    if not search.using_postgres():
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('innohub.documents_later', 'on', true)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('innohub.documents_later', 'off', true)")
+
+
+def documents_function():
+    """The SQL that defines the database's function DOCUMENTS(case_ids): the UPDATE of the
+    cases' four documents (_document_vector), with its constants written into it."""
+    cases = Innovation.objects.filter(pk__in=RawSQL("SELECT unnest(case_ids)", []))
     query = cases.query.chain(UpdateQuery)
     query.add_update_values(
         {field: _document_vector(language) for language, field in search.VECTOR_FIELDS.items()}
     )
     sql, params = query.get_compiler(connection=connection).as_sql()
-    return sql, params, next(at for at, param in enumerate(params) if param is ids)
+    update = connection.ops.compose_sql(sql, params)
+    return (
+        f"CREATE OR REPLACE FUNCTION {DOCUMENTS}(case_ids bigint[]) RETURNS void "
+        f"LANGUAGE sql AS $documents${update}$documents$"
+    )
 
 
 def _document_vector(language):

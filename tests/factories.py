@@ -5,7 +5,7 @@ once come from `bulk_cases`, which writes in bulk as generate_cases does."""
 import factory
 from django.contrib.auth.models import Group, User
 
-from cases import counts, models, writes
+from cases import counts, models
 
 PASSWORD = "a long password"
 
@@ -104,9 +104,8 @@ def source_of(case, **fields):
 
 def bulk_cases(count, institution="cpf", theme="leadership", status="published", **fields):
     """`count` published cases of an institution, each with two impacts and a theme (and any
-    other `fields`: stage="pilot"), written in bulk (no signals: the search vectors are
-    built here, as the generator builds them), then the derived data rebuilt, as pages that
-    read them need."""
+    other `fields`: stage="pilot"), written in bulk (no signals: the database writes their
+    search documents itself), then the derived data rebuilt, as pages that read them need."""
     owner = models.Institution.objects.get(slug=institution)
     chosen = models.Theme.objects.get(slug=theme)
     start = models.Innovation.objects.count()
@@ -130,9 +129,6 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published",
         models.Impact(innovation=case, statement=f"Generated impact {n}.", position=n)
         for case in cases
         for n in (1, 2)
-    )
-    writes.refresh_search_documents(
-        models.Innovation.objects.filter(pk__in=[case.pk for case in cases])
     )
     counts.recount()
     return cases

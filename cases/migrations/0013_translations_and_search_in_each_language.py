@@ -4,9 +4,8 @@ import django.contrib.postgres.search
 from django.db import migrations, models
 
 # PostgreSQL only: a GIN index on each new language's search document, as for the English one
-# (0002, 0003: no pending list), then every case's documents rebuilt. The rebuild uses the
-# live code (writes.py), which knows how a document is made; it only runs when there
-# are cases, which a fresh database (where later columns may not exist yet) has none of.
+# (0002, 0003: no pending list). Every case's documents are written by migration 0027, whose
+# function the database then keeps them with.
 LANGUAGES = ("fr", "es", "de")
 
 
@@ -18,11 +17,6 @@ def add_search_indexes(apps, schema_editor):
             f"CREATE INDEX IF NOT EXISTS cases_innovation_search_{code}_gin ON cases_innovation "
             f"USING gin (search_vector_{code}) WITH (fastupdate = off)"
         )
-    from cases import writes
-    from cases.models import Innovation
-
-    if Innovation.objects.exists():
-        writes.refresh_search_documents(Innovation.objects.all())  # no counts yet (0015)
 
 
 def drop_search_indexes(apps, schema_editor):

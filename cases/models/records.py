@@ -76,8 +76,8 @@ class Institution(Translatable, models.Model):
         return self.short_name
 
     def save(self, *args, **kwargs):
-        # In one transaction with its cases' derived data, which follow its country and
-        # position (signals.py); the database copies its position onto them (migration 0023).
+        # In one transaction with what the database writes after it: its position onto its
+        # cases (migration 0023), its name and country into their search documents (0027).
         with transaction.atomic():
             super().save(*args, **kwargs)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from cases import search, writes
 from cases.filters import InnovationFilter
 from cases.models import CountedCase, Impact, Innovation, Institution, Theme
-from tests.helpers import row_slugs
+from tests.helpers import fresh_get, row_slugs
 from tests.seed_facts import TABLE_1
 
 pytestmark = pytest.mark.django_db
@@ -372,14 +372,107 @@ def test_the_search_documents_are_kept_out_of_the_cases_rows():
         assert "toast_tuple_target=256" in cursor.fetchone()[0]
 
 
-@postgres_only
-def test_the_seeds_documents_built_once_are_a_full_rebuilds():
-    """The seed rebuilds each case's documents once, after loading (search_refreshed_once):
-    they are what rebuilding every case from scratch gives."""
-    from cases.search import VECTOR_FIELDS
+def documents():
+    """Every case's four search documents, by slug."""
+    fields = ["slug", *search.VECTOR_FIELDS.values()]
+    return list(Innovation.objects.order_by("slug").values_list(*fields))
 
-    fields = ["slug", *VECTOR_FIELDS.values()]
-    loaded = list(Innovation.objects.order_by("slug").values_list(*fields))
-    assert all(all(row[1:]) for row in loaded)
+
+def assert_documents_are_a_full_rebuilds():
+    kept = documents()
+    assert all(all(row[1:]) for row in kept)
     writes.refresh_search_documents(Innovation.objects.all())
-    assert list(Innovation.objects.order_by("slug").values_list(*fields)) == loaded
+    assert documents() == kept
+
+
+def _sql(statement, *params):
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _link(case, theme):
+    through = Innovation.themes.through
+    case, theme = Innovation.objects.get(slug=case), Theme.objects.get(slug=theme)
+    through.objects.bulk_create([through(innovation=case, theme=theme)])
+
+
+# Writes that pass Django's signals by, and a search that finds the case only if its
+# documents followed: (the write, the search, the case it must find, or None: must not find
+# agile-benefit-design).
+WRITES_PAST_THE_SIGNALS = {
+    "a theme link deleted in SQL": (
+        lambda: _sql(
+            "DELETE FROM cases_innovation_themes WHERE innovation_id = "
+            "(SELECT id FROM cases_innovation WHERE slug = 'agile-benefit-design')"
+        ),
+        {"q": "grant", "theme": "agile-teamwork"},
+        None,
+    ),
+    "a theme link added by bulk_create()": (
+        lambda: _link("agile-benefit-design", "leadership"),
+        {"q": "grant", "theme": "leadership"},
+        "agile-benefit-design",
+    ),
+    "an impact added by bulk_create()": (
+        lambda: Impact.objects.bulk_create(
+            [
+                Impact(
+                    innovation=Innovation.objects.get(slug="design-thinking"),
+                    statement="Zebracrossing forms went",
+                    position=9,
+                )
+            ]
+        ),
+        {"q": "zebracrossing"},
+        "design-thinking",
+    ),
+    "a case renamed by update()": (
+        lambda: Innovation.objects.filter(slug="design-thinking").update(title="Numbat thinking"),
+        {"q": "numbat"},
+        "design-thinking",
+    ),
+    "a theme renamed by update()": (
+        lambda: Theme.objects.filter(slug="agile-teamwork").update(name="Quokka teamwork"),
+        {"q": "quokka"},
+        "agile-benefit-design",
+    ),
+    "an institution renamed in SQL": (
+        lambda: _sql("UPDATE cases_institution SET name = 'Wombat agency' WHERE slug = 'esdc'"),
+        {"q": "wombat"},
+        "design-thinking",
+    ),
+}
+
+
+@postgres_only
+@pytest.mark.parametrize("write", WRITES_PAST_THE_SIGNALS)
+def test_the_search_follows_a_write_past_djangos_signals(client, write):
+    """The database writes each case's search documents itself (migration 0027): after a
+    write that sends no signal (SQL, update(), bulk_create()), a search finds the case as the
+    records now are, and every document is what writing them all anew gives."""
+    change, asked, found = WRITES_PAST_THE_SIGNALS[write]
+    change()
+    slugs = row_slugs(fresh_get(client, "/", asked))
+    if found:
+        assert found in slugs
+    else:
+        assert "agile-benefit-design" not in slugs
+    assert_documents_are_a_full_rebuilds()
+
+
+@postgres_only
+def test_the_seeds_documents_are_a_full_rebuilds():
+    """Loaded by loaddata, each case's documents, written by the database's triggers, are
+    what writing every case's anew gives."""
+    assert_documents_are_a_full_rebuilds()
+
+
+@postgres_only
+def test_the_databases_documents_are_written_as_the_code_says():
+    """The function the database writes the documents with is the one writes.py defines.
+    When this fails, the documents' definition changed: add a migration that runs
+    writes.documents_function() and writes every case's documents anew (as 0027 does)."""
+    defined = writes.documents_function().split("$documents$")[1]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT prosrc FROM pg_proc WHERE proname = %s", [writes.DOCUMENTS])
+        assert cursor.fetchone()[0] == defined

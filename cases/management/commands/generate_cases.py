@@ -202,7 +202,18 @@ class Command(BaseCommand):
                     year_started=rng.choice([None, *range(2000, 2026)]),
                 )
             )
-        cases = Innovation.objects.bulk_create(cases)
+        # The documents written once, at the end, not after each of the three bulk writes.
+        with writes.documents_later():
+            cases = Innovation.objects.bulk_create(cases)
+            links, impacts = self.parts(rng, cases, themes)
+            Innovation.themes.through.objects.bulk_create(links)
+            Impact.objects.bulk_create(impacts)
+        writes.refresh_search_documents(
+            Innovation.objects.filter(pk__in=[case.pk for case in cases])
+        )
+
+    def parts(self, rng, cases, themes):
+        """Each case's theme links and impacts."""
         links, impacts = [], []
         for case in cases:
             for theme in rng.sample(themes, rng.choice([1, 1, 2, 3])):
@@ -220,10 +231,4 @@ class Command(BaseCommand):
                         position=position,
                     )
                 )
-        Innovation.themes.through.objects.bulk_create(links)
-        Impact.objects.bulk_create(impacts)
-        # Bulk writes send no signals: build their search documents (the derived data are
-        # rebuilt at the end).
-        writes.refresh_search_documents(
-            Innovation.objects.filter(pk__in=[case.pk for case in cases])
-        )
+        return links, impacts

@@ -6,7 +6,6 @@ from django.db import transaction
 
 from cases import counts, history
 from cases.models import CATALOGUE_MODELS, Innovation, Institution, Theme
-from cases.signals import search_refreshed_once
 
 
 class Command(BaseCommand):
@@ -23,8 +22,7 @@ class Command(BaseCommand):
             )
             return
         with transaction.atomic():
-            with search_refreshed_once():
-                call_command("loaddata", "seed", verbosity=0)
+            call_command("loaddata", "seed", verbosity=0)
             # A first version of every record, so that undo works from the first change.
             history.keep(
                 [record for model in CATALOGUE_MODELS for record in model.objects.all()],
