@@ -35,6 +35,12 @@ from .languages import page_language
 from .models import CountedCase, Innovation, Institution, Theme
 
 SEARCH_MAX_LENGTH = 200
+# The value of a public institution that each place filter names.
+PLACE_VALUE = {
+    "institution": lambda place: place.slug,
+    "country": lambda place: place.country,
+    "region": lambda place: regions.region_of(place.country),
+}
 
 
 # The facets' filters, from the registry; the FilterSet below adds the search, the years,
@@ -105,13 +111,8 @@ class InnovationFilter(FacetFilters):
         named by id and by position in Table 1, both as values (self.places). Given these,
         PostgreSQL reads each institution's run of Table 1's index; given a join to the
         institutions' countries, it walked that index from its start until it met them."""
-        chosen = set(value)
-        place_of = {
-            "institution": lambda place: place.slug,
-            "country": lambda place: place.country,
-            "region": lambda place: regions.region_of(place.country),
-        }[name]
-        places = [place for place in self.places if place_of(place) in chosen]
+        chosen, place_value = set(value), PLACE_VALUE[name]
+        places = [place for place in self.places if place_value(place) in chosen]
         if not places:
             return queryset.none()
         positions = [place.position for place in places]
@@ -202,8 +203,7 @@ class InnovationFilter(FacetFilters):
             return set(
                 Theme.objects.filter(slug__in=self.selected(name)).values_list("slug", flat=True)
             )
-        place_of = {"institution": "slug", "country": "country"}[name]
-        return {getattr(place, place_of) for place in self.places}
+        return {PLACE_VALUE[name](place) for place in self.places}
 
     @property
     def search_text(self):

@@ -32,6 +32,12 @@ def changed(columns):
 
 
 CASE_TEXT = [*with_translations("title", "summary", "story", "lessons", "reuse_needs")]
+# A case's parts (theme links, impacts): the cases of the rows added, updated or deleted.
+PARTS = (
+    "SELECT innovation_id FROM new_rows",
+    "SELECT innovation_id FROM new_rows UNION SELECT innovation_id FROM old_rows",
+    "SELECT innovation_id FROM old_rows",
+)
 # For each table a document reads: (the cases of the rows a statement added, of those it
 # updated, of those it deleted), each a SELECT of case ids, or None.
 SOURCES = {
@@ -40,16 +46,8 @@ SOURCES = {
         changed([*CASE_TEXT, "institution_id"]),
         None,
     ),
-    "cases_innovation_themes": (
-        "SELECT innovation_id FROM new_rows",
-        "SELECT innovation_id FROM new_rows UNION SELECT innovation_id FROM old_rows",
-        "SELECT innovation_id FROM old_rows",
-    ),
-    "cases_impact": (
-        "SELECT innovation_id FROM new_rows",
-        "SELECT innovation_id FROM new_rows UNION SELECT innovation_id FROM old_rows",
-        "SELECT innovation_id FROM old_rows",
-    ),
+    "cases_innovation_themes": PARTS,
+    "cases_impact": PARTS,
     "cases_theme": (
         None,
         "SELECT innovation_id FROM cases_innovation_themes WHERE theme_id IN "
