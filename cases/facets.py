@@ -318,7 +318,7 @@ def _places(selection):
             kind, conditions["theme__in"] = CaseCount.TERM_THEME_INSTITUTION, one_theme
         cases = filterset.cases_without(*PLACES)
         institutions = _told(
-            filterset,
+            selection,
             Institution.objects.stored_values_if(found, fields, kind, cases, True, **conditions),
         )
     else:

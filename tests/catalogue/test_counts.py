@@ -425,8 +425,11 @@ def test_a_search_for_a_common_term_reads_its_stored_counts(
 
     def kela_count(text):
         # Two words: the three groups counted in one query (facets._together).
-        with django_assert_num_queries(6 if " " in text else 8):
+        with django_assert_num_queries(6 if " " in text else 8) as queries:
             response = fresh_get(client, "/", {"q": text})
+        # One word: the first count asks whether it is a common term; the later ones know.
+        asked = [q for q in queries.captured_queries if "NOT EXISTS" in q["sql"]]
+        assert len(asked) == (0 if " " in text else 1), text
         facet = response.context["selection"]["institution"]
         return next(option.count for option in facet if option.value == "kela")
 
@@ -441,6 +444,11 @@ def test_a_search_for_a_common_term_reads_its_stored_counts(
     ]
     counts.recount()
     assert [kela_count(text) for text in texts] == found
+    # Whichever group is counted first tells the others whether the word is a common term.
+    for first in ("theme", "institution", "stage"):
+        selection = facets.Selection(InnovationFilter({"q": "generated"}))
+        selection[first]
+        assert selection.term_found is True, first
 
 
 @postgres_only
