@@ -78,13 +78,16 @@ class CaseListQuerySet(models.QuerySet):
             if queryset.query.is_empty():
                 columns.append(f"0 AS {quote(name)}")
                 continue
-            grouped = (
-                queryset.order_by()
-                .values(counted_key=F(path))
-                .annotate(counted=Count("*"))
-                .values("counted_key", "counted")
-            )
-            sql, sql_params = grouped.query.sql_with_params()
+            if path == "themes" and queryset.model is model("CountedCase"):
+                sql, sql_params = _themes_of_copies(queryset)
+            else:
+                grouped = (
+                    queryset.order_by()
+                    .values(counted_key=F(path))
+                    .annotate(counted=Count("*"))
+                    .values("counted_key", "counted")
+                )
+                sql, sql_params = grouped.query.sql_with_params()
             alias = aliases.get((sql, tuple(sql_params)))
             if alias is None:
                 alias = aliases[(sql, tuple(sql_params))] = f"counts_{len(aliases)}"
@@ -150,6 +153,34 @@ class CaseListQuerySet(models.QuerySet):
         return rows.order_by(*self.model._meta.ordering).values_list(*fields, "stored_count")
 
 
+def _themes_of_copies(copies):
+    """SQL (counted_key, counted) of how many of these counted copies have each theme, and
+    its parameters."""
+    rows = copies.order_by().values(copy_id=F("pk"), copy_bits=F("theme_bits"))
+    sql, params = rows.query.sql_with_params()
+    return _theme_counts(f"({sql}) copied", "copy_id", "copy_bits"), params
+
+
+def _theme_counts(copies, case_id, bits):
+    """SQL (counted_key, counted) of how many of the counted copies `copies` (an SQL source,
+    with columns `case_id` and `bits`) have each theme: read from their theme bits
+    (CountedCase.theme_bits), the copies grouped by them first (a few dozen groups), not a
+    lookup of links per copy; where the bits are NULL (a theme's id did not fit), through
+    the copy's links."""
+    theme = connection.ops.quote_name(model("Theme")._meta.db_table)
+    links = connection.ops.quote_name(model("Innovation").themes.through._meta.db_table)
+    fits = model("CountedCase").THEME_BITS
+    alone = f"CASE WHEN {bits} IS NULL THEN {case_id} END"  # a NULL's case, for its links
+    return (
+        "SELECT theme.id AS counted_key, CAST(SUM(grouped.n) AS bigint) AS counted FROM "
+        f"(SELECT {bits} AS bits, {alone} AS case_id, COUNT(*) AS n FROM {copies} "
+        f"GROUP BY {bits}, {alone}) grouped JOIN {theme} theme ON (theme.id < {fits} AND "
+        "(grouped.bits & (CAST(1 AS bigint) << CAST(theme.id AS integer))) <> 0) OR "
+        f"(grouped.bits IS NULL AND EXISTS (SELECT 1 FROM {links} link WHERE "
+        "link.innovation_id = grouped.case_id AND link.theme_id = theme.id)) GROUP BY theme.id"
+    )
+
+
 @cache
 def _public_condition(counted_model):
     """CaseListQuerySet._public_where() of a model, compiled once a process: the same SQL
@@ -204,25 +235,24 @@ def counted_together(cases, theme_fields, institution_fields):
     quote = connection.ops.quote_name
     matched, params = (
         cases.order_by()
-        .values("pk", "institution_id", "stage", "branch", "year_started")
+        .values("pk", "institution_id", "stage", "branch", "year_started", "theme_bits")
         .query.sql_with_params()
     )
-    through = quote(cases.model.themes.through._meta.db_table)
-    sources = [  # (the model counted, its fields, the key its cases are counted by)
+    sources = [  # (the model counted, its fields, SQL of (counted_key, counted))
+        (model("Theme"), theme_fields, _theme_counts("matched", "id", "theme_bits")),
         (
-            model("Theme"),
-            theme_fields,
-            f"matched JOIN {through} t ON t.innovation_id = matched.id",
-            "t.theme_id",
+            model("Institution"),
+            institution_fields,
+            "SELECT institution_id AS counted_key, COUNT(*) AS counted FROM matched "
+            "GROUP BY institution_id",
         ),
-        (model("Institution"), institution_fields, "matched", "matched.institution_id"),
     ]
     slots = [  # per part: [(column SQL, its type)]
         *(_typed_columns(counted_model, fields) for counted_model, fields, *_ in sources),
         _typed_columns(cases.model, ("stage", "branch", "year_started"), qualified=False),
     ]
     parts = []
-    for part, (counted_model, _fields, keys, key) in enumerate(sources):
+    for part, (counted_model, _fields, counted) in enumerate(sources):
         rows = counted_model.objects.all()
         table = quote(counted_model._meta.db_table)
         where = ""
@@ -231,16 +261,17 @@ def counted_together(cases, theme_fields, institution_fields):
             params = (*params, *public_params)
         parts.append(
             f"SELECT {part} AS part, ROW_NUMBER() OVER (ORDER BY {rows._order_sql()}) "
-            f"AS place, {_slot_row(slots, part)}, COALESCE(counted.n, 0) AS n FROM {table} "
-            f"LEFT JOIN (SELECT {key} AS counted_key, COUNT(*) AS n FROM {keys} "
-            f"GROUP BY {key}) counted ON counted.counted_key = {table}.id {where}"
+            f"AS place, {_slot_row(slots, part)}, COALESCE(counted.counted, 0) AS n "
+            f"FROM {table} LEFT JOIN ({counted}) counted ON counted.counted_key = {table}.id "
+            f"{where}"
         )
     parts.append(
         f"SELECT 2 AS part, 0 AS place, {_slot_row(slots, 2)}, COUNT(*) AS n FROM matched "
         "GROUP BY stage, branch, year_started"
     )
     sql = (
-        f"WITH matched (id, institution_id, stage, branch, year_started) AS ({matched}) "
+        f"WITH matched (id, institution_id, stage, branch, year_started, theme_bits) AS "
+        f"({matched}) "
         f"{' UNION ALL '.join(parts)} ORDER BY part, place"
     )
     return _split_parts(fetch(sql, params), slots)

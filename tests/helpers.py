@@ -261,10 +261,23 @@ def assert_derived_right():
     copied += querysets.SEARCH_DOCUMENTS
     copies = CountedCase.objects.values_list("pk", *copied)
     assert set(copies) == set(Innovation.objects.published().values_list("pk", *copied))
+    assert dict(CountedCase.objects.values_list("pk", "theme_bits")) == theme_bits()
     moved = Innovation.objects.exclude(institution=None).exclude(
         institution_position=F("institution__position")
     )
     assert not moved.exists()
+
+
+def theme_bits():
+    """{published case id: its themes as bits (CountedCase.theme_bits)}, from its links."""
+    themes = {pk: set() for pk in Innovation.objects.published().values_list("pk", flat=True)}
+    for case, theme in Innovation.themes.through.objects.values_list("innovation_id", "theme_id"):
+        themes.get(case, set()).add(theme)
+    fits = CountedCase.THEME_BITS
+    return {
+        case: sum(1 << theme for theme in ids) if all(theme < fits for theme in ids) else None
+        for case, ids in themes.items()
+    }
 
 
 def assert_leaders_are_the_nearest():

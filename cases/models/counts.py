@@ -166,6 +166,11 @@ class CountedCase(models.Model):
     search_vector_de = SearchVectorField(null=True)
     # The case's themes, through the cases' own links (a case's id is its row's here).
     themes = models.ManyToManyField("Theme", through="CountedTheme", related_name="+")
+    # The same themes as bits, 1 << theme id, also written by the database (migration 0028):
+    # counting the themes of many matches reads them here, not a link lookup per match.
+    # NULL when one of its themes' ids does not fit (THEME_BITS or more): counted by its links.
+    theme_bits = models.BigIntegerField(null=True)
+    THEME_BITS = 63
 
     objects = CountedCaseQuerySet.as_manager()
 

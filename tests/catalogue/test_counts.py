@@ -14,6 +14,7 @@ from cases.filters import InnovationFilter
 from cases.models import (
     CaseCount,
     CatalogueVersion,
+    CountedCase,
     Impact,
     Innovation,
     Institution,
@@ -73,6 +74,27 @@ def assert_similar_cases_as_ranking_every_case(monkeypatch):
 def test_the_seed_is_counted():
     assert_derived_right()
     assert stored_rows()[row("theme", Theme.objects.get(slug="leadership").pk)] == 1
+
+
+def test_a_theme_whose_id_does_not_fit_the_copies_bits_is_counted_by_its_links(client, add_cases):
+    """The facets count a search's themes from each counted copy's theme bits, which hold
+    the theme ids below CountedCase.THEME_BITS; a case with a theme past them is counted
+    through its links, and counts alike."""
+    last, past = (
+        Theme.objects.create(pk=pk, slug=f"theme-{pk}", name=f"Theme {pk}", description="-")
+        for pk in (CountedCase.THEME_BITS - 1, CountedCase.THEME_BITS)
+    )
+    cases = add_cases(3, institution="kela", theme="leadership")
+    cases[0].themes.add(last, past)
+    cases[1].themes.add(last)
+    assert_derived_right()
+    assert CountedCase.objects.get(pk=cases[0].pk).theme_bits is None
+    expected = {"leadership": 3, last.slug: 2, past.slug: 1}
+    # Two words: every group in one query; with a theme chosen, the themes' own query.
+    for chosen in ({}, {"theme": "leadership"}, {"theme": past.slug}):
+        response = fresh_get(client, "/", {"q": "generated case", **chosen})
+        counted = {o.value: o.count for o in response.context["selection"]["theme"]}
+        assert {slug: counted[slug] for slug in expected} == expected, chosen
 
 
 def test_every_kind_of_write_keeps_the_counts(add_cases):

@@ -213,6 +213,15 @@ def test_counted_copies_keep_their_documents_out_of_the_row():
 
 
 @postgres_only
+def test_the_database_runs_the_pages_queries_without_compiling_them():
+    """PostgreSQL's just-in-time compilation is off for the site's connections (settings):
+    compiling a search's count for its estimated cost took longer than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@postgres_only
 def test_search_index_takes_new_entries_at_once():
     """No pending list of unsorted entries that every search must read (migration 0003),
     in the cases' GIN indexes and in their counted copies' (0021)."""
