@@ -67,12 +67,11 @@ class CaseListQuerySet(models.QuerySet):
         return self._counting_sql(columns, cases, public_only)
 
     def _counting_sql(self, selected, cases, public_only=False):
-        model = self.model
         quote = connection.ops.quote_name
-        table = quote(model._meta.db_table)
+        table = quote(self.model._meta.db_table)
         if selected == "*":
             selected = f"{table}.*"
-        path = "institution" if model._meta.model_name == "institution" else "themes"
+        path = "institution" if self.model._meta.model_name == "institution" else "themes"
         columns, joins, params, aliases = [], [], [], {}
         for name, queryset in cases.items():
             if queryset.query.is_empty():

@@ -113,7 +113,8 @@ def add_triggers(apps, schema_editor):
         cursor.execute(writes.documents_function())
         for statement in statements():
             cursor.execute(statement)
-        cursor.execute(f"SELECT {writes.DOCUMENTS}(ARRAY(SELECT id FROM cases_innovation))")
+        with writes.without_document_indexes(schema_editor.connection):
+            cursor.execute(f"SELECT {writes.DOCUMENTS}(ARRAY(SELECT id FROM cases_innovation))")
 
 
 def drop_triggers(apps, schema_editor):

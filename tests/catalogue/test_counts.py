@@ -92,7 +92,9 @@ def test_a_theme_whose_id_does_not_fit_the_copies_bits_is_counted_by_its_links(c
     expected = {"leadership": 3, last.slug: 2, past.slug: 1}
     # Two words: every group in one query; with a theme chosen, the themes' own query.
     for chosen in ({}, {"theme": "leadership"}, {"theme": past.slug}):
-        response = fresh_get(client, "/", {"q": "generated case", **chosen})
+        with CaptureQueriesContext(connection) as queries:
+            response = fresh_get(client, "/", {"q": "generated case", **chosen})
+        assert any("theme_bits" in query["sql"] for query in queries.captured_queries)
         counted = {o.value: o.count for o in response.context["selection"]["theme"]}
         assert {slug: counted[slug] for slug in expected} == expected, chosen
 

@@ -22,7 +22,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils.dateparse import parse_datetime
 
-from cases import counts, pagecache
+from cases import counts, pagecache, search
 from cases.management.commands.bench import Visitor, gunicorn
 from cases.models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Partner, Theme
 from tests.factories import bulk_cases as add_cases
@@ -75,16 +75,34 @@ def test_migrations_go_to_zero_and_back():
     assert Partner.objects.count() == 8
 
 
+def document_indexes():
+    """{name: definition} of the search documents' indexes (PostgreSQL's GIN and RUM)."""
+    if connection.vendor != "postgresql":
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexdef ~ ' USING (gin|rum) '"
+        )
+        return dict(cursor.fetchall())
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_counted_copies_migration_undone_and_done_again_on_a_catalogue_leaves_them_right():
-    """The migration that writes the counted copies' triggers (0025) goes back and forth over
-    a catalogue with its cases (on PostgreSQL it failed: its copies' foreign-key checks
-    waited for the commit, and no index can be built while they wait), and every copy is
-    made again from the records."""
+    """The migrations that write the counted copies' triggers (0025 to 0028) go back and
+    forth over a catalogue with its cases (on PostgreSQL 0025 failed: its copies'
+    foreign-key checks waited for the commit, and no index can be built while they wait),
+    and every copy, document and index is made again from the records."""
     call_command("seed", verbosity=0)
+    indexes = document_indexes()
     call_command("migrate", "cases", "0024", verbosity=0)
     call_command("migrate", verbosity=0)
     assert_derived_right()
+    # Migration 0027 writes every document anew with their indexes dropped: made again.
+    assert document_indexes() == indexes
+    gin = 2 * len(search.VECTOR_FIELDS) if connection.vendor == "postgresql" else 0
+    assert len([name for name in indexes if name.endswith("_gin")]) == gin  # cases', copies'
+    if connection.vendor == "postgresql":
+        assert Innovation.objects.search("passport").filter(slug="design-thinking").exists()
     case = Innovation.objects.get(slug="design-thinking")
     case.themes.add(Theme.objects.get(slug="leadership"))
     assert_derived_right()

@@ -8,12 +8,13 @@ lands in real data by accident.
 """
 
 import random
+from contextlib import nullcontext
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django_countries import countries
 
-from cases import counts, search, writes
+from cases import counts, writes
 from cases.models import Impact, Innovation, Institution, Theme
 
 BATCH = 2000
@@ -129,22 +130,17 @@ class Command(BaseCommand):
         rng = random.Random(seed + Innovation.objects.count())
         institutions = self.institutions(rng)
         start = Innovation.objects.filter(slug__startswith="synthetic-").count()
-        # Without the indexes that rank searches (RUM), made anew at the end: a case's four
-        # cost about 8 ms to write, a whole index of 100,000 cases 10 s to make. (Not
-        # inside a transaction, as in the tests: an index cannot be made there after writes.)
-        ranked = search.ranks_by_index() and not connection.in_atomic_block
-        if ranked:
-            search.drop_rank_indexes()
-        try:
+        # Without the indexes of the search documents, made anew at the end: writing a
+        # case's entries one at a time cost more than making each index once. (Not inside a
+        # transaction, as in the tests, whose checks of foreign keys wait for the commit.)
+        indexes = nullcontext() if connection.in_atomic_block else writes.without_document_indexes()
+        with indexes:
             done = 0
             while done < count:
                 size = min(BATCH, count - done)
                 self.add_batch(rng, start + done, size, institutions, themes)
                 done += size
                 self.stdout.write(f"  {done:,} of {count:,} synthetic cases added", ending="\r")
-        finally:
-            if ranked:
-                search.make_rank_indexes()
         # A catalogue of another size has other common search terms: choose them anew, with
         # every stored count (manage.py recount).
         counts.recount()
