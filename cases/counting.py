@@ -180,6 +180,22 @@ def _theme_counts(copies, case_id, bits):
     )
 
 
+def _with_theme(copies, themes):
+    """SQL of the rows of `copies` (a CTE of counted copies: id, theme_bits) whose case has
+    one of `themes` (ids), and its parameters: by their theme bits, or where they are NULL
+    (a theme's id did not fit) by their links."""
+    links = connection.ops.quote_name(model("Innovation").themes.through._meta.db_table)
+    fits = model("CountedCase").THEME_BITS
+    mask = sum(1 << theme for theme in themes if theme < fits)
+    listed = ", ".join(["%s"] * len(themes))
+    return (
+        f"SELECT * FROM {copies} WHERE ({copies}.theme_bits & %s) <> 0 OR "
+        f"({copies}.theme_bits IS NULL AND EXISTS (SELECT 1 FROM {links} link WHERE "
+        f"link.innovation_id = {copies}.id AND link.theme_id IN ({listed})))",
+        [mask, *themes],
+    )
+
+
 @cache
 def _public_condition(counted_model):
     """CaseListQuerySet._public_where() of a model, compiled once a process: the same SQL
@@ -219,13 +235,14 @@ def fetch_either(found, first, second):
     return [row[:-1] for row in rows], (rows[0][-1] if rows else None)
 
 
-def counted_together(cases, theme_fields, institution_fields):
+def counted_together(cases, theme_fields, institution_fields, themes=()):
     """The three groups of facet counts of these cases in one query, which reads the
     matching cases once: ([theme_fields + (count,)] of every theme, [institution_fields
     + (count,)] of every public institution, each in its model's order, and [(stage,
-    branch, year started, count)]). For when the three groups count the same cases and
-    no stored count answers (facets.py): three queries read the matches of a search three
-    times.
+    branch, year started, count)]). `themes`: the ids of the themes chosen, if any: the
+    places and stages count only the cases with one of them, the themes every case (as a
+    facet's options count the cases without its own filter). For when no stored count
+    answers (facets.py): three queries read the matches of a search three times.
 
     In SQL for the reason counting() is, and because the ORM has no WITH. The three
     parts share one row: each part's columns have their own slots, NULL in the others'
@@ -237,12 +254,18 @@ def counted_together(cases, theme_fields, institution_fields):
         .values("pk", "institution_id", "stage", "branch", "year_started", "theme_bits")
         .query.sql_with_params()
     )
+    columns = "id, institution_id, stage, branch, year_started, theme_bits"
+    common = f"matched ({columns}) AS ({matched})"
+    narrowed = "matched"
+    if themes:
+        narrowed, (themes_sql, themes_params) = "narrowed", _with_theme("matched", themes)
+        common, params = f"{common}, narrowed AS ({themes_sql})", (*params, *themes_params)
     sources = [  # (the model counted, its fields, SQL of (counted_key, counted))
         (model("Theme"), theme_fields, _theme_counts("matched", "id", "theme_bits")),
         (
             model("Institution"),
             institution_fields,
-            "SELECT institution_id AS counted_key, COUNT(*) AS counted FROM matched "
+            f"SELECT institution_id AS counted_key, COUNT(*) AS counted FROM {narrowed} "
             "GROUP BY institution_id",
         ),
     ]
@@ -265,14 +288,10 @@ def counted_together(cases, theme_fields, institution_fields):
             f"{where}"
         )
     parts.append(
-        f"SELECT 2 AS part, 0 AS place, {_slot_row(slots, 2)}, COUNT(*) AS n FROM matched "
+        f"SELECT 2 AS part, 0 AS place, {_slot_row(slots, 2)}, COUNT(*) AS n FROM {narrowed} "
         "GROUP BY stage, branch, year_started"
     )
-    sql = (
-        f"WITH matched (id, institution_id, stage, branch, year_started, theme_bits) AS "
-        f"({matched}) "
-        f"{' UNION ALL '.join(parts)} ORDER BY part, place"
-    )
+    sql = f"WITH {common} {' UNION ALL '.join(parts)} ORDER BY part, place"
     return _split_parts(fetch(sql, params), slots)
 
 

@@ -173,15 +173,17 @@ def _theme_options(filterset, rows):
 
 
 def _counted_together(selection):
-    """Whether the three groups count the same cases, live: filters are in use, none of
-    them a theme, place, stage, branch or year (so each group counts the cases that match
-    them all), and no stored count answers (a search of several words, or any search on
-    SQLite, which keeps no terms; partners; recognition)."""
+    """Whether the three groups can be counted live in one query: filters are in use
+    besides themes, none of them a place, stage, branch or year (so that the places and
+    stages count the cases that match them all, and the themes the same but for the
+    themes chosen), and no stored count answers (a search of several words, or any search
+    on SQLite, which keeps no terms; partners; recognition)."""
     filterset = selection.filterset
     in_use = filterset.in_use
     return bool(
         in_use
-        and not in_use & {*filterset.FACETS, *filterset.YEARS}
+        and in_use - {"theme"}
+        and not in_use & ({*filterset.FACETS, *filterset.YEARS} - {"theme"})
         and _search_term(selection) is None
     )
 
@@ -193,7 +195,10 @@ def _together(selection):
     language = page_language()
     cases = filterset.cases_without(*filterset.FACETS, *filterset.YEARS)
     themes, institutions, stages = counting.counted_together(
-        cases, _theme_fields(language), _institution_fields(language)
+        cases,
+        _theme_fields(language),
+        _institution_fields(language),
+        themes=sorted(filterset.themes.values()),
     )
     return {
         **_theme_options(filterset, _named_themes(themes, language)),

@@ -4,6 +4,7 @@ import re
 from html import unescape
 
 import pytest
+from django.db import connection
 
 from cases import writes
 from cases.models import Award, Innovation
@@ -146,12 +147,14 @@ def test_home_query_count_is_fixed(client, add_cases, django_assert_num_queries)
     # (institution, country, region), stage facets (stage, branch, year started), rows,
     # impacts, themes of the rows; the number of results is the sum of the institution facet.
     # A theme chosen adds one (the themes it names that there are), and a place one (the
-    # institutions it names: their positions in Table 1).
+    # institutions it names: their positions in Table 1). On SQLite, which keeps no common
+    # search terms, a search with a theme counts the three facet groups in one query.
     searched = {"theme": "leadership", "q": "leadership"}
-    with django_assert_num_queries(9):
+    together = 9 if connection.vendor == "postgresql" else 6
+    with django_assert_num_queries(together):
         assert row_slugs(client.get("/", searched)) == ["leadership-engagement"]
     add_cases(200, theme="leadership", stage="pilot", branch="old-age", year_started=2020)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(together):
         response = client.get("/", searched)
     assert len(row_slugs(response)) == PAGE_SIZE
     with django_assert_num_queries(8):

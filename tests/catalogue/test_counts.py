@@ -97,6 +97,8 @@ def test_a_theme_whose_id_does_not_fit_the_copies_bits_is_counted_by_its_links(c
         assert any("theme_bits" in query["sql"] for query in queries.captured_queries)
         counted = {o.value: o.count for o in response.context["selection"]["theme"]}
         assert {slug: counted[slug] for slug in expected} == expected, chosen
+        kela = next(o for o in response.context["selection"]["institution"] if o.value == "kela")
+        assert kela.count == (1 if chosen.get("theme") == past.slug else 3), chosen
 
 
 def test_every_kind_of_write_keeps_the_counts(add_cases):

@@ -87,6 +87,20 @@ def test_each_facet_count_is_what_choosing_the_option_gives(
             assert count == shown_rows(chosen), (name, value, params)
 
 
+@pytest.mark.parametrize("themes", [["leadership"], ["leadership", "innovation-system"]])
+@pytest.mark.parametrize("q", ["generated case", "leadership engagement"])
+def test_a_search_with_themes_chosen_counts_as_choosing_gives(client, richer_catalogue, themes, q):
+    """A search with themes chosen and no other facet: its three groups of counts in one
+    query, the themes counted without the themes chosen, the others with them."""
+    params = {"q": q, "theme": themes}
+    response = fresh_get(client, "/", params)
+    assert response.context["page"].paginator.count == shown_rows(response) > 0
+    for name, counts in facet_counts(response).items():
+        for value, count in counts.items():
+            chosen = fresh_get(client, "/", choosing(params, name, value))
+            assert count == shown_rows(chosen), (name, value, params)
+
+
 def test_cases_are_found_by_the_language_they_were_written_in(client, add_cases):
     """A facet the registry declares and no other module names: the form, the filter, the
     counts beside the other facets, the link that removes it and the API all follow."""
