@@ -162,37 +162,40 @@ def _themes_of_copies(copies):
 
 def _theme_counts(copies, case_id, bits):
     """SQL (counted_key, counted) of how many of the counted copies `copies` (an SQL source,
-    with columns `case_id` and `bits`) have each theme: read from their theme bits
-    (CountedCase.theme_bits), the copies grouped by them first (a few dozen groups), not a
-    lookup of links per copy; where the bits are NULL (a theme's id did not fit), through
-    the copy's links."""
+    with columns `case_id` and `bits`) have each theme: the copies grouped by their theme
+    bits first (a few dozen groups), not a lookup of links per copy (_has_themes)."""
     theme = connection.ops.quote_name(model("Theme")._meta.db_table)
-    links = connection.ops.quote_name(model("Innovation").themes.through._meta.db_table)
     fits = model("CountedCase").THEME_BITS
     alone = f"CASE WHEN {bits} IS NULL THEN {case_id} END"  # a NULL's case, for its links
+    bit = f"CASE WHEN theme.id < {fits} THEN CAST(1 AS bigint) << CAST(theme.id AS integer) END"
+    has_theme = _has_themes("grouped.case_id", "grouped.bits", bit, "theme.id")
     return (
         "SELECT theme.id AS counted_key, CAST(SUM(grouped.n) AS bigint) AS counted FROM "
         f"(SELECT {bits} AS bits, {alone} AS case_id, COUNT(*) AS n FROM {copies} "
-        f"GROUP BY {bits}, {alone}) grouped JOIN {theme} theme ON (theme.id < {fits} AND "
-        "(grouped.bits & (CAST(1 AS bigint) << CAST(theme.id AS integer))) <> 0) OR "
-        f"(grouped.bits IS NULL AND EXISTS (SELECT 1 FROM {links} link WHERE "
-        "link.innovation_id = grouped.case_id AND link.theme_id = theme.id)) GROUP BY theme.id"
+        f"GROUP BY {bits}, {alone}) grouped JOIN {theme} theme ON {has_theme} GROUP BY theme.id"
     )
 
 
 def _with_theme(copies, themes):
     """SQL of the rows of `copies` (a CTE of counted copies: id, theme_bits) whose case has
-    one of `themes` (ids), and its parameters: by their theme bits, or where they are NULL
-    (a theme's id did not fit) by their links."""
-    links = connection.ops.quote_name(model("Innovation").themes.through._meta.db_table)
+    one of `themes` (ids), and its parameters."""
     fits = model("CountedCase").THEME_BITS
-    mask = sum(1 << theme for theme in themes if theme < fits)
     listed = ", ".join(["%s"] * len(themes))
+    has_themes = _has_themes(f"{copies}.id", f"{copies}.theme_bits", "%s", listed)
     return (
-        f"SELECT * FROM {copies} WHERE ({copies}.theme_bits & %s) <> 0 OR "
-        f"({copies}.theme_bits IS NULL AND EXISTS (SELECT 1 FROM {links} link WHERE "
-        f"link.innovation_id = {copies}.id AND link.theme_id IN ({listed})))",
-        [mask, *themes],
+        f"SELECT * FROM {copies} WHERE {has_themes}",
+        [sum(1 << theme for theme in themes if theme < fits), *themes],
+    )
+
+
+def _has_themes(case_id, bits, mask, themes):
+    """SQL: the case whose id and theme bits (CountedCase.theme_bits) are `case_id` and
+    `bits` has one of the themes whose bits are `mask` and ids `themes` (SQL): by its bits,
+    or where they are NULL (a theme's id did not fit) by its links."""
+    links = connection.ops.quote_name(model("Innovation").themes.through._meta.db_table)
+    return (
+        f"(({bits} & {mask}) <> 0 OR ({bits} IS NULL AND EXISTS (SELECT 1 FROM {links} link "
+        f"WHERE link.innovation_id = {case_id} AND link.theme_id IN ({themes}))))"
     )
 
 
