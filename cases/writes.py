@@ -86,7 +86,7 @@ def without_document_indexes(connection=connection):
     """Within it, the indexes of the search documents (GIN and RUM, on the cases and their
     counted copies) are dropped, and made again from their own definitions on leaving: a
     write of every document, with them in place, wrote each row's entries one at a time
-    (23 minutes at 100,000 cases). PostgreSQL; SQLite has none."""
+    (docs/performance.md). PostgreSQL; SQLite has none."""
     if connection.vendor != "postgresql":
         yield
         return

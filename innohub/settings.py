@@ -64,7 +64,7 @@ if USING_POSTGRES:
     # cases/health.py), not a request that hangs until gunicorn kills the worker.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
     # No just-in-time compilation: compiling a page's query for its estimated cost took
-    # longer than running it (70 ms for a 30 ms count of a search's matches).
+    # longer than running it (docs/performance.md).
     DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 INSTALLED_APPS = [
