@@ -135,7 +135,12 @@ class LinkSerializer(serializers.Serializer):
 
 
 class SourceSerializer(serializers.Serializer):
-    citation = serializers.CharField()
+    citation = serializers.CharField(
+        help_text=_("The reference, in the words it was published in.")
+    )
+    context = serializers.CharField(
+        allow_blank=True, help_text=_("What the work draws on, in the language asked for.")
+    )
     url = serializers.CharField(allow_blank=True)
 
 

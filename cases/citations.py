@@ -1,7 +1,7 @@
 """How to cite a case: plain text and BibTeX. A case is cited by its title, as a case of its
 institution (not written by it: the catalogue does not know who wrote it), with the date it
 was published in the catalogue, labelled as such, its address, and where the case is told
-(its sources, such as the article and the forum where its cases were presented). All in the
+(its sources, such as the ISSA's article, and what each draws on). All in the
 page's language: the address cited is that language's page, and the title and institution
 are as that page shows them."""
 
@@ -11,11 +11,11 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-CATALOGUE = _("ISSA Innovation Hub case catalogue")
+CATALOGUE = _("ISSA Collaborative Innovation Hub case catalogue")
 
 
 def _sources(case):
-    return " ".join(source.citation for source in case.sources.all())
+    return " ".join(source.reference() for source in case.sources.all())
 
 
 def _of(case):

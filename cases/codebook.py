@@ -8,6 +8,15 @@ from django.utils.translation import gettext_lazy as _
 
 LICENCE = "CC BY 4.0"
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
+# What the licence covers, and what it cannot: text taken from a source is its author's.
+LICENCE_COVERS = _(
+    "The catalogue's data and the text its editors write. Wording taken from a source is "
+    "credited to its author, not licensed by the catalogue: the first cases follow the "
+    "article of the International Social Security Association (ISSA), “Innovation through "
+    "collaboration in social security: Experiences of ISSA members”. Each case names its "
+    "sources."
+)
+ISSA_URL = "https://www.issa.int/"
 
 # (column, what it holds, an example). In CSV, lists are joined with " | "; in JSON they are
 # lists of objects with the same parts.
@@ -165,7 +174,10 @@ CODEBOOK = [
     ),
     (
         "sources",
-        _("Where the case is told, as a reference."),
+        _(
+            "Where the case is told: the reference, then what the work draws on "
+            "(JSON: citation, context, url)."
+        ),
         "Innovation through collaboration …",
     ),
     (

@@ -14,7 +14,7 @@ from itertools import islice
 from django.db.models import F
 from django.urls import reverse
 
-from .codebook import COLUMNS, LICENCE, LICENCE_URL
+from .codebook import COLUMNS, LICENCE, LICENCE_COVERS, LICENCE_URL
 from .languages import column, page_language
 from .models import (
     Award,
@@ -253,11 +253,16 @@ def _record(case, details, links, sources, language):
         "reuse_needs": case["reuse_needs"],
         "contact": _contact(case),
         "links": details["links"],
-        "sources": [
-            {"citation": sources[row["source_pk"]].citation, "url": sources[row["source_pk"]].url}
-            for row in details["sources"]
-        ],
+        "sources": [_source(sources[row["source_pk"]], language) for row in details["sources"]],
         "published": case["published_at"].date().isoformat() if case["published_at"] else None,
+    }
+
+
+def _source(source, language):
+    return {
+        "citation": source.citation,
+        "context": source.text("context", language),
+        "url": source.url,
     }
 
 
@@ -349,7 +354,7 @@ def csv_cells(data):
         data["reuse_needs"],
         _contact_text(data["contact"]),
         joined(f"{link['title']} <{link['url']}>" for link in data["links"]),
-        joined(s["citation"] for s in data["sources"]),
+        joined(f"{s['citation']} {s['context']}".strip() for s in data["sources"]),
         data["published"] or "",
     ]
 
@@ -369,7 +374,8 @@ def csv_stream(rows, links):
 
 
 def json_stream(rows, links, about):
-    head = json.dumps({**about, "licence": LICENCE, "licence_url": LICENCE_URL})
+    licence = {"licence": LICENCE, "licence_url": LICENCE_URL, "licence_covers": LICENCE_COVERS}
+    head = json.dumps({**about, **licence}, ensure_ascii=False, default=str)
     yield head[:-1] + ', "innovations": ['
     separator = ""
     for data in records(rows, links):

@@ -15,7 +15,7 @@ FEED_SIZE = 50
 
 class NewCasesFeed(Feed):
     feed_type = Atom1Feed
-    title = _("ISSA Innovation Hub: newly published cases")
+    title = _("ISSA Collaborative Innovation Hub: newly published cases")
     link = "/"
     subtitle = _("Innovation cases of social security institutions, as they are published.")
 
@@ -55,7 +55,7 @@ class ThemeCasesFeed(NewCasesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, theme):
-        return gettext("ISSA Innovation Hub: newly published cases on %(theme)s") % {
+        return gettext("ISSA Collaborative Innovation Hub: newly published cases on %(theme)s") % {
             "theme": theme.shown.name
         }
 

@@ -236,6 +236,7 @@ def data(request):
             "facets": facet_registry.FACETS,
             "licence": codebook.LICENCE,
             "licence_url": codebook.LICENCE_URL,
+            "issa_url": codebook.ISSA_URL,
         },
     )
 
@@ -282,7 +283,7 @@ def _export(request, kind):
         content_type = "text/csv; charset=utf-8"
     else:
         about = {
-            "title": gettext("ISSA Innovation Hub case catalogue"),
+            "title": gettext("ISSA Collaborative Innovation Hub case catalogue"),
             "filters": request.build_absolute_uri("/?" + request.GET.urlencode()),
         }
         stream = exports.json_stream(filterset.qs, links, about)

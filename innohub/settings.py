@@ -236,9 +236,10 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
 SPECTACULAR_SETTINGS = {
-    "TITLE": "ISSA Innovation Hub case catalogue API",
-    "DESCRIPTION": "Read-only: published innovation cases, institutions and themes. "
-    "Data under CC BY 4.0.",
+    "TITLE": "ISSA Collaborative Innovation Hub case catalogue API",
+    "DESCRIPTION": "Read-only: published innovation cases, institutions and themes. The "
+    "catalogue's data and its editors' text under CC BY 4.0; wording taken from a source is "
+    "credited to its author (each case's sources).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",  # from static files, not a CDN

@@ -11,8 +11,8 @@ from django.views.decorators.http import require_safe
 from cases import api, sitemaps
 from cases.admin.base import view_on_site
 
-admin.site.site_header = _("Innovation Hub catalogue: editors")
-admin.site.site_title = _("Innovation Hub editors")
+admin.site.site_header = _("ISSA Collaborative Innovation Hub catalogue: editors")
+admin.site.site_title = _("ISSA Collaborative Innovation Hub: editors")
 admin.site.index_title = _("Catalogue")
 # The sidebar repeats the index and takes a quarter of a 1280 px screen from the case list.
 admin.site.enable_nav_sidebar = False

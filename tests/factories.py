@@ -135,6 +135,7 @@ def bulk_cases(count, institution="cpf", theme="leadership", status="published",
 
 
 EVERY_FIELD = {
+    "year_started": 2022,
     "year_ended": 2022,
     "stage": "evaluated",
     "branch": "across-branches",

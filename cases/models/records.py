@@ -121,7 +121,7 @@ class InstitutionFact(Translatable, models.Model):
         return f"{self.label}: {self.value}"
 
 
-@translatable("title")
+@translatable("title", "context")
 class Source(Translatable, models.Model):
     """A publication that a case or fact comes from."""
 
@@ -135,12 +135,12 @@ class Source(Translatable, models.Model):
         help_text=_("Journal, magazine or site, with the date if known."),
     )
     publisher = models.CharField(max_length=200, blank=True)
-    presented_at = models.CharField(
+    context = models.CharField(
         max_length=200,
         blank=True,
         help_text=_(
-            "The event where the work was presented, with place and date, e.g. "
-            "“the World Social Security Forum, Marrakech, October 2022”."
+            "What the work draws on, in words true to it, as a sentence, e.g. “On experiences "
+            "presented at the World Social Security Forum, Marrakech, 24–28 October 2022.”"
         ),
     )
     url = models.URLField(_("address"), blank=True)
@@ -171,9 +171,11 @@ class Source(Translatable, models.Model):
         elif self.publisher:
             title += f". {self.publisher}"
         parts.append(title.rstrip(".") + ".")
-        if self.presented_at:
-            parts.append(f"Presented at {self.presented_at}.")
         return " ".join(parts)
+
+    def reference(self, language=None):
+        """The citation, then what the work draws on in `language` (the page's): plain text."""
+        return f"{self.citation} {self.text('context', language)}".strip()
 
 
 @translatable("name")

@@ -257,6 +257,7 @@ def test_compare_shows_figures_and_sources(client):
 
 
 def test_compare_carries_what_peers_ask(client):
+    with_every_field("design-thinking", year_ended=None)
     with_every_field(
         "automation-and-play-labs",
         year_started=2019,

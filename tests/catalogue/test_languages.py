@@ -2,12 +2,17 @@
 and German under /fr/, /es/, /de/; a switcher of plain links; a first visit that follows the
 browser; alternates for search engines; text not yet translated marked as such."""
 
+import json
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib import admin
+from django.utils import translation
 
 from cases.models import Innovation, Theme
 from tests.helpers import SITEMAP, row_slugs, sitemap_pages
+from tests.pages import PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -280,3 +285,49 @@ def test_a_case_whose_impact_is_not_yet_translated_says_so(client):
     assert "Traduit de l’anglais." not in html
     table = client.get("/fr/", {"institution": "esdc"}).content.decode()
     assert '<li lang="en">More efficient and rapid handling' in table
+
+
+HUB = {  # the one name of the hub in each language (a pattern), in the seed and the interface
+    "en": "ISSA Collaborative Innovation Hub",
+    "fr": "Centre collaboratif d’innovation de l’AISS",
+    "es": "Centro Colaborativo de Innovación de la AISS",
+    "de": "Kooperative[sn]? Innovationszentrums? der IVSS",  # declined
+}
+OTHER_NAMES = [
+    "ISSA Innovation Hub",
+    "Hub d’innovation",
+    "Hub d'innovation",
+    "Centro de Innovación de la AISS",
+    "IVSS-Innovationszentrum",
+    "Innovationszentrums:",
+]
+ONE_GENDER = {"fr": r"\b(la|La|à la) CPF\b", "es": r"\b(la|La|a la) CPF\b"}
+OTHER_LANGUAGES = ("/fr/", "/es/", "/de/")
+CPF_CASES = ("solutions-without-borders", "experimentation-fund", "automation-and-play-labs")
+
+
+@pytest.mark.parametrize("language", HUB)
+def test_the_hub_has_one_name_and_each_institution_one_gender_in_each_language(client, language):
+    prefix = "" if language == "en" else f"/{language}"
+    addresses = [f"{prefix}{path}" for path in PAGES.values() if path[:4] not in OTHER_LANGUAGES]
+    addresses += [f"{prefix}/innovations/{slug}/" for slug in CPF_CASES]
+    addresses += [f"{prefix}/institutions/cpf/", f"{prefix}/feed/"]
+    for address in addresses:
+        text = client.get(address).content.decode()
+        assert re.search(HUB[language], text), address
+        assert not [name for name in OTHER_NAMES if name in text], address
+        assert not re.search(ONE_GENDER.get(language, "(?!)"), text), address
+    with translation.override(language):
+        assert re.search(HUB[language], f"{admin.site.site_header} {admin.site.site_title}")
+    seed = json.loads(Path("fixtures/seed.json").read_text())
+    written = [
+        value
+        for record in seed
+        for name, value in record["fields"].items()
+        if isinstance(value, str)
+        and bool(re.search(r"_(fr|es|de)$", name)) == (language != "en")
+        and (language == "en" or name.endswith(f"_{language}"))
+    ]
+    assert not [text for text in written if re.search(ONE_GENDER.get(language, "(?!)"), text)]
+    assert not [text for text in written for name in OTHER_NAMES if name in text]
+    assert [text for text in written if re.search(HUB[language], text)]  # the seed names it

@@ -164,6 +164,32 @@ def test_codebook_describes_every_column_and_the_licence(client):
     assert "CC BY 4.0" in html
 
 
+@pytest.mark.parametrize(
+    ("prefix", "covered", "not_ours"),
+    [
+        ("", "The catalogue's data and the text its editors write", "credited to its author"),
+        ("/fr", "Les données du catalogue et les textes de son équipe", "reviennent à leur auteur"),
+        ("/es", "Los datos del catálogo y los textos de su equipo", "se atribuyen a su autor"),
+        ("/de", "Die Daten des Katalogs und die Texte seiner Redaktion", "gehören ihrem Urheber"),
+    ],
+)
+def test_the_licence_says_what_it_covers_and_credits_the_articles_words_to_the_issa(
+    client, prefix, covered, not_ours
+):
+    """CC BY 4.0 covers the catalogue's data and its editors' text, not the wording taken
+    from the ISSA's article: /data/ and the JSON download say so, in the page's language,
+    with a link to the ISSA and the article's title marked as English."""
+    html = unescape(client.get(f"{prefix}/data/").content.decode())
+    licence = re.search(r'<h2 id="licence-heading">.*?</section>', html, re.S).group(0)
+    assert covered in licence and not_ours in licence
+    assert 'href="https://www.issa.int/"' in licence
+    assert '<cite lang="en">Innovation through collaboration in social security' in licence
+    download = client.get(f"{prefix}/data/cases.json", REMOTE_ADDR=next(VISITORS))
+    about = json.loads(content(download))
+    assert about["licence"] == "CC BY 4.0"
+    assert covered in about["licence_covers"] and not_ours in about["licence_covers"]
+
+
 def test_the_open_data_page_names_every_filter_the_addresses_take(client):
     """From the facet registry: a facet added there is documented here, with its values."""
     html = client.get("/data/").content.decode()
@@ -232,7 +258,7 @@ def test_api_detail_institutions_and_themes(client):
     assert case["institution"]["region"] == "americas"
     assert [p["kind"] for p in case["partners"]] == ["internal", ""]  # "" : not stated
     assert (case["year_started"], case["stage"], case["contact"], case["links"]) == (
-        2022,
+        None,  # the article gives no year
         "",
         None,
         [],
@@ -379,11 +405,12 @@ def test_each_case_can_be_cited_in_plain_text_and_bibtex(client):
     # catalogue's publication; the article and the forum as the source.
     assert response.context["cite"]["text"] == (
         "“Bold experimentation: GovCash payments at cash machines”, a case of Central "
-        "Provident Fund Board (CPF). ISSA Innovation Hub case catalogue, published in the "
-        "catalogue on 27 November 2026. http://testserver/innovations/bold-experimentation/. "
+        "Provident Fund Board (CPF). ISSA Collaborative Innovation Hub case catalogue, "
+        "published in the catalogue on 27 November 2026. "
+        "http://testserver/innovations/bold-experimentation/. "
         "Source: Innovation through collaboration in social security: Experiences of ISSA "
-        "members. Presented at the World Social Security Forum (WSSF), Marrakech, Morocco, "
-        "24–28 October 2022."
+        "members. International Social Security Association (ISSA). On experiences presented "
+        "at the World Social Security Forum (WSSF), Marrakech, Morocco, 24–28 October 2022."
     )
     bibtex = response.context["cite"]["bibtex"]
     assert bibtex.startswith("@misc{innohub-bold-experimentation,")
@@ -480,6 +507,47 @@ def test_downloads_and_the_api_carry_the_richer_record(client):
     ],
 )
 def test_the_api_and_downloads_take_the_new_filters(client, params, expected):
+    Innovation.objects.filter(slug="design-thinking").update(year_started=2022)
     api = client.get("/api/innovations/", params).json()
     assert [case["slug"] for case in api["results"]] == expected
     assert [row["slug"] for row in csv_rows(client, params)] == expected
+
+
+WHAT_THE_ARTICLE_DRAWS_ON = {
+    "": "On experiences presented at the World Social Security Forum (WSSF)",
+    "/fr": "Sur des expériences présentées au Forum mondial de la sécurité sociale (FMSS)",
+    "/es": "Sobre experiencias presentadas en el Foro Mundial de la Seguridad Social (FMSS)",
+    "/de": "Zu Erfahrungen, die auf dem Weltforum für soziale Sicherheit (WSSF)",
+}
+
+
+@pytest.mark.parametrize("prefix", WHAT_THE_ARTICLE_DRAWS_ON)
+def test_every_language_says_the_article_is_the_issas_on_experiences_of_the_forum(client, prefix):
+    """The article analyses experiences presented at the WSSF; it was not presented there.
+    The case page, compare, the citation, BibTeX, CSV, JSON and the API each say so in the
+    page's language, and none says "Presented at"."""
+    said = WHAT_THE_ARTICLE_DRAWS_ON[prefix]
+    pages = {
+        "case": f"{prefix}/innovations/bold-experimentation/",
+        "compare": f"{prefix}/compare/?i=bold-experimentation&i=design-thinking",
+    }
+    for name, address in pages.items():
+        response = fresh_get(client, address)
+        html = unescape(response.content.decode())
+        assert said in html, name
+        assert "International Social Security Association (ISSA)" in html, name
+        assert "Presented at" not in html, name
+    cite = fresh_get(client, pages["case"]).context["cite"]
+    assert said in cite["text"] and said in unescape(cite["bibtex"].replace("\\", ""))
+    language = prefix.strip("/") or "en"
+    downloads = {
+        "csv": content(client.get(f"{prefix}/data/cases.csv", REMOTE_ADDR=next(VISITORS))),
+        "json": content(client.get(f"{prefix}/data/cases.json", REMOTE_ADDR=next(VISITORS))),
+        "api": client.get("/api/innovations/bold-experimentation/", {"lang": language}).content,
+    }
+    for name, body in downloads.items():
+        text = body.decode("utf-8-sig")
+        if name != "csv":
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+        assert said in text, name
+        assert "Presented at" not in text, name

@@ -24,7 +24,15 @@ from django.utils.dateparse import parse_datetime
 
 from cases import counts, pagecache, search
 from cases.management.commands.bench import Visitor, gunicorn
-from cases.models import CATALOGUE_MODELS, CatalogueVersion, Impact, Innovation, Partner, Theme
+from cases.models import (
+    CATALOGUE_MODELS,
+    CatalogueVersion,
+    Impact,
+    Innovation,
+    Partner,
+    Source,
+    Theme,
+)
 from tests.factories import bulk_cases as add_cases
 from tests.helpers import assert_derived_right, row_slugs, suggestion
 
@@ -105,6 +113,42 @@ def test_the_counted_copies_migration_undone_and_done_again_on_a_catalogue_leave
         assert Innovation.objects.search("passport").filter(slug="design-thinking").exists()
     case = Innovation.objects.get(slug="design-thinking")
     case.themes.add(Theme.objects.get(slug="leadership"))
+    assert_derived_right()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_catalogue_seeded_before_the_sources_said_what_they_draw_on_is_set_right():
+    """Migration 0029: the article's record as the seed wrote it (presented at the forum, no
+    publisher; the design-thinking case started in 2022) becomes the ISSA's article on
+    experiences presented there, in four languages, without the year; another source's
+    event is kept as a sentence; the sources still move the catalogue's version."""
+    call_command("seed", verbosity=0)
+    call_command("migrate", "cases", "0028", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_source SET publisher = '', presented_at = CASE slug "
+            "WHEN 'innovation-through-collaboration' THEN %s WHEN 'nolan-2021' THEN %s "
+            "ELSE '' END",
+            [
+                "the World Social Security Forum (WSSF), Marrakech, Morocco, 24–28 October 2022",
+                "a webinar, 2 December 2021",
+            ],
+        )
+        cursor.execute(
+            "UPDATE cases_innovation SET year_started = 2022 WHERE slug = 'design-thinking'"
+        )
+    call_command("migrate", verbosity=0)
+    article = Source.objects.get(slug="innovation-through-collaboration")
+    assert article.publisher == "International Social Security Association (ISSA)"
+    assert article.context.startswith("On experiences presented at the World Social Security")
+    assert article.text("context", "fr").startswith("Sur des expériences présentées au Forum")
+    assert (
+        Source.objects.get(slug="nolan-2021").context == "Presented at a webinar, 2 December 2021."
+    )
+    assert Innovation.objects.get(slug="design-thinking").year_started is None
+    before = CatalogueVersion.current()
+    Source.objects.filter(slug="wong-2020").update(note="Quoted on leadership.")
+    assert CatalogueVersion.current() > before
     assert_derived_right()
 
 
