@@ -110,7 +110,7 @@ CODEBOOK = [
             "name, kind as a code, kind_label, country, role; kind is empty when the "
             "source does not say)."
         ),
-        "Oversea-Chinese Banking Corporation (OCBC) (private company, SG): Thanks to "
+        "Oversea-Chinese Banking Corporation (OCBC) (Private company, SG): Thanks to "
         "the collaboration, …",
     ),
     (

@@ -315,7 +315,7 @@ def _contact_text(contact):
 
 
 def _partner_text(partner):
-    about = ", ".join(part for part in (partner["kind_label"].lower(), partner["country"]) if part)
+    about = ", ".join(part for part in (partner["kind_label"], partner["country"]) if part)
     return f"{partner['name']}{f' ({about})' if about else ''}: {partner['role']}"
 
 
@@ -342,7 +342,7 @@ def csv_cells(data):
         ),
         joined(_partner_text(p) for p in data["partners"]),
         joined(
-            f"{a['name']} {a['year']} ({a['level_label'].lower()})"
+            f"{a['name']} {a['year']} ({a['level_label']})"
             + (f": {a['practice']}" if a["practice"] else "")
             for a in data["awards"]
         ),

@@ -225,14 +225,14 @@ class Innovation(Translatable, models.Model):
 
     @property
     def years(self):
-        """When it ran, as a reader says it: "2019–2022", "since 2022", or ""."""
+        """When it ran, as a reader says it: "2019–2022", "Since 2022", or ""."""
         if self.year_started and self.year_ended:
             if self.year_started == self.year_ended:
                 return str(self.year_started)
             return f"{self.year_started}–{self.year_ended}"
         if self.year_started:
-            return gettext("since %(year)s") % {"year": self.year_started}
-        return gettext("until %(year)s") % {"year": self.year_ended} if self.year_ended else ""
+            return gettext("Since %(year)s") % {"year": self.year_started}
+        return gettext("Until %(year)s") % {"year": self.year_ended} if self.year_ended else ""
 
     TEXT_LANGUAGE = None  # each case says its own
 

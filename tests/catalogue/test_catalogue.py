@@ -177,7 +177,7 @@ def test_home_query_count_is_fixed(client, add_cases, django_assert_num_queries)
 def test_case_page_names_its_partners_and_their_part(client):
     html = client.get("/innovations/design-thinking/").content.decode()
     assert "Who they worked with" in html
-    assert '<strong>Service Canada</strong> <span class="partner-kind">(internal unit' in html
+    assert '<strong>Service Canada</strong> <span class="partner-kind">(Internal unit' in html
     assert "on behalf of Immigration, Refugees and Citizenship Canada." in html
     # The article does not say what kind of body the transport officers are: nothing is said.
     assert "<strong>Transport officers</strong>: <span>ESDC examined operational processes" in html
@@ -228,7 +228,12 @@ def test_award_level_below_the_award_is_named(client):
     award.level = Award.Level.MERIT
     award.save()
     html = client.get("/innovations/staff-capabilities-for-innovation/").content.decode()
-    assert "ISSA Good Practice Award 2020 (certificate of merit)" in html
+    assert "ISSA Good Practice Award 2020 (Certificate of merit)" in html
+    # German nouns keep their capitals: no template changes a label's case.
+    html = client.get("/de/innovations/staff-capabilities-for-innovation/").content.decode()
+    assert "ISSA Good Practice Award 2020 (Verdienstzertifikat)" in html
+    html = client.get("/de/innovations/design-thinking/").content.decode()
+    assert '<span class="partner-kind">(Interne Stelle, Kanada)</span>' in html
 
 
 ACTIVE_FILTER = re.compile(

@@ -116,7 +116,7 @@ def test_csv_reads_back_with_every_column(client):
     assert row["institution"] == "Central Provident Fund Board"
     assert row["country"] == "SG" and row["country_name"] == "Singapore"
     assert row["partners"].startswith(
-        "Oversea-Chinese Banking Corporation (OCBC) (private company, SG): "
+        "Oversea-Chinese Banking Corporation (OCBC) (Private company, SG): "
     )
     assert row["impacts"].endswith("[over 40,000 people]")
     assert "Innovation through collaboration in social security" in row["sources"]

@@ -93,3 +93,16 @@ def test_django_reads_the_catalogues(language, show, published):
         assert gettext("Show cases") == show
         plural = ngettext("%(count)d case published.", "%(count)d cases published.", 3)
         assert plural % {"count": 3} == published
+
+
+def test_no_template_changes_the_case_of_words():
+    """A label is shown as its language writes it: `|lower` made German nouns small
+    ("(interne stelle, Finnland)"). Django's own admin templates are left as Django has them."""
+    changing = re.compile(r"\|\s*(lower|upper|capfirst|title)\b")
+    found = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for path in (settings.BASE_DIR / "templates").rglob("*.html")
+        if "admin" not in path.parts
+        for match in changing.finditer(path.read_text())
+    ]
+    assert found == []
