@@ -15,12 +15,11 @@ from math import ceil
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
 from . import counts, facets, worldmap
-from .languages import page_language
+from .languages import grouped, page_language
 from .regions import REGIONS, region_of
 
 SHADES = 5  # steps of colour for counts above zero; shade-0 is "none"
@@ -55,7 +54,7 @@ def _cases_wording(language, count):
     one): the same counts recur on every page (its map and three charts name some eighty),
     and translating and grouping each anew took a millisecond of `/`."""
     sentence = ngettext("%(name)s: %(count)s case", "%(name)s: %(count)s cases", count)
-    return sentence, number_format(count, force_grouping=True)
+    return sentence, grouped(count)
 
 
 @dataclass
@@ -135,7 +134,7 @@ class BarChart:
                 f'<rect class="bar" x="{self.bar_x}" y="{bar.y}" width="{bar.length}"'
                 f' height="{self.BAR}"/>'
                 f'<text class="value" x="{self.bar_x + bar.length + 6}" y="{bar.y + 12}">'
-                f"{html.escape(number_format(bar.count, force_grouping=True))}</text></a>"
+                f"{html.escape(grouped(bar.count))}</text></a>"
             )
         return mark_safe(  # every text above is escaped; the rest are numbers
             f'<svg class="bar-chart" viewBox="0 0 {self.width} {self.height}"'

@@ -2,20 +2,65 @@
 institution (not written by it: the catalogue does not know who wrote it), with the date it
 was published in the catalogue, labelled as such, its address, and where the case is told
 (its sources, such as the ISSA's article, and what each draws on). All in the
-page's language: the address cited is that language's page, and the title and institution
-are as that page shows them."""
+page's language: the address cited is that language's page, the title and institution are as
+that page shows them, and the title is quoted as that language quotes. A source's own
+reference keeps the words (and quotes) it was published in: on the page, it is marked with
+its language."""
+
+import html
 
 from django.utils.dateformat import format as format_date
 from django.utils.formats import date_format
+from django.utils.html import escape, format_html, format_html_join, strip_tags
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .languages import page_language
+
 CATALOGUE = _("ISSA Collaborative Innovation Hub case catalogue")
+# Each language's quotation marks: outer, then inner (a quote within the title).
+QUOTES = {
+    "en": ("“", "”", "‘", "’"),
+    "fr": ("«\u00a0", "\u00a0»", "“", "”"),
+    "es": ("«", "»", "“", "”"),
+    "de": ("„", "“", "‚", "‘"),
+}
+
+
+def quoted(text, language):
+    """`text` in `language`'s quotation marks, its own quotes made inner ones."""
+    opening, closing, inner_opening, inner_closing = QUOTES.get(language, QUOTES["en"])
+    for mark in ("“", "«\u00a0", "«", "„"):
+        text = text.replace(mark, inner_opening)
+    for mark in ("”", "\u00a0»", "»"):
+        text = text.replace(mark, inner_closing)
+    return f"{opening}{text}{closing}"
 
 
 def _sources(case):
     return " ".join(source.reference() for source in case.sources.all())
+
+
+def _marked_sources(case):
+    """The sources as HTML: each reference marked with its own language where it is not the
+    page's, what it draws on in the page's."""
+    page = page_language()
+
+    def marked_language(source):
+        return (
+            format_html(' lang="{}"', source.text_language) if source.text_language != page else ""
+        )
+
+    return format_html_join(
+        " ",
+        "<span{}>{}</span>{}",
+        (
+            (marked_language(source), source.citation, f" {source.text('context')}".rstrip())
+            for source in case.sources.all()
+        ),
+    )
 
 
 def _of(case):
@@ -35,13 +80,19 @@ def _published(case, style):
     return gettext("published in the catalogue on %(date)s") % {"date": date}
 
 
-def plain(case, url):
-    title = case.shown.title.replace("“", "‘").replace("”", "’")  # quotes within quotes
+def marked(case, url):
+    """The reference as the case's page shows it (HTML)."""
     of = f", {_of(case)}" if _of(case) else ""
-    text = f"“{title}”{of}. {CATALOGUE}, {_published(case, None)}. {url}."
-    if sources := _sources(case):
-        text += " " + gettext("Source: %(sources)s") % {"sources": sources}
-    return text
+    title = quoted(case.shown.title, page_language())
+    text = escape(f"{title}{of}. {CATALOGUE}, {_published(case, None)}. {url}.")
+    if sources := _marked_sources(case):
+        text += " " + escape(gettext("Source: %(sources)s")) % {"sources": sources}
+    return mark_safe(text)  # every part escaped above
+
+
+def plain(case, url):
+    """The reference as text, to copy."""
+    return html.unescape(strip_tags(marked(case, url)))
 
 
 def _braced(text):

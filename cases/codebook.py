@@ -11,10 +11,8 @@ LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
 # What the licence covers, and what it cannot: text taken from a source is its author's.
 LICENCE_COVERS = _(
     "The catalogue's data and the text its editors write. Wording taken from a source is "
-    "credited to its author, not licensed by the catalogue: the first cases follow the "
-    "article of the International Social Security Association (ISSA), “Innovation through "
-    "collaboration in social security: Experiences of ISSA members”. Each case names its "
-    "sources."
+    "credited to its author, not licensed by the catalogue: the first cases follow an article "
+    "of the International Social Security Association (ISSA). Each case names its sources."
 )
 ISSA_URL = "https://www.issa.int/"
 

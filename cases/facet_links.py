@@ -5,6 +5,7 @@ counts, all from the counts of facets.py (a Selection)."""
 from django.utils.translation import gettext
 
 from . import counts, derived, facet_registry, facets
+from .languages import labelled
 from .models import CaseCount
 from .options import Option
 
@@ -45,7 +46,7 @@ def active(selection):
     years = {"started_min": start, "started_max": end}
     for name, year in years.items():
         if year is not None:
-            chosen.append((f"{form[name].label}: {year}", filterset.query(**{name: []})))
+            chosen.append((labelled(form[name].label, year), filterset.query(**{name: []})))
     if filterset.recognised_only:
         award = gettext("Only practices that received an award")
         chosen.append((award, filterset.query(recognised=[])))
@@ -56,7 +57,10 @@ def _removals(filterset, name, options):
     selected = filterset.selected(name)
     label = filterset.form[name].label
     return [
-        (f"{label}: {option.label}", filterset.query(**{name: sorted(selected - {option.value})}))
+        (
+            labelled(label, option.label),
+            filterset.query(**{name: sorted(selected - {option.value})}),
+        )
         for option in options
         if option.value in selected
     ]

@@ -20,10 +20,32 @@ from django.http import HttpResponseRedirect
 from django.urls import translate_url
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.translation import get_language_from_path, get_language_from_request
+from django.utils.translation import (
+    get_language_from_path,
+    get_language_from_request,
+    pgettext_lazy,
+)
 
 SITE_LANGUAGES = [code for code, _ in settings.LANGUAGES]
+# Punctuation as each language sets it: French puts a no-break space before ":" and a narrow
+# one before ";", so what the code joins says it through the catalogues.
+COLON = pgettext_lazy("punctuation between a label and what follows it", ": ")
+SEMICOLON = pgettext_lazy("punctuation between the items of a list", "; ")
+
+
+def grouped(number):
+    """A number as the page's language groups its digits: "5,000" in English, "5 000" in
+    French; Spanish leaves four digits whole ("5000", "17 000")."""
+    if translation.get_language() == "es" and abs(number) < 10_000:
+        return str(number)
+    return number_format(number, force_grouping=True)
+
+
+def labelled(label, text):
+    """ "Label: text" as the page's language writes it."""
+    return f"{label}{COLON}{text}"
 
 
 def column(name, language):

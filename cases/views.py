@@ -140,7 +140,11 @@ def render_case(request, innovation, preview=False):
     """A case's page; `preview` is the admin's staff-only view of a case not yet public."""
     related = Innovation.objects.published().sharing_themes_with(innovation)
     url = request.build_absolute_uri(innovation.get_absolute_url())
-    cite = {"text": citations.plain(innovation, url), "bibtex": citations.bibtex(innovation, url)}
+    cite = {
+        "text": citations.plain(innovation, url),
+        "marked": citations.marked(innovation, url),
+        "bibtex": citations.bibtex(innovation, url),
+    }
     return render(
         request,
         "cases/innovation_detail.html",

@@ -328,3 +328,74 @@ def start_redis(folder, *options):
     yield server, f"redis://127.0.0.1:{port}/0"
     server.kill()
     server.wait()
+
+
+# Typography: each language's rules, read from a page as a reader sees it ----------------
+
+NB, NNB = "\u00a0", "\u202f"
+SPACE = f"[{NB}{NNB}]"
+BLOCKS = {"p", "li", "td", "th", "dt", "dd", "div", "h1", "h2", "h3", "title", "caption"}
+BLOCKS |= {"label", "option", "legend", "button", "summary", "section", "nav", "tr", "br"}
+VOID = {"br", "img", "input", "link", "meta", "hr", "source", "wbr", "col", "area"}
+TYPOGRAPHY = {
+    "fr": [
+        (r"[ \t][:;!?](?=\s|$)", "an ordinary space before : ; ! ?"),
+        (rf"[^\s{NB}{NNB}\x00(«\"'/:;!?][:;!?](?=\s|$)", "no space before : ; ! ?"),
+        (rf"«(?!{SPACE})", "no no-break space after «"),
+        (rf"(?<!{SPACE})»", "no no-break space before »"),
+    ],
+    "es": [],
+    "de": [(r"[”«»]", "quotation marks that are not German")],
+    "en": [(r"[«»„]", "quotation marks that are not English")],
+}
+
+
+class PageText(HTMLParser):
+    """The text a reader sees in the page's language: blocks apart, other languages' text
+    (lang="en" on a French page) and code left out as \\x00."""
+
+    def __init__(self, language):
+        super().__init__(convert_charrefs=True)
+        self.language, self.open, self.parts = language, [("", language)], []
+
+    def handle_starttag(self, tag, attrs):
+        if tag in BLOCKS:
+            self.parts.append("\n")
+        if tag in VOID:
+            return
+        language = dict(attrs).get("lang") or self.open[-1][1]
+        if tag in ("code", "pre", "script", "style", "textarea"):
+            language = "code"
+        self.open.append((tag, language))
+        if language != self.language:
+            self.parts.append("\x00")
+
+    def handle_endtag(self, tag):
+        if tag in BLOCKS:
+            self.parts.append("\n")
+        if tag in VOID:
+            return
+        while len(self.open) > 1 and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.open[-1][1] == self.language:
+            self.parts.append(data)
+
+
+def typography_faults(html, language):
+    reader = PageText(language)
+    reader.feed(html)
+    text = "".join(reader.parts)
+    faults = [
+        f"{what}: {text[max(0, found.start() - 30) : found.end() + 10]!r}"
+        for pattern, what in TYPOGRAPHY[language]
+        for found in re.finditer(pattern, text)
+    ]
+    if language in ("fr", "es"):  # “…” only as quotes within « »
+        depth = 0
+        for position, char in enumerate(text):
+            depth += (char == "«") - (char == "»")
+            if char in "“”" and depth <= 0:
+                faults.append(f"English quotes: {text[max(0, position - 30) : position + 10]!r}")
+    return faults

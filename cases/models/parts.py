@@ -3,10 +3,10 @@ institution worked with on it (Collaboration), and where to read more (CaseLink)
 
 from django.db import models
 from django.db.models import Q
-from django.utils.formats import number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ..languages import grouped
 from .case import Innovation
 from .records import Partner
 from .translations import Translatable, translatable
@@ -109,11 +109,6 @@ def figure_text(figure, qualifier="", out_of=None, unit=""):
         words.append(gettext("out of %(whole)s") % {"whole": grouped(out_of)})
     words.append(unit)
     return " ".join(word for word in words if word)
-
-
-def grouped(number):
-    """5000 as "5,000" in English, "5 000" in French: the language's own grouping."""
-    return number_format(number, force_grouping=True)
 
 
 class Award(models.Model):

@@ -8,7 +8,6 @@ from itertools import groupby
 from django import template
 from django.conf import settings
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
@@ -20,6 +19,19 @@ from cases.options import country_name
 from cases.search import MARK_END, MARK_START, mark_words
 
 register = template.Library()
+
+
+@register.filter
+def english(text):
+    """Text that exists only in English (an award's official name, the codebook's examples),
+    marked as English on another language's page."""
+    return format_html('<span lang="en">{}</span>', text) if page_language() != "en" else text
+
+
+@register.simple_tag
+def colon():
+    """ ": " as the page's language sets it (languages.COLON)."""
+    return languages.COLON
 
 
 @register.filter
@@ -130,7 +142,7 @@ def count_text(language, count):
     hundred counts recur on every page, and translating and grouping each anew was a tenth of
     the filter form's time."""
     cases = npgettext("after a number", "case", "cases", count)
-    return COUNT.format(number_format(count, force_grouping=True), cases)
+    return COUNT.format(languages.grouped(count), cases)
 
 
 @register.simple_tag
@@ -204,7 +216,9 @@ def summary_rows(rows, terms=None, compare=False):
             )
             themes = case.summary_themes
             if themes:
-                names = "; ".join(f"<span{lang(name)}>{text(name)}</span>" for name in themes)
+                names = str(languages.SEMICOLON).join(
+                    f"<span{lang(name)}>{text(name)}</span>" for name in themes
+                )
                 label = ngettext("Theme:", "Themes:", len(themes))
                 parts.append(f'<p class="themes">{text(label)} {names}</p>')
             if compare:

@@ -10,9 +10,10 @@ import pytest
 from django.contrib import admin
 from django.utils import translation
 
-from cases.models import Innovation, Theme
-from tests.helpers import SITEMAP, row_slugs, sitemap_pages
+from cases.models import Impact, Innovation, Theme
+from tests.helpers import SITEMAP, fresh_get, row_slugs, sitemap_pages, typography_faults
 from tests.pages import PAGES
+from tests.seed_facts import TABLE_1
 
 pytestmark = pytest.mark.django_db
 
@@ -197,6 +198,14 @@ def test_the_sitemap_lists_every_page_in_every_language_with_its_alternates(clie
 def test_numbers_and_dates_follow_the_language(client):
     html = client.get("/fr/innovations/plain-language-website/").content.decode()
     assert "5\u202f000 / 8\u202f000" in html or "5\u00a0000 / 8\u00a0000" in html
+    # Spanish: four digits whole, more grouped by a space (not a point).
+    html = client.get("/es/innovations/plain-language-website/").content.decode()
+    assert "5000 / 8000" in html and "5.000" not in html
+    Impact.objects.filter(innovation__slug="plain-language-website", figure=5000).update(
+        out_of=17000
+    )
+    html = fresh_get(client, "/es/innovations/plain-language-website/").content.decode()
+    assert "5000 / 17\u00a0000" in html
     cite = client.get("/de/innovations/bold-experimentation/").context["cite"]["text"]
     assert "ein Fall von Verwaltung des Zentralen Vorsorgefonds (CPF)" in cite
     assert re.search(r"im Katalog veröffentlicht am \d+\. \w+ \d{4}\.", cite)
@@ -331,3 +340,23 @@ def test_the_hub_has_one_name_and_each_institution_one_gender_in_each_language(c
     assert not [text for text in written if re.search(ONE_GENDER.get(language, "(?!)"), text)]
     assert not [text for text in written for name in OTHER_NAMES if name in text]
     assert [text for text in written if re.search(HUB[language], text)]  # the seed names it
+
+
+EVERY_CASE = [slug for slugs in TABLE_1.values() for slug in slugs]
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "es", "de"])
+def test_every_page_follows_its_languages_typography(client, language):
+    """French sets a no-break space before : ; ! ? and inside « » (narrow before ; ! ?),
+    Spanish quotes with « », German with „ “; English quotes inside them are quotes within
+    quotes. Over every page, in the interface, the seed's text and what templates join."""
+    prefix = "" if language == "en" else f"/{language}"
+    addresses = [f"{prefix}{path}" for path in PAGES.values() if path[:4] not in OTHER_LANGUAGES]
+    addresses += [f"{prefix}/innovations/{slug}/" for slug in EVERY_CASE]
+    addresses += [f"{prefix}/institutions/{slug}/" for slug in ("esdc", "kela", "cpf")]
+    faults = {
+        address: found
+        for address in addresses
+        if (found := typography_faults(client.get(address).content.decode(), language))
+    }
+    assert faults == {}

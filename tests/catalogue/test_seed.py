@@ -277,7 +277,7 @@ def test_the_seeds_figures_read_in_each_language():
     impact = Impact.objects.get(innovation__slug="plain-language-website", figure=5000)
     expected = {
         "fr": "5\u00a0000 sur 8\u00a0000 pages web",
-        "es": "5\u00a0000 de 8\u00a0000 páginas web",
+        "es": "5000 de 8000 páginas web",  # four digits whole (RAE)
         "de": "5.000 von 8.000 Webseiten",
     }
     for code, words in expected.items():

@@ -15,6 +15,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from cases.management.commands.compile_catalogues import compiled
+from tests.helpers import typography_faults
 
 LANGUAGES = ["fr", "es", "de"]
 LOCALE = Path(settings.LOCALE_PATHS[0])
@@ -106,3 +107,15 @@ def test_no_template_changes_the_case_of_words():
         for match in changing.finditer(path.read_text())
     ]
     assert found == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_message_follows_its_languages_typography(language):
+    """The rules the pages are read for (tests/helpers.py), over every message, including
+    those no page of the tests shows (the admin's, errors, e-mails)."""
+    faults = {}
+    for entry in catalogue(language):
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]:
+            if found := typography_faults(f"<p>{text}</p>", language):
+                faults[entry.msgid] = found
+    assert faults == {}
