@@ -231,7 +231,7 @@ def test_award_level_below_the_award_is_named(client):
     assert "ISSA Good Practice Award 2020 (Certificate of merit)" in html
     # German nouns keep their capitals: no template changes a label's case.
     html = client.get("/de/innovations/staff-capabilities-for-innovation/").content.decode()
-    assert "<span lang=\"en\">ISSA Good Practice Award</span> 2020 (Verdienstzertifikat)" in html
+    assert '<span lang="en">ISSA Good Practice Award</span> 2020 (Verdienstzertifikat)' in html
     html = client.get("/de/innovations/design-thinking/").content.decode()
     assert '<span class="partner-kind">(Interne Stelle, Kanada)</span>' in html
 

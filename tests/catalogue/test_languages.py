@@ -98,8 +98,8 @@ def test_text_not_yet_translated_says_so_and_keeps_its_language(client):
             "Design Thinking gegen den Rückstau bei Reisepässen",
             "Aus dem Englischen übersetzt.",
             '<a href="/de/institutions/esdc/">Ministerium für Beschäftigung und soziale '
-            "Entwicklung Kanada</a> (ESDC)",
-            '<abbr title="Ministerium für Beschäftigung und soziale Entwicklung Kanada">ESDC'
+            "Entwicklung Kanadas</a> (ESDC)",
+            '<abbr title="Ministerium für Beschäftigung und soziale Entwicklung Kanadas">ESDC'
             "</abbr></a>, Kanada</th>",
         ),
     ],
@@ -207,7 +207,7 @@ def test_numbers_and_dates_follow_the_language(client):
     html = fresh_get(client, "/es/innovations/plain-language-website/").content.decode()
     assert "5000 / 17\u00a0000" in html
     cite = client.get("/de/innovations/bold-experimentation/").context["cite"]["text"]
-    assert "ein Fall von Verwaltung des Zentralen Vorsorgefonds (CPF)" in cite
+    assert "ein Fall der Institution Verwaltung des Zentralen Vorsorgefonds (CPF)" in cite
     assert re.search(r"im Katalog veröffentlicht am \d+\. \w+ \d{4}\.", cite)
 
 
@@ -256,7 +256,7 @@ def test_the_api_gives_the_records_text_in_the_language_asked(client):
         "Agents du transport",
     }
     theme = client.get("/api/themes/leadership/", {"lang": "de"}).json()
-    assert theme["name"] == "Nachhaltiges Engagement der Führung"
+    assert theme["name"] == "Anhaltendes Engagement der Führung"
     institution = client.get("/api/institutions/kela/", HTTP_ACCEPT_LANGUAGE="es").json()
     assert institution["name"] == "Institución del Seguro Social"
     english = client.get("/api/innovations/design-thinking/").json()
@@ -280,7 +280,7 @@ def test_the_feeds_follow_the_page_language(client):
     feed = client.get("/fr/feed/").content.decode()
     assert "Le design thinking pour résorber l’arriéré des passeports (EDSC)" in feed
     theme = client.get("/de/themes/leadership/feed/").content.decode()
-    assert "Nachhaltiges Engagement der Führung" in theme
+    assert "Anhaltendes Engagement der Führung" in theme
 
 
 def test_a_case_whose_impact_is_not_yet_translated_says_so(client):
@@ -360,3 +360,29 @@ def test_every_page_follows_its_languages_typography(client, language):
         if (found := typography_faults(client.get(address).content.decode(), language))
     }
     assert faults == {}
+
+
+def test_the_translators_wording_holds(client):
+    """The review's findings (../shared/reviews/translations.md): words that meant something
+    else, names kept as names, an institution's case said with its article."""
+    seed = Path("fixtures/seed.json").read_text()
+    for wrong in ("Innovation politique", "Politische Innovation", "Nachhaltiges Engagement"):
+        assert wrong not in seed
+    assert "Allocation canadienne pour la formation" not in seed  # the Canada Training Benefit
+    catalogues = {
+        language: Path(f"locale/{language}/LC_MESSAGES/django.po").read_text()
+        for language in ("fr", "es", "de")
+    }
+    assert not re.search(r"(?<!exp)éditeur", catalogues["fr"])  # publishers, not editors
+    assert "Träger" not in catalogues["de"] and "Mitgliedsinstitution" not in catalogues["de"]
+    for prefix, title, theirs in [
+        ("/fr", "Automation Lab et Play Lab", "Cas de l’institution CPF"),
+        ("/es", "Automation Lab y Play Lab", "Casos de la institución CPF"),
+        ("/de", "Automation Lab und Play Lab", "Fälle der Institution CPF"),
+    ]:
+        assert (
+            title in client.get(f"{prefix}/innovations/automation-and-play-labs/").content.decode()
+        )
+        assert theirs in client.get(f"{prefix}/institutions/cpf/").content.decode()
+    html = client.get("/de/themes/leadership/").content.decode()
+    assert "Anhaltendes Engagement der Führung" in html
