@@ -1,5 +1,5 @@
 """The codebook of the downloads: every column of the CSV file (and field of each case in the
-JSON file, the API's records too) with what it holds and an example from one case, and the
+JSON file, the API's records too) with what it holds, and the
 licence they are published under. /data/ shows both; exports.py writes the columns in this
 order.
 """
@@ -16,24 +16,12 @@ LICENCE_COVERS = _(
 )
 ISSA_URL = "https://www.issa.int/"
 
-# (column, what it holds, an example). In CSV, lists are joined with " | "; in JSON they are
-# lists of objects with the same parts.
+# (column, what it holds). In CSV, lists are joined with " | "; in JSON they are lists of
+# objects with the same parts. /data/ shows what each holds for one case (EXAMPLE_CASE).
 CODEBOOK = [
-    (
-        "slug",
-        _("The case's identifier in the catalogue; stable."),
-        "bold-experimentation",
-    ),
-    (
-        "url",
-        _("The case's page in the catalogue."),
-        "https://…/innovations/bold-experimentation/",
-    ),
-    (
-        "title",
-        _("The case's name."),
-        "Bold experimentation: GovCash payments at cash machines",
-    ),
+    ("slug", _("The case's identifier in the catalogue; stable.")),
+    ("url", _("The case's page in the catalogue.")),
+    ("title", _("The case's name.")),
     (
         "original_language",
         _(
@@ -41,7 +29,6 @@ CODEBOOK = [
             "de. The text columns give its translation into the download's language where "
             "there is one, and this original otherwise."
         ),
-        "en",
     ),
     (
         "institution",
@@ -49,48 +36,25 @@ CODEBOOK = [
             "The member institution's name (JSON: an object with its slug, name, acronym, "
             "country, country_name, region, region_name, website and url)."
         ),
-        "Central Provident Fund Board",
     ),
-    (
-        "institution_acronym",
-        _("Its acronym, where it has one."),
-        "CPF",
-    ),
-    (
-        "institution_slug",
-        _("Its identifier in the catalogue."),
-        "cpf",
-    ),
-    (
-        "country",
-        _("Its country, as an ISO 3166-1 alpha-2 code."),
-        "SG",
-    ),
-    (
-        "country_name",
-        _("Its country's name in English."),
-        "Singapore",
-    ),
+    ("institution_acronym", _("Its acronym, where it has one.")),
+    ("institution_slug", _("Its identifier in the catalogue.")),
+    ("country", _("Its country, as an ISO 3166-1 alpha-2 code.")),
+    ("country_name", _("Its country's name in English.")),
     (
         "region",
         _(
             "The ISSA region of its country: africa, americas, asia-pacific or europe "
             "(JSON also gives region_name)."
         ),
-        "asia-pacific",
     ),
-    (
-        "themes",
-        _("The success-factor themes the case illustrates (JSON: slug and name)."),
-        "Organizational design and practices",
-    ),
+    ("themes", _("The success-factor themes the case illustrates (JSON: slug and name).")),
     (
         "summary",
         _(
             "What the institution did, in a sentence or two (JSON also gives `story`, the "
             "whole story of the case)."
         ),
-        "Challenging traditional practices through bold experimentation. …",
     ),
     (
         "impacts",
@@ -98,8 +62,6 @@ CODEBOOK = [
             "What it achieved; each with its figure in brackets where there is one (JSON: "
             "statement, qualifier, figure, out_of, unit, figure_text)."
         ),
-        "Over 40,000 people are able to receive payments through the GovCash system, "
-        "… [over 40,000 people]",
     ),
     (
         "partners",
@@ -108,35 +70,22 @@ CODEBOOK = [
             "name, kind as a code, kind_label, country, role; kind is empty when the "
             "source does not say)."
         ),
-        "Oversea-Chinese Banking Corporation (OCBC) (Private company, SG): Thanks to "
-        "the collaboration, …",
     ),
     (
         "awards",
         _(
             "Recognition the case received: name, year, level, practice (JSON: name, "
-            "year, level as a code, level_label, practice). Empty when none, as for this "
-            "case."
+            "year, level as a code, level_label, practice). Empty when none."
         ),
-        "",
     ),
-    (
-        "year_started",
-        _("The year the case started, where known. Empty for this case."),
-        "",
-    ),
-    (
-        "year_ended",
-        _("The year it ended, if it has."),
-        "",
-    ),
+    ("year_started", _("The year the case started, where known.")),
+    ("year_ended", _("The year it ended, if it has.")),
     (
         "stage",
         _(
             "How far along it is: idea, pilot, operating, scaled-up or evaluated (JSON "
             "also gives stage_label). Empty when not given."
         ),
-        "",
     ),
     (
         "branch",
@@ -145,44 +94,25 @@ CODEBOOK = [
             "sickness-health, employment-injury, unemployment, family-maternity, "
             "social-assistance or across-branches (JSON also gives branch_label)."
         ),
-        "",
     ),
-    (
-        "lessons",
-        _("What was learned."),
-        "",
-    ),
-    (
-        "reuse_needs",
-        _("What another institution needs to reuse it."),
-        "",
-    ),
+    ("lessons", _("What was learned.")),
+    ("reuse_needs", _("What another institution needs to reuse it.")),
     (
         "contact",
         _(
             "Who to ask: a role or unit and an e-mail address, only when the institution "
             "agreed to show them (JSON: role and email, or null)."
         ),
-        "",
     ),
-    (
-        "links",
-        _("Documents and web pages about the case: title <address> (JSON: title, url)."),
-        "",
-    ),
+    ("links", _("Documents and web pages about the case: title <address> (JSON: title, url).")),
     (
         "sources",
         _(
             "Where the case is told: the reference, then what the work draws on "
             "(JSON: citation, context, url)."
         ),
-        "Innovation through collaboration …",
     ),
-    (
-        "published",
-        _("When the case was published in the catalogue (ISO 8601)."),
-        "2026-11-27",
-    ),
+    ("published", _("When the case was published in the catalogue (ISO 8601).")),
 ]
-COLUMNS = [name for name, _, _ in CODEBOOK]
-EXAMPLE_TITLE = dict((name, example) for name, _, example in CODEBOOK)["title"]
+COLUMNS = [name for name, _ in CODEBOOK]
+EXAMPLE_CASE = "bold-experimentation"

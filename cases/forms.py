@@ -55,11 +55,12 @@ class CompareForm(forms.Form):
 
 
 class InstitutionChoice(forms.ModelChoiceField):
-    """Institutions named in full, with the acronym: “Social Insurance Institution (Kela)”."""
+    """Institutions named in full, with the acronym, in the page's language: “Social Insurance
+    Institution (Kela)”."""
 
     def label_from_instance(self, institution):
-        acronym = f" ({institution.acronym})" if institution.acronym else ""
-        return f"{institution.name}{acronym}"
+        name, acronym = institution.shown.name, institution.shown.acronym
+        return f"{name} ({acronym})" if acronym else name
 
 
 class SuggestionForm(forms.Form):

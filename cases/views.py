@@ -230,13 +230,17 @@ def suggest_thanks(request):
 @require_safe
 @cached_page
 def data(request):
-    """The codebook of the downloads, and their licence."""
+    """The codebook of the downloads, with what each column holds for one case, and their
+    licence."""
+    examples = exports.example(codebook.EXAMPLE_CASE, exports.Links(request))
     return render(
         request,
         "cases/data.html",
         {
-            "codebook": codebook.CODEBOOK,
-            "example_title": codebook.EXAMPLE_TITLE,
+            "codebook": [
+                (name, meaning, examples.get(name)) for name, meaning in codebook.CODEBOOK
+            ],
+            "example_title": examples.get("title", ""),
             "facets": facet_registry.FACETS,
             "licence": codebook.LICENCE,
             "licence_url": codebook.LICENCE_URL,

@@ -386,3 +386,16 @@ def test_the_translators_wording_holds(client):
         assert theirs in client.get(f"{prefix}/institutions/cpf/").content.decode()
     html = client.get("/de/themes/leadership/").content.decode()
     assert "Anhaltendes Engagement der Führung" in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "name"),
+    [
+        ("/fr", "Emploi et Développement social Canada (EDSC)"),
+        ("/de", "Ministerium für Beschäftigung und soziale Entwicklung Kanadas (ESDC)"),
+    ],
+)
+def test_the_suggestion_form_names_the_institutions_in_the_pages_language(client, prefix, name):
+    html = client.get(f"{prefix}/suggest/").content.decode()
+    assert f">{name}</option>" in html
+    assert ">Employment and Social Development Canada (ESDC)</option>" not in html

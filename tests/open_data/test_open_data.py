@@ -460,19 +460,27 @@ def test_the_api_and_the_json_download_give_one_record_of_a_case(client):
     assert listed == [case for case in download.values() if case["institution"]["country"] == "SG"]
 
 
-def test_the_codebooks_examples_all_come_from_one_case(client):
-    """Each example of /data/ is what that column holds for the example case (the first
-    column's): never one case's impact beside another case's figure."""
-    example_case = codebook.CODEBOOK[0][2]
-    [row] = [row for row in csv_rows(client) if row["slug"] == example_case]
-    for column, _, example in codebook.CODEBOOK:
-        cell = row[column]
-        if column == "published":
-            continue  # the day the seed was loaded
-        if not example:
-            assert cell == "", column
-        for piece in example.replace("https://", "").split("…"):
-            assert piece.strip(" .,") in cell, (column, piece)
+@pytest.mark.parametrize("prefix", ["", "/fr", "/de"])
+def test_the_codebooks_examples_all_come_from_one_case_in_the_pages_language(client, prefix):
+    """Each example of /data/ is what that column holds for the example case, read from its
+    record in the page's language: never one case's impact beside another case's figure,
+    nor English on /fr/data/."""
+    html = unescape(client.get(f"{prefix}/data/").content.decode())
+    table = re.search(r'labelledby="codebook-heading">\s*<table.*?</table>', html, re.S).group(0)
+    cells = re.findall(r'<tr><th scope="row"><code>(\w+)</code></th>(.*?)</tr>', table, re.S)
+    shown = {name: re.findall(r"<td>(.*?)</td>", row, re.S)[-1] for name, row in cells}
+    download = f"{prefix}/data/cases.csv"
+    response = client.get(download, REMOTE_ADDR=next(VISITORS))
+    rows = csv.DictReader(io.StringIO(content(response).decode("utf-8-sig")))
+    [row] = [row for row in rows if row["slug"] == codebook.EXAMPLE_CASE]
+    assert list(shown) == codebook.COLUMNS
+    for column, example in shown.items():
+        if 'class="hint"' in example:  # "(empty for this case)"
+            assert row[column] == "", column
+        elif column != "published":  # the day the seed was loaded
+            assert row[column].startswith(example.removesuffix("…")), column
+    if prefix == "/fr":
+        assert shown["title"].startswith("Expérimentation audacieuse")
 
 
 def test_downloads_and_the_api_carry_the_richer_record(client):
