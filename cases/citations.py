@@ -43,7 +43,7 @@ def _sources(case):
     return " ".join(source.reference() for source in case.sources.all())
 
 
-def _marked_sources(case):
+def marked_sources(case):
     """The sources as HTML: each reference marked with its own language where it is not the
     page's, what it draws on in the page's."""
     page = page_language()
@@ -85,7 +85,7 @@ def marked(case, url):
     of = f", {_of(case)}" if _of(case) else ""
     title = quoted(case.shown.title, page_language())
     text = escape(f"{title}{of}. {CATALOGUE}, {_published(case, None)}. {url}.")
-    if sources := _marked_sources(case):
+    if sources := marked_sources(case):
         text += " " + escape(gettext("Source: %(sources)s")) % {"sources": sources}
     return mark_safe(text)  # every part escaped above
 

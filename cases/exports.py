@@ -15,7 +15,7 @@ from django.db.models import F
 from django.urls import reverse
 
 from .codebook import COLUMNS, LICENCE, LICENCE_COVERS, LICENCE_URL
-from .languages import column, page_language
+from .languages import column, labelled, page_language
 from .models import (
     Award,
     CaseLink,
@@ -327,7 +327,7 @@ def _contact_text(contact):
 
 def _partner_text(partner):
     about = ", ".join(part for part in (partner["kind_label"], partner["country"]) if part)
-    return f"{partner['name']}{f' ({about})' if about else ''}: {partner['role']}"
+    return labelled(f"{partner['name']}{f' ({about})' if about else ''}", partner["role"])
 
 
 def csv_cells(data):

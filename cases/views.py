@@ -233,6 +233,8 @@ def data(request):
     """The codebook of the downloads, with what each column holds for one case, and their
     licence."""
     examples = exports.example(codebook.EXAMPLE_CASE, exports.Links(request))
+    if example_case := Innovation.objects.published().filter(slug=codebook.EXAMPLE_CASE).first():
+        examples["sources"] = citations.marked_sources(example_case)  # each in its language
     return render(
         request,
         "cases/data.html",
