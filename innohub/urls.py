@@ -3,7 +3,8 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -30,6 +31,12 @@ def robots(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
 
 
+@require_safe
+def favicon(request):
+    """Browsers and crawlers ask for /favicon.ico whatever the page's <link rel="icon"> says."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
+
+
 # The page shown for a server error: "temporarily unavailable" (503) when the database is away.
 handler500 = "cases.health.server_error"
 
@@ -45,6 +52,7 @@ urlpatterns = [
     path("sitemap.xml", sitemaps.index, {"sitemap_url_name": "sitemap"}, name="sitemap_index"),
     path("sitemap-<slug:section>.xml", sitemaps.section, name="sitemap"),
     path("robots.txt", robots, name="robots"),
+    path("favicon.ico", favicon),
     # The public pages in each language: English unprefixed, /fr/, /es/, /de/.
     *i18n_patterns(path("", include("cases.urls")), prefix_default_language=False),
 ]

@@ -175,6 +175,21 @@ def test_static_files_are_hashed_compressed_and_cached_for_years(client):
     assert response["Content-Encoding"] in {"gzip", "br"}
 
 
+def test_every_page_names_its_icon_and_favicon_ico_leads_to_it(client):
+    """Without one, every page's visit ended in a 404 for /favicon.ico."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    icon = staticfiles_storage.url("favicon.svg")
+    for url in ("/", "/fr/innovations/design-thinking/", "/data/", "/innovations/no-such/"):
+        assert (
+            f'<link rel="icon" href="{icon}" type="image/svg+xml">'
+            in client.get(url).content.decode()
+        )
+    answer = client.get("/favicon.ico")
+    assert (answer.status_code, answer["Location"]) == (301, icon)
+    assert client.get(icon).status_code == 200
+
+
 BROWSER = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br, zstd"}  # what Chromium sends
 
 
