@@ -11,6 +11,7 @@ The API and the admin have no language in their addresses: they answer in the la
 unprefixed address English), and say which in Content-Language.
 """
 
+import unicodedata
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -33,6 +34,13 @@ SITE_LANGUAGES = [code for code, _ in settings.LANGUAGES]
 # one before ";", so what the code joins says it through the catalogues.
 COLON = pgettext_lazy("punctuation between a label and what follows it", ": ")
 SEMICOLON = pgettext_lazy("punctuation between the items of a list", "; ")
+
+
+def folded(text):
+    """`text` for sorting and finding as a reader expects: case and accents aside ("Émploi"
+    beside "emploi")."""
+    decomposed = unicodedata.normalize("NFKD", str(text))
+    return "".join(char for char in decomposed if not unicodedata.combining(char)).casefold()
 
 
 def grouped(number):

@@ -15,6 +15,7 @@ from . import charts, citations, codebook, exports, facet_links, facet_registry,
 from .facets import Selection
 from .filters import InnovationFilter
 from .forms import CompareForm, SuggestionForm
+from .languages import folded
 from .limits import download_refused, over_limit
 from .models import Award, Innovation, Institution, Theme
 from .pagecache import cached_page
@@ -155,8 +156,24 @@ def render_case(request, innovation, preview=False):
 @require_safe
 @cached_page
 def institution_list(request):
+    """The institutions with published cases, in alphabetical order of the page's language;
+    past FIND_FROM of them, a box finds them by name or acronym."""
     institutions = [row for row in Institution.objects.with_case_counts() if row.case_count]
-    return render(request, "cases/institution_list.html", {"institutions": institutions})
+    institutions.sort(key=lambda row: folded(row.shown.name))
+    asked = " ".join(request.GET.get("q", "").split())[:100]
+    found = [row for row in institutions if folded(asked) in folded(_named(row))]
+    return render(
+        request,
+        "cases/institution_list.html",
+        {"institutions": found, "asked": asked, "findable": len(institutions) > FIND_FROM},
+    )
+
+
+FIND_FROM = 20
+
+
+def _named(institution):
+    return f"{institution.shown.name} {institution.shown.acronym}"
 
 
 @require_safe

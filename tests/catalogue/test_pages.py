@@ -10,6 +10,7 @@ from django.test import Client
 from cases import pagecache, writes
 from cases.models import Innovation, Institution
 from cases.pagecache import PageCacheMiddleware, RecentPages
+from tests.factories import bulk_cases
 from tests.helpers import fresh_get, row_slugs, sitemap_text, summary_rows
 from tests.pages import PAGES
 from tests.seed_facts import TABLE_1, THEME_ROWS
@@ -96,6 +97,36 @@ def test_institution_list_and_page(client):
     assert "45,000, across 10 provinces and five time zones" in html
     assert "ISSA Good Practice Award 2020" in html
     assert "<title>Employment and Social Development Canada ·" in html
+
+
+@pytest.mark.parametrize(
+    ("prefix", "names"),
+    [
+        ("", ["Central Provident", "Employment and Social", "Social Insurance"]),
+        ("/fr", ["Conseil de la Caisse", "Emploi et Développement", "Institution d’assurance"]),
+    ],
+)
+def test_the_institutions_are_listed_in_the_alphabets_order_of_the_page(client, prefix, names):
+    html = client.get(f"{prefix}/institutions/").content.decode()
+    assert [html.index(name) for name in names] == sorted(html.index(name) for name in names)
+    assert 'type="search"' not in html  # three institutions: nothing to find
+
+
+def test_past_twenty_institutions_a_box_finds_one_by_name_or_acronym(client):
+    for n in range(20):
+        Institution.objects.create(slug=f"member-{n}", name=f"Caisse numéro {n}", country="FR")
+        bulk_cases(1, institution=f"member-{n}")
+    html = client.get("/institutions/").content.decode()
+    assert '<input type="search" id="find-institution" name="q"' in html
+    found = client.get("/institutions/", {"q": "  caisse NUMERO 1 "}).content.decode()
+    assert "11 institutions found for “caisse NUMERO 1”." in found  # 1 and 10 to 19
+    assert "Caisse numéro 1<" in found and "Caisse numéro 2<" not in found
+    assert "Kela" not in found.split("<main")[1].split("</main>")[0]
+    acronym = client.get("/institutions/", {"q": "kela"}).content.decode()
+    assert "1 institution found for “kela”." in acronym
+    nothing = client.get("/institutions/", {"q": "<b>nothing</b>"}).content.decode()
+    assert "No institution has that name or acronym." in nothing
+    assert "<b>nothing" not in nothing  # what was asked is shown as text
 
 
 def test_an_institution_without_a_published_case_is_nowhere_public(client):
