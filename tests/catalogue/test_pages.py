@@ -164,6 +164,18 @@ def test_every_page_has_landmarks_a_skip_link_and_language(client):
 
 
 @pytest.mark.parametrize(
+    ("prefix", "matrix", "world_map"), [("", "Matrix", "Map"), ("/fr", "Matrice", "Carte")]
+)
+def test_the_matrix_and_the_map_are_in_the_main_navigation(client, prefix, matrix, world_map):
+    for url in ("/", "/innovations/design-thinking/", "/data/", "/matrix/", "/map/"):
+        html = client.get(prefix + url).content.decode()
+        navigation = html.split('<nav aria-label="')[1].split("</nav>")[0]
+        for address, name in ((f"{prefix}/matrix/", matrix), (f"{prefix}/map/", world_map)):
+            current = ' aria-current="page"' if url.endswith(address[len(prefix) :]) else ""
+            assert f'<a href="{address}"{current}>{name}</a>' in navigation, (url, name)
+
+
+@pytest.mark.parametrize(
     ("url", "queries"),
     [
         # Each page first reads the catalogue version (for the page cache), then (those that
