@@ -54,7 +54,7 @@ FacetFilters = django_filters.filterset.FilterSetMetaclass(
 
 class InnovationFilter(FacetFilters):
     SORTS = [
-        ("table", _("Summary table order")),
+        ("table", _("By institution, as in the article's table")),
         ("newest", _("Newest first")),
         ("relevance", _("Best match")),  # short: a select does not wrap
     ]

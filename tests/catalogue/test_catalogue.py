@@ -286,3 +286,15 @@ def test_the_form_can_be_sent_from_its_top_and_zero_options_are_muted(client):
 def test_searched_words_are_highlighted_in_titles_too(client):
     html = client.get("/", {"q": "GovCash"}).content.decode()
     assert "Bold experimentation: <mark>GovCash</mark> payments at cash machines</a>" in html
+
+
+def test_a_filter_change_lands_at_the_results_and_the_orders_are_named_for_a_reader(client):
+    """On a phone the filters come first: sending them opens the page at the results, not at
+    the top of the introduction. The sort says what "Table 1's order" means."""
+    html = client.get("/", {"theme": "leadership"}).content.decode()
+    assert 'action="/#results"' in html
+    assert '<section class="results" id="results"' in html
+    assert "By institution, as in the article&#x27;s table" in html or (
+        "By institution, as in the article's table" in html
+    )
+    assert "Summary table order" not in html
