@@ -117,11 +117,12 @@ def test_the_counted_copies_migration_undone_and_done_again_on_a_catalogue_leave
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_catalogue_seeded_before_the_sources_said_what_they_draw_on_is_set_right():
+def test_a_catalogue_seeded_before_the_review_of_the_article_and_translations_is_set_right():
     """Migration 0029: the article's record as the seed wrote it (presented at the forum, no
     publisher; the design-thinking case started in 2022) becomes the ISSA's article on
     experiences presented there, in four languages, without the year; another source's
-    event is kept as a sentence; the sources still move the catalogue's version."""
+    event is kept as a sentence; the sources still move the catalogue's version. Migration
+    0030: the translations still as seeded become the reviewed ones; an editor's are kept."""
     call_command("seed", verbosity=0)
     call_command("migrate", "cases", "0028", verbosity=0)
     with connection.cursor() as cursor:
@@ -137,7 +138,28 @@ def test_a_catalogue_seeded_before_the_sources_said_what_they_draw_on_is_set_rig
         cursor.execute(
             "UPDATE cases_innovation SET year_started = 2022 WHERE slug = 'design-thinking'"
         )
+        # Translations as the seed wrote them before the review (0030), one changed since.
+        cursor.execute(
+            "UPDATE cases_theme SET name_de = 'Nachhaltiges Engagement der Führung' "
+            "WHERE slug = 'leadership'"
+        )
+        cursor.execute(
+            "UPDATE cases_innovation SET summary_fr = %s WHERE slug = 'agile-benefit-design'",
+            [
+                "Innovation politique (Allocation canadienne pour la formation) grâce à des "
+                "méthodes de travail agiles."
+            ],
+        )
+        cursor.execute(
+            "UPDATE cases_innovation SET summary_es = 'Written by an editor.' "
+            "WHERE slug = 'automation-and-play-labs'"
+        )
     call_command("migrate", verbosity=0)
+    assert Theme.objects.get(slug="leadership").name_de == "Anhaltendes Engagement der Führung"
+    agile = Innovation.objects.get(slug="agile-benefit-design")
+    assert agile.summary_fr.startswith("Innovation en matière de politiques publiques")
+    labs = Innovation.objects.get(slug="automation-and-play-labs")
+    assert labs.summary_es == "Written by an editor."  # an editor's text is kept
     article = Source.objects.get(slug="innovation-through-collaboration")
     assert article.publisher == "International Social Security Association (ISSA)"
     assert article.context.startswith("On experiences presented at the World Social Security")
