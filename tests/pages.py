@@ -9,6 +9,7 @@ PAGES = {
     "second page": "/?page=2",
     "innovation": "/innovations/solutions-without-borders/",
     "institution": "/institutions/esdc/",
+    "institution with a long table": "/institutions/kela/",
     "institutions": "/institutions/",
     "theme": "/themes/innovation-system/",
     "themes": "/themes/",

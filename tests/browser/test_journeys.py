@@ -221,7 +221,7 @@ def test_print_shows_the_table_without_the_filters(page, site):
     fill = page.locator('.world-map a[aria-label^="Singapore"] circle').evaluate(
         "el => getComputedStyle(el).fill"
     )
-    assert fill == "rgb(11, 61, 110)"  # the darkest shade: Singapore has the most cases
+    assert fill == "rgb(10, 42, 82)"  # the darkest shade (#0a2a52): Singapore has the most cases
     expect(page.locator("table.map-table")).to_be_visible()
 
 

@@ -4,8 +4,10 @@ the Content Security Policy."""
 
 import re
 from html import unescape
+from itertools import pairwise
 
 import pytest
+from django.conf import settings as django_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -163,3 +165,29 @@ def test_the_map_file_is_the_packages_map_simplified(tmp_path):
     shapes = worldmap.shapes()["countries"]
     assert "AQ" not in shapes and {"CA", "FI", "SG"} <= set(shapes)
     assert shapes["SG"]["marker"] and not shapes["CA"]["marker"]
+
+
+def luminance(colour):
+    """WCAG's relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(one, other):
+    lighter, darker = sorted((luminance(one), luminance(other)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_each_shade_tells_from_the_next_and_carries_its_text():
+    """A country with 1 case tells from one with none, 7-8 from 5-6 (each step at least 1.5
+    times its neighbour's contrast), and the matrix's numbers read on every shade (4.5)."""
+    css = (django_settings.BASE_DIR / "static" / "css" / "site.css").read_text()
+    shades = dict(re.findall(r"\.shade-(\d) \{ fill: (#[0-9a-f]{6});", css))
+    steps = [shades[str(n)] for n in range(6)]
+    assert all(contrast(a, b) >= 1.5 for a, b in pairwise(steps)), steps
+    assert "td.shade-1 a, td.shade-2 a { color: #1a1a1a; }" in css
+    assert "td.shade-3 a, td.shade-4 a, td.shade-5 a { color: #fff; }" in css
+    for n, text in (("1", "#1a1a1a"), ("2", "#1a1a1a"), ("3", "#ffffff"), ("4", "#ffffff")):
+        assert contrast(shades[n], text) >= 4.5, n
+    assert contrast(shades["5"], "#ffffff") >= 4.5
