@@ -213,7 +213,9 @@ def read(text, user_may, cases=None):
     """Every row of the file, checked. `user_may(case, status, institution)` says whether
     the person importing may write such a case (`case`: the case as it is, or None); `cases`
     are those they may see (rights.visible): a row whose slug is another's adds a case."""
-    reader = csv.reader(io.StringIO(text))
+    first_line = text.split("\n", 1)[0]  # Excel in many locales separates with semicolons
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = read_header(reader)
     groups = sorted(
         {int(IMPACT_COLUMN.match(name).group(1)) for name in header if IMPACT_COLUMN.match(name)}

@@ -229,6 +229,11 @@ class InnovationAdmin(Translations, HistoryAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="cases_innovation_import",
             ),
+            path(
+                "import/template.csv",
+                self.admin_site.admin_view(self.import_template_view),
+                name="cases_innovation_import_template",
+            ),
         ] + super().get_urls()
 
     def view_on_site(self, obj):
@@ -311,6 +316,12 @@ class InnovationAdmin(Translations, HistoryAdmin):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
         return csv_screens.import_view(self, request)
+
+    def import_template_view(self, request):
+        """The import's columns and no case: a file to fill in."""
+        if not (self.has_add_permission(request) and self.has_change_permission(request)):
+            raise PermissionDenied
+        return csv_screens.csv_response(Innovation.objects.none(), "innohub-cases-template.csv")
 
     @admin.action(description=_("Export the selected cases as CSV (the import format)"))
     def export_csv(self, request, queryset):

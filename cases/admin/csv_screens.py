@@ -25,16 +25,26 @@ def csv_response(queryset, filename):
 
 
 def decode(upload):
+    """The file's text, and a note when it was not UTF-8: Excel's "CSV" in Western European
+    locales writes Windows-1252, which the editor is asked to check in the dry run."""
     if upload.size > MAX_BYTES:
         raise UnreadableFile(gettext("The file is larger than 2 MB. Split it into smaller files."))
     raw = upload.read()
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), ""
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp1252"), gettext(
+            "The file is not UTF-8: it was read as Windows-1252, as Excel writes “CSV” in "
+            "Western European languages. Check the accents below before importing; to be sure, "
+            "save it as “CSV UTF-8”."
+        )
     except UnicodeDecodeError as error:
         raise UnreadableFile(
             gettext(
-                "The file is not UTF-8 text. In your spreadsheet program, save it as “CSV UTF-8” "
-                "and try again."
+                "The file is neither UTF-8 nor Windows-1252 text. In your spreadsheet program, "
+                "save it as “CSV UTF-8” and try again."
             )
         ) from error
 
@@ -42,7 +52,10 @@ def decode(upload):
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("UTF-8, at most 2 MB, in the export format: export a few cases to see it."),
+        help_text=_(
+            "At most 2 MB, in the export format (commas or semicolons, UTF-8 or Windows-1252): "
+            "export a few cases, or take the template, to see it."
+        ),
     )
 
 
@@ -63,7 +76,7 @@ def import_view(model_admin, request):
     if request.method == "POST" and (text is not None or form.is_valid()):
         try:
             if text is None:
-                text = decode(form.cleaned_data["file"])
+                text, context["encoding_note"] = decode(form.cleaned_data["file"])
             rows = read(text, user_may, rights.visible(request.user, Innovation.objects.all()))
         except UnreadableFile as problem:
             context.update(form=UploadForm(), problem=str(problem))

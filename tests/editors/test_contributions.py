@@ -109,7 +109,7 @@ def test_one_bad_row_creates_nothing_and_names_its_line(editor):
         (b"", "The submitted file is empty."),
         (b"slug,title\n", "It lacks the columns institution, status"),
         ("\ufeff".encode() + b",".join(n.encode() for n in HEADER) + b",colour\n", "colour"),
-        ("título".encode("latin-1"), "The file is not UTF-8 text."),
+        (b"slug\x81,title\n", "The file is neither UTF-8 nor Windows-1252 text."),
         (",".join(HEADER).encode() + b"\n", "The file has a header but no cases."),
         (",".join(HEADER).encode() + b"\nonly,three,cells\n", "it has 3 cells"),
     ],
@@ -119,6 +119,41 @@ def test_unreadable_files_are_explained(editor, content, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Innovation.objects.count() == 12
+
+
+def excel_file(*rows, encoding):
+    """What Excel writes as "CSV" in a French, German or Spanish locale: semicolons, and
+    UTF-8 with a byte-order mark ("CSV UTF-8") or Windows-1252 (plain "CSV")."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow([row.get(name, "") for name in HEADER])
+    return SimpleUploadedFile("cases.csv", out.getvalue().encode(encoding))
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "cp1252"])
+def test_an_excel_file_with_semicolons_imports_in_either_encoding(editor, encoding):
+    row = a_row("imported-excel", title="Télédéclaration; für Ämter", summary="Año «nuevo».")
+    response = upload(editor, excel_file(row, encoding=encoding))
+    html = response.content.decode()
+    assert "Dry run: nothing has been written yet" in html
+    assert ("read as Windows-1252" in html) == (encoding == "cp1252")  # check the accents
+    confirm(editor, response)
+    case = Innovation.objects.get(slug="imported-excel")
+    assert (case.title, case.summary) == ("Télédéclaration; für Ämter", "Año «nuevo».")
+    assert case.themes.count() == 2
+
+
+def test_the_import_offers_a_template_file_of_its_columns(editor):
+    template = editor.get(IMPORT + "template.csv")
+    assert template["Content-Type"] == "text/csv; charset=utf-8"
+    header = template.content.decode("utf-8-sig").splitlines()
+    assert header == [",".join(admin_csv.BASE_COLUMNS + admin_csv.impact_columns(1))]
+    assert (
+        'href="/admin/cases/innovation/import/template.csv"' in editor.get(IMPORT).content.decode()
+    )
+    assert Client().get(IMPORT + "template.csv").status_code == 302  # to the sign-in
 
 
 def catalogue_state():
