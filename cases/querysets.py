@@ -72,13 +72,22 @@ class SlugManager(models.Manager):
 
     def free_slug(self, name):
         """A slug made from a name (or title) that no row has yet."""
-        base = slugify(name)[:40].strip("-") or slugify(self.model._meta.verbose_name)
+        base = _cut_at_a_word(slugify(name), 40) or slugify(self.model._meta.verbose_name)
         taken = set(self.filter(slug__startswith=base).values_list("slug", flat=True))
         slug, number = base, 1
         while slug in taken:
             number += 1
             slug = f"{base}-{number}"
         return slug
+
+
+def _cut_at_a_word(slug, longest):
+    """`slug` within `longest` characters, cut where a word ends ("chatbot-for-student", not
+    "chatbot-for-stud"), unless its first word alone is longer."""
+    if len(slug) <= longest:
+        return slug
+    cut = slug[: longest + 1].rsplit("-", 1)[0]
+    return (cut if "-" in slug[: longest + 1] else slug[:longest]).strip("-")
 
 
 def summarised(cases):

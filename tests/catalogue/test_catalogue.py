@@ -298,3 +298,10 @@ def test_a_filter_change_lands_at_the_results_and_the_orders_are_named_for_a_rea
         "By institution, as in the article's table" in html
     )
     assert "Summary table order" not in html
+
+
+def test_a_slug_made_from_a_long_title_ends_where_a_word_does():
+    title = "Chatbot for student benefits and allowances in rural areas"
+    assert Innovation.objects.free_slug(title) == "chatbot-for-student-benefits-and"
+    assert Innovation.objects.free_slug("Design thinking") == "design-thinking-2"  # taken
+    assert Innovation.objects.free_slug("Ä" * 60) == "a" * 40  # one word: cut where it must
