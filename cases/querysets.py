@@ -26,7 +26,6 @@ from django.utils.text import slugify
 
 from . import search
 from .languages import (
-    SITE_LANGUAGES,
     column,
     page_language,
     shown_text,
@@ -246,17 +245,6 @@ class InnovationQuerySet(MatchingQuerySet):
         """Cases written in another language whose text (their own, or their impacts',
         partners' roles' or links') is not all translated into `language`."""
         return self.filter(self._untranslated(language))
-
-    def with_missing_languages(self):
-        """Each case with `missing_<code>` per site language: untranslated() into it."""
-        return self.annotate(
-            **{
-                f"missing_{code}": models.ExpressionWrapper(
-                    self._untranslated(code), output_field=models.BooleanField()
-                )
-                for code in SITE_LANGUAGES
-            }
-        )
 
     def _untranslated(self, language):
         parts = [

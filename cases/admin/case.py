@@ -117,18 +117,23 @@ class InnovationAdmin(Translations, HistoryAdmin):
     change_list_template = "admin/cases/innovation/change_list.html"
     change_form_template = "admin/cases/innovation/change_form.html"
 
-    @admin.display(description=_("Suggested"), boolean=True)
+    @admin.display(description=_("Suggested"))
     def suggested(self, obj):
-        return hasattr(obj, "suggestion")
+        """Where the case came from, in words: a red cross read as a fault."""
+        return gettext("From the form") if hasattr(obj, "suggestion") else "–"
 
     @admin.display(description=_("Not yet translated into"))
     def missing_translations(self, obj):
-        """The languages some of the case's text is missing in (with_missing_languages)."""
+        """Each language some of the case's text is missing in, with the fields."""
         if obj is None or obj.pk is None:
             return "–"
         names = dict(settings.LANGUAGES)
-        missing = [names[code] for code in SITE_LANGUAGES if getattr(obj, f"missing_{code}")]
-        return ", ".join(missing) or "–"
+        missing = [
+            f"{names[code]} ({', '.join(str(field) for field in fields)})"
+            for code in SITE_LANGUAGES
+            if (fields := obj.untranslated(code))
+        ]
+        return "; ".join(missing) or "–"
 
     @admin.display(description=_("Updated"), ordering="updated")
     def updated_on(self, obj):
@@ -142,8 +147,7 @@ class InnovationAdmin(Translations, HistoryAdmin):
     # What each user may see and do -------------------------------------------------------
 
     def get_queryset(self, request):
-        cases = super().get_queryset(request).with_missing_languages()
-        return rights.visible(request.user, cases)
+        return rights.visible(request.user, super().get_queryset(request))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "institution":

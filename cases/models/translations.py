@@ -71,6 +71,23 @@ class Translatable:
         translated = getattr(self, column(name, language), "") if language != own else ""
         return shown_text(getattr(self, name), translated, language, own)
 
+    def untranslated(self, language):
+        """The names of the fields written but not translated into `language`: this
+        record's, then its parts' kinds ("impacts") where one of them lacks some."""
+        if language == self.text_language:
+            return []
+        own = [
+            self._meta.get_field(name).verbose_name
+            for name in self.translated_fields
+            if getattr(self, name) and not getattr(self, column(name, language))
+        ]
+        parts = {
+            str(part._meta.verbose_name_plural)
+            for part in self.translated_parts()
+            if part.untranslated(language)
+        }
+        return [*own, *sorted(parts)]
+
     def translated_parts(self):
         """The records shown with this one on its page, whose text belongs to it (a case's
         impacts): none unless the model says."""

@@ -550,6 +550,9 @@ def test_a_suggested_case_shows_who_suggested_it_to_editors(client, editor):
     case = Innovation.objects.get(title="Chatbot for student benefits")
     page = editor.get(f"/admin/cases/innovation/{case.pk}/change/").content.decode()
     assert "Suggested by" in page and "aino@example.org" in page
+    # The list says where each case came from in words, not a red cross for "not suggested".
+    listing = editor.get("/admin/cases/innovation/").content.decode()
+    assert "From the form" in listing and "icon-no" not in listing
     assert 'name="suggestion-MAX_NUM_FORMS" value="1"' in page  # the one there is: no more
 
 

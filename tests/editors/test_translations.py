@@ -67,7 +67,10 @@ def test_a_case_says_which_languages_it_misses_and_the_list_finds_them(editor):
     case.save()
     html = editor.get(case_url("design-thinking")).content.decode()
     missing = re.search(r"Not yet translated into:?</label>\s*<div[^>]*>([^<]*)<", html)
-    assert missing.group(1).strip() == "Deutsch"
+    assert missing.group(1).strip() == "Deutsch (impacts)"  # the fields, not only the language
+    html = editor.get(case_url("bold-experimentation")).content.decode()
+    missing = re.search(r"Not yet translated into:?</label>\s*<div[^>]*>([^<]*)<", html)
+    assert missing.group(1).strip() == "Español (story)"
 
     def listed(language):
         response = editor.get("/admin/cases/innovation/", {"untranslated": language})
