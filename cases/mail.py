@@ -47,6 +47,26 @@ def tell_editors_of_suggestion(case, link):
     return recipients
 
 
+def thank_the_sender(suggestion):
+    """In the page's language, to the address the sender gave. It says nothing the sender
+    typed (the title, the name): the form must not carry a stranger's words to any address."""
+    subject = one_line(
+        gettext("Your suggestion to the case catalogue: reference %(reference)s")
+        % {"reference": suggestion.reference}
+    )
+    body = gettext(
+        "Thank you for suggesting a case to the ISSA Collaborative Innovation Hub case "
+        "catalogue. Its reference is %(reference)s.\n\n"
+        "The editors will read it, may write to you with questions, and will publish it when "
+        "it is ready; nothing you sent is public until then.\n\n"
+        "If you did not send it, you can ignore this message.\n"
+    ) % {"reference": suggestion.reference}
+    try:
+        send_mail(subject, body, None, [suggestion.email])
+    except Exception:
+        logger.exception("The sender of suggestion %s could not be thanked.", suggestion.pk)
+
+
 def tell_user(user, news):
     """A line of news for one staff member (a bulk step done), in the catalogue's language;
     nothing when they have no address."""

@@ -2,6 +2,8 @@
 (counts, rows) in facets.py, queries in models.py, and every page here is cached per address
 and catalogue version (pagecache.py)."""
 
+import re
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -228,20 +230,24 @@ def suggest(request):
             return render(
                 request, "cases/suggest.html", {"form": form, "limited": True}, status=429
             )
-        if not form.is_robot:  # a filled-in honeypot: thanked, and nothing kept
-            case = form.save()
-            history.keep([case], "Suggested through the public form.")
-            link = request.build_absolute_uri(
-                reverse("admin:cases_innovation_change", args=[case.pk])
-            )
-            mail.tell_editors_of_suggestion(case, link)
-        return redirect("cases:suggest_thanks")
+        if form.is_robot:  # a filled-in honeypot: thanked, and nothing kept
+            return redirect("cases:suggest_thanks")
+        case = form.save()
+        history.keep([case], "Suggested through the public form.")
+        link = request.build_absolute_uri(reverse("admin:cases_innovation_change", args=[case.pk]))
+        mail.tell_editors_of_suggestion(case, link)
+        mail.thank_the_sender(case.suggestion)
+        thanks = reverse("cases:suggest_thanks")
+        return redirect(f"{thanks}?reference={case.suggestion.reference}")
     return render(request, "cases/suggest.html", {"form": form})
 
 
 @require_safe
 def suggest_thanks(request):
-    return render(request, "cases/suggest_thanks.html")
+    """The reference comes in the address, to be quoted: shown only when it reads as one."""
+    reference = request.GET.get("reference", "")
+    shown = reference if re.fullmatch(r"S-\d{6,9}", reference) else ""
+    return render(request, "cases/suggest_thanks.html", {"reference": shown})
 
 
 @require_safe

@@ -55,3 +55,8 @@ class Suggestion(models.Model):
 
     def __str__(self):
         return f"Suggested by {self.name} <{self.email}>"
+
+    @property
+    def reference(self):
+        """What the sender and the editors quote about it: "S-000123"."""
+        return f"S-{self.pk:06d}"

@@ -322,12 +322,16 @@ def test_suggesting_a_case_makes_a_draft_in_review_and_tells_the_editors(
     client, editors_with_email
 ):
     page = client.get("/suggest/").content.decode()
-    assert '<label for="id_title">Name of the case</label>' in page
+    required = ' <span class="required">(required)</span></label>'  # marked before sending
+    assert f'<label for="id_title">Name of the case{required}' in page
     assert "csrfmiddlewaretoken" in page
 
     response = client.post("/suggest/", suggestion(), follow=True)
     assert "Thank you for your suggestion" in response.content.decode()
     case = Innovation.objects.get(title="Chatbot for student benefits")
+    reference = case.suggestion.reference
+    assert re.fullmatch(r"S-\d{6}", reference)
+    assert f"Its reference is <strong>{reference}</strong>" in response.content.decode()
     assert case.status == Innovation.Status.REVIEW
     assert case.institution.slug == "kela"
     assert list(case.impacts.values_list("statement", flat=True)) == [
@@ -338,11 +342,28 @@ def test_suggesting_a_case_makes_a_draft_in_review_and_tells_the_editors(
     assert case.slug not in row_slugs(client.get("/", {"institution": "kela"}))
     assert client.get(f"/innovations/{case.slug}/").status_code == 404
 
-    [message] = mail.outbox
+    message, thanks = mail.outbox
     assert message.to == ["ed@example.org"]
     assert "Chatbot for student benefits" in message.subject
     assert f"/admin/cases/innovation/{case.pk}/change/" in message.body
     assert "aino@example.org" in message.body
+    # The sender is thanked with the reference, and with none of the words they typed: the
+    # form must not carry a stranger's text to any address.
+    assert thanks.to == ["aino@example.org"] and reference in thanks.subject
+    assert reference in thanks.body
+    assert "Chatbot" not in thanks.body + thanks.subject and "Aino" not in thanks.body
+    forged = client.get("/suggest/thanks/", {"reference": "<b>S-1</b>"}).content.decode()
+    assert "Its reference is" not in forged
+
+
+def test_a_form_with_problems_lists_them_first_each_linked_to_its_field(client):
+    response = client.post("/suggest/", suggestion(title="", email="not an address"))
+    html = response.content.decode()
+    summary = html.split('class="notice error error-summary"')[1].split("</div>")[0]
+    assert 'tabindex="-1" autofocus' in summary  # a browser puts the focus on it
+    assert '<a href="#id_title">Name of the case: This field is required.</a>' in summary
+    assert '<a href="#id_email">' in summary
+    assert summary.count("<li>") == 2
 
 
 def test_a_suggestion_with_a_filled_honeypot_is_thanked_and_dropped(client, editors_with_email):

@@ -40,7 +40,7 @@ def test_a_member_not_in_the_catalogue_suggests_a_case_and_it_stays_private(
         "SN",
     )
     assert not Institution.objects.filter(name__startswith="Caisse").exists()
-    [message] = mail.outbox
+    message, _thanks_to_the_sender = mail.outbox
     assert "Caisse nationale de sécurité sociale (Senegal), an institution not yet" in message.body
     # Nothing of it is public: not the case, not the institution, not its country.
     home = client.get("/").content.decode()

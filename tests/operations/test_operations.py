@@ -147,9 +147,10 @@ def test_a_newline_in_a_suggested_title_is_thanked_kept_and_mailed(client, edito
     assert "Thank you for your suggestion" in response.content.decode()
     case = Innovation.objects.get(title="Chatbot Bcc: everyone@example.org")
     assert case.status == "review"
-    [message] = mail.outbox
+    message, thanks = mail.outbox
     assert message.subject == "Case suggested: Chatbot Bcc: everyone@example.org"
     assert message.to == ["ed@example.org"]
+    assert thanks.to == ["aino@example.org"] and "Bcc" not in thanks.subject + thanks.body
 
 
 class FailingBackend:
