@@ -42,6 +42,7 @@ LARGE_COLUMNS = (*with_translations("story"), *SEARCH_DOCUMENTS)
 SUMMARY_COLUMNS = (
     "slug",
     "original_language",
+    "published_at",
     *with_translations("title", "summary"),
     "institution",
     *(

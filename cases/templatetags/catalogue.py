@@ -2,12 +2,14 @@
 institutions' names spelled out."""
 
 import html
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import groupby
 
 from django import template
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext, npgettext
@@ -175,23 +177,16 @@ def checkbox_options(options):
 
 
 @register.simple_tag
-def summary_rows(rows, terms=None, compare=False):
+def summary_rows(rows, terms=None, compare=False, sort=None):
     """The summary table's body, as Table 1 has it: a <tbody> per run of cases from one
     institution, its name heading the run, then a row per case (title and summary, themes,
-    the compare box when asked, impacts), from cases read by querysets.summarised(). Built
-    here, as the options are: the template's loop took ten times as long."""
-
-    def text(value):
-        return html.escape(str(value))
-
+    the compare box when asked, the date it was published when sorted newest first,
+    impacts), from cases read by querysets.summarised(). Built here, as the options are: the
+    template's loop took ten times as long."""
     # Read once for the page, not per text: the page's language (each read goes through
     # Django's context-local translation state); country names are kept per language.
     page = page_language()
-    compare_word = text(gettext("Compare")) if compare else ""
-
-    def lang(value):
-        return lang_attribute(value, page)
-
+    cell = CaseCell(page, terms, gettext("Compare") if compare else "", sort == "newest")
     parts, links = [], Links()
     for institution, cases in groupby(rows, key=lambda case: case.institution):
         cases = list(cases)
@@ -203,38 +198,65 @@ def summary_rows(rows, terms=None, compare=False):
                 acronym = institution.text("acronym", page)
                 parts.append(
                     f'<th scope="rowgroup" rowspan="{len(cases)}">'
-                    f'<a href="{text(links.institution(institution.slug))}"'
-                    f"{lang(name)}>{abbreviated(acronym, name)}</a>, "
-                    f"{text(country_name(institution.country.code, page))}</th>"
+                    f'<a href="{_text(links.institution(institution.slug))}"'
+                    f"{lang_attribute(name, page)}>{abbreviated(acronym, name)}</a>, "
+                    f"{_text(country_name(institution.country.code, page))}</th>"
                 )
-            title, summary = case.text("title", page), case.text("summary", page)
-            shown_title = highlighted(title, terms) if terms else text(title)
-            shown_summary = highlighted(case.headline, terms) if case.headline else text(summary)
-            parts.append(
-                f'<td><a class="case-link" href="{text(links.case(case.slug))}"{lang(title)}>'
-                f"{shown_title}</a><p{lang(summary)}>{shown_summary}</p>"
-            )
-            themes = case.summary_themes
-            if themes:
-                names = str(languages.SEMICOLON).join(
-                    f"<span{lang(name)}>{text(name)}</span>" for name in themes
-                )
-                label = ngettext("Theme:", "Themes:", len(themes))
-                parts.append(f'<p class="themes">{text(label)} {names}</p>')
-            if compare:
-                slug = text(case.slug)
-                parts.append(
-                    f'<p class="compare-pick"><input type="checkbox" name="i" value="{slug}"'
-                    f' id="compare-{slug}" form="compare-form"> <label for="compare-{slug}">'
-                    f'{compare_word}<span class="visually-hidden"> {text(title)}'
-                    "</span></label></p>"
-                )
-            impacts = "".join(
-                f"<li{lang(statement)}>{text(statement)}</li>" for statement in case.summary_impacts
-            )
-            parts.append(f'</td><td><ul class="impacts">{impacts}</ul></td></tr>')
+            parts.append(cell.html(case, links))
         parts.append("</tbody>")
     return mark_safe("\n".join(parts))  # every text above is escaped
+
+
+def _text(value):
+    return html.escape(str(value))
+
+
+@dataclass
+class CaseCell:
+    """A case's cells in the summary table, for a page in `page`: its title and summary
+    (the searched `terms` marked), themes, compare box, date and impacts."""
+
+    page: str
+    terms: object
+    compare_word: str
+    dated: bool
+
+    def html(self, case, links):
+        page, lang = self.page, self.lang
+        title, summary = case.text("title", page), case.text("summary", page)
+        shown_title = highlighted(title, self.terms) if self.terms else _text(title)
+        shown_summary = highlighted(case.headline, self.terms) if case.headline else _text(summary)
+        parts = [
+            f'<td><a class="case-link" href="{_text(links.case(case.slug))}"{lang(title)}>'
+            f"{shown_title}</a><p{lang(summary)}>{shown_summary}</p>"
+        ]
+        if self.dated and case.published_at:
+            published = _text(
+                gettext("Published on %(date)s") % {"date": date_format(case.published_at)}
+            )
+            parts.append(f'<p class="published">{published}</p>')
+        if themes := case.summary_themes:
+            names = str(languages.SEMICOLON).join(
+                f"<span{lang(name)}>{_text(name)}</span>" for name in themes
+            )
+            label = ngettext("Theme:", "Themes:", len(themes))
+            parts.append(f'<p class="themes">{_text(label)} {names}</p>')
+        if self.compare_word:
+            slug = _text(case.slug)
+            parts.append(
+                f'<p class="compare-pick"><input type="checkbox" name="i" value="{slug}"'
+                f' id="compare-{slug}" form="compare-form"> <label for="compare-{slug}">'
+                f'{_text(self.compare_word)}<span class="visually-hidden"> {_text(title)}'
+                "</span></label></p>"
+            )
+        impacts = "".join(
+            f"<li{lang(statement)}>{_text(statement)}</li>" for statement in case.summary_impacts
+        )
+        parts.append(f'</td><td><ul class="impacts">{impacts}</ul></td></tr>')
+        return "".join(parts)
+
+    def lang(self, value):
+        return lang_attribute(value, self.page)
 
 
 @register.simple_tag

@@ -1,6 +1,7 @@
 """The catalogue at `/`: the summary table, its filters, search and pages."""
 
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 import pytest
@@ -9,7 +10,7 @@ from django.db import connection
 from cases import writes
 from cases.models import Award, Innovation
 from cases.views import PAGE_SIZE
-from tests.helpers import row_slugs, summary_rows
+from tests.helpers import fresh_get, row_slugs, summary_rows
 from tests.seed_facts import TABLE_1, THEME_ROWS
 
 pytestmark = pytest.mark.django_db
@@ -305,3 +306,16 @@ def test_a_slug_made_from_a_long_title_ends_where_a_word_does():
     assert Innovation.objects.free_slug(title) == "chatbot-for-student-benefits-and"
     assert Innovation.objects.free_slug("Design thinking") == "design-thinking-2"  # taken
     assert Innovation.objects.free_slug("Ä" * 60) == "a" * 40  # one word: cut where it must
+
+
+def test_newest_first_says_when_each_case_was_published(client):
+    case = Innovation.objects.get(slug="bold-experimentation")
+    Innovation.objects.filter(pk=case.pk).update(
+        published_at=datetime(2026, 11, 27, 12, tzinfo=UTC)
+    )
+    newest = fresh_get(client, "/", {"sort": "newest"}).content.decode()
+    assert '<p class="published">Published on 27 November 2026</p>' in newest
+    assert newest.count('<p class="published">') == 12
+    assert '<p class="published">' not in fresh_get(client, "/").content.decode()
+    french = fresh_get(client, "/fr/", {"sort": "newest"}).content.decode()
+    assert "Publié le 27 novembre 2026" in french
