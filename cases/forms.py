@@ -10,7 +10,7 @@ from django_countries import countries
 from . import writes
 from .facet_registry import SLUG
 from .filter_fields import unknown_value
-from .models import Institution
+from .models import Innovation, Institution, Theme
 
 COMPARE_MIN, COMPARE_MAX = 2, 4
 
@@ -63,6 +63,13 @@ class InstitutionChoice(forms.ModelChoiceField):
         return f"{name} ({acronym})" if acronym else name
 
 
+class ThemeChoices(forms.ModelMultipleChoiceField):
+    """The success-factor themes, named as the page's language names them."""
+
+    def label_from_instance(self, theme):
+        return theme.shown.name
+
+
 class SuggestionForm(forms.Form):
     """A member's proposal of a case, from /suggest/. `website` is a honeypot: hidden from
     people, filled in by robots that fill in every field."""
@@ -113,6 +120,24 @@ class SuggestionForm(forms.Form):
         help_text=_(
             "With a figure if you have one, for example “waiting time cut from 8 to 2 weeks”."
         ),
+    )
+    themes = ThemeChoices(
+        label=_("Its success-factor themes, if you know them"),
+        queryset=Theme.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        error_messages={"invalid_choice": _("Choose the themes from the list.")},
+    )
+    stage = forms.ChoiceField(
+        label=_("How far along it is"),
+        choices=[("", _("Not sure")), *Innovation.Stage.choices],
+        required=False,
+        error_messages={"invalid_choice": _("Choose the stage from the list.")},
+    )
+    contact_public = forms.BooleanField(
+        label=_("Peers may write to me about it: show my e-mail address on the case's page"),
+        help_text=_("Only once the editors publish the case. Leave it unticked to stay private."),
+        required=False,
     )
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -179,4 +204,7 @@ class SuggestionForm(forms.Form):
             impact=data["impact"],
             name=data["name"],
             email=data["email"],
+            themes=data["themes"],
+            stage=data["stage"],
+            contact_public=data["contact_public"],
         )

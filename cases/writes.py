@@ -171,11 +171,15 @@ def create_suggested(
     email,
     new_institution=("", ""),
     language=settings.LANGUAGE_CODE,
+    themes=(),
+    stage="",
+    contact_public=False,
 ):
     """A case a member suggested: a draft in review with its impact and who sent it,
     under a slug of its own. `institution` is None when the sender named one that is not
     in the catalogue: `new_institution` (name, country code), kept with the suggestion
-    until an editor matches or creates it."""
+    until an editor matches or creates it. `themes`, `stage` and `contact_public` (the
+    sender's consent to be the case's public contact) are the sender's optional answers."""
     institution_name, institution_country = new_institution
     for attempt in range(SLUG_ATTEMPTS):
         slug = Innovation.objects.free_slug(title)
@@ -188,7 +192,13 @@ def create_suggested(
                     summary=summary,
                     status=Innovation.Status.REVIEW,
                     slug=slug,
+                    stage=stage,
+                    # The sender's consent: their address as the case's contact, shown once
+                    # the case is published.
+                    contact_email=email if contact_public else "",
+                    contact_public=contact_public,
                 )
+                case.themes.set(themes)
                 case.impacts.create(statement=impact, position=1)
                 Suggestion.objects.create(
                     innovation=case,

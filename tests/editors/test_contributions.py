@@ -356,6 +356,32 @@ def test_suggesting_a_case_makes_a_draft_in_review_and_tells_the_editors(
     assert "Its reference is" not in forged
 
 
+def test_a_suggestion_may_name_its_themes_and_stage_and_offer_its_sender_as_contact(
+    client, editors_with_email
+):
+    themes = [
+        str(pk)
+        for pk in Theme.objects.filter(slug__in=["leadership", "agile-teamwork"]).values_list(
+            "pk", flat=True
+        )
+    ]
+    answers = suggestion(themes=themes, stage="pilot", contact_public="on")
+    client.post("/suggest/", answers)
+    case = Innovation.objects.get(title="Chatbot for student benefits")
+    assert sorted(case.themes.values_list("slug", flat=True)) == ["agile-teamwork", "leadership"]
+    assert case.stage == "pilot"
+    assert (case.contact_email, case.contact_public) == ("aino@example.org", True)
+    # Left empty, they stay empty; the address stays private without the sender's consent.
+    client.post("/suggest/", suggestion(title="Another chatbot"))
+    other = Innovation.objects.get(title="Another chatbot")
+    assert (other.themes.count(), other.stage, other.contact_email) == (0, "", "")
+    # Made-up answers are explained, never a server error.
+    response = client.post("/suggest/", suggestion(themes=["999999"], stage="finished"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose the themes from the list." in html and "Choose the stage from the list." in html
+
+
 def test_a_form_with_problems_lists_them_first_each_linked_to_its_field(client):
     response = client.post("/suggest/", suggestion(title="", email="not an address"))
     html = response.content.decode()
