@@ -90,9 +90,9 @@ def marked(case, url):
     return mark_safe(text)  # every part escaped above
 
 
-def plain(case, url):
-    """The reference as text, to copy."""
-    return html.unescape(strip_tags(marked(case, url)))
+def as_text(reference):
+    """A reference from marked(), as text to copy."""
+    return html.unescape(strip_tags(reference))
 
 
 def _braced(text):

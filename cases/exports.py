@@ -70,15 +70,15 @@ def records_of(ids, links):
     return list(_chunk_records(list(ids), links, _sources()))
 
 
-def example(slug, links, longest=90):
-    """{column: what the CSV holds for case `slug`}, in the page's language, each cut to
-    `longest` characters: the codebook's examples. Empty when no such case is public."""
-    found = Innovation.objects.published().filter(slug=slug).values_list("pk", flat=True)
-    for record in records_of(found, links):
-        cells = [str(cell) for cell in csv_cells(record)]
-        cut = [cell if len(cell) <= longest else cell[: longest - 1] + "…" for cell in cells]
-        return dict(zip(COLUMNS, cut, strict=True))
-    return {}
+def example(case, links, longest=90):
+    """{column: what the CSV holds for `case`}, in the page's language, each cut to `longest`
+    characters: the codebook's examples. Empty for no case."""
+    if case is None:
+        return {}
+    [record] = records_of([case.pk], links)
+    cells = [str(cell) for cell in csv_cells(record)]
+    cut = [cell if len(cell) <= longest else cell[: longest - 1] + "…" for cell in cells]
+    return dict(zip(COLUMNS, cut, strict=True))
 
 
 def _sources():

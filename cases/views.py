@@ -143,9 +143,10 @@ def render_case(request, innovation, preview=False):
     """A case's page; `preview` is the admin's staff-only view of a case not yet public."""
     related = Innovation.objects.published().sharing_themes_with(innovation)
     url = request.build_absolute_uri(innovation.get_absolute_url())
+    marked = citations.marked(innovation, url)
     cite = {
-        "text": citations.plain(innovation, url),
-        "marked": citations.marked(innovation, url),
+        "text": citations.as_text(marked),
+        "marked": marked,
         "bibtex": citations.bibtex(innovation, url),
     }
     return render(
@@ -255,8 +256,9 @@ def suggest_thanks(request):
 def data(request):
     """The codebook of the downloads, with what each column holds for one case, and their
     licence."""
-    examples = exports.example(codebook.EXAMPLE_CASE, exports.Links(request))
-    if example_case := Innovation.objects.published().filter(slug=codebook.EXAMPLE_CASE).first():
+    example_case = Innovation.objects.published().filter(slug=codebook.EXAMPLE_CASE).first()
+    examples = exports.example(example_case, exports.Links(request))
+    if example_case:
         examples["sources"] = citations.marked_sources(example_case)  # each in its language
     return render(
         request,

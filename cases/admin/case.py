@@ -317,15 +317,17 @@ class InnovationAdmin(Translations, HistoryAdmin):
         return redirect("admin:cases_innovation_change", case.pk)
 
     def import_view(self, request):
-        if not (self.has_add_permission(request) and self.has_change_permission(request)):
-            raise PermissionDenied
+        self._check_may_import(request)
         return csv_screens.import_view(self, request)
 
     def import_template_view(self, request):
         """The import's columns and no case: a file to fill in."""
+        self._check_may_import(request)
+        return csv_screens.csv_response(Innovation.objects.none(), "innohub-cases-template.csv")
+
+    def _check_may_import(self, request):
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        return csv_screens.csv_response(Innovation.objects.none(), "innohub-cases-template.csv")
 
     @admin.action(description=_("Export the selected cases as CSV (the import format)"))
     def export_csv(self, request, queryset):
