@@ -24,6 +24,7 @@ from .models import (
     Innovation,
     Partner,
     Source,
+    figure_in,
     figure_text,
 )
 from .options import country_name
@@ -325,6 +326,11 @@ def _contact_text(contact):
     return " ".join(filter(None, [contact["role"], contact["email"] and f"<{contact['email']}>"]))
 
 
+def _figure_unless_said(impact):  # the figure in words, after a statement that does not say it
+    said = figure_in(impact["statement"], impact["figure_text"])
+    return f" [{impact['figure_text']}]" if impact["figure_text"] and not said else ""
+
+
 def _partner_text(partner):
     about = ", ".join(part for part in (partner["kind_label"], partner["country"]) if part)
     return labelled(f"{partner['name']}{f' ({about})' if about else ''}", partner["role"])
@@ -348,8 +354,7 @@ def csv_cells(data):
         joined(t["name"] for t in data["themes"]),
         data["summary"],
         joined(
-            i["statement"] + (f" [{i['figure_text']}]" if i["figure_text"] else "")
-            for i in data["impacts"]
+            i["statement"] + _figure_unless_said(i) for i in data["impacts"]
         ),
         joined(_partner_text(p) for p in data["partners"]),
         joined(

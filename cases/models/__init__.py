@@ -22,7 +22,7 @@ from .counts import (
     SearchTerm,
     SimilarCandidate,
 )
-from .parts import Award, CaseLink, Collaboration, Impact, figure_text
+from .parts import Award, CaseLink, Collaboration, Impact, figure_in, figure_text
 from .people import Contributor, Suggestion, institution_of
 from .records import Institution, InstitutionFact, Partner, Source, Theme
 from .version import CatalogueVersion
@@ -64,6 +64,7 @@ __all__ = [
     "Source",
     "Suggestion",
     "Theme",
+    "figure_in",
     "figure_text",
     "institution_of",
 ]

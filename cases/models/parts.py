@@ -1,6 +1,8 @@
 """A case's parts: what it achieved (Impact), the recognition it received (Award), who the
 institution worked with on it (Collaboration), and where to read more (CaseLink)."""
 
+import re
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -89,14 +91,27 @@ class Impact(CasePart, models.Model):
         return marks.get(self.qualifier, "{}").format(number)
 
     @property
+    def statement_parts(self):
+        """The statement cut around the figure it says in words, (before, figure, after),
+        so that the page shows the figure once, marked inside the sentence; None when the
+        statement does not say it."""
+        return figure_in(self.shown.statement, self.figure_text)
+
+    @property
     def statement_gives_figure(self):
-        """Whether the statement already says the figure in words, so that a reader who
-        hears the page is not told it twice."""
+        return self.statement_parts is not None
 
-        def spaced(text):  # a no-break space, as numbers are grouped in French, is a space
-            return " ".join(text.split()).casefold()
 
-        return spaced(self.figure_text) in spaced(self.shown.statement)
+def figure_in(statement, words):
+    """(before, figure, after) where `statement` says the figure `words`, whatever the case
+    and however it is spaced (French groups digits with a no-break space); else None."""
+    if not words:
+        return None
+    pattern = r"\s+".join(re.escape(word) for word in words.split())
+    found = re.search(pattern, statement, re.IGNORECASE)
+    if found is None:
+        return None
+    return statement[: found.start()], found.group(), statement[found.end() :]
 
 
 def figure_text(figure, qualifier="", out_of=None, unit=""):

@@ -28,9 +28,9 @@ def test_innovation_page_tells_the_whole_case(client):
         "Singapore",
         "uses a network of partners to solve customer problems.",  # summary
         "Each month 4,000 appeals enter CPF",  # narrative
-        # The figure as a prominent number, beside a statement that says it in words.
-        '<span class="figure-number" aria-hidden="true">40+ <span class="unit">organizations'
-        '</span></span> <span class="statement">To help 17,000 people resolve problems',
+        # The figure marked where the statement says it, and said once.
+        '<span class="statement">To help 17,000 people resolve problems',
+        'a network of <strong class="figure">over 40 organizations</strong> to help',
         '<a href="/?theme=organizational-design">Organizational design and practices</a>',
         "Wong, S. M. 2020. “If there&#x27;s any pain, we feel it first”, in Challenge, 8 December.",
         "Innovation through collaboration in social security: Experiences of ISSA members.",

@@ -284,3 +284,15 @@ def test_the_seeds_figures_read_in_each_language():
         with translation.override(code):
             assert impact.figure_text == words
             assert impact.statement_gives_figure  # said once to a screen reader
+
+
+def test_each_figure_is_said_once_on_its_case_page_in_every_language(client):
+    for impact in Impact.objects.exclude(figure=None).select_related("innovation"):
+        for prefix in ("", "/fr", "/es", "/de"):
+            html = client.get(f"{prefix}/innovations/{impact.innovation.slug}/").content.decode()
+            [impacts] = re.findall(r'<ul class="impacts">(.*?)</ul>', html, re.S)
+            shown = re.sub(r"<[^>]+>", "", impacts)
+            whole = f"{impact.figure:,}".replace(",", "")
+            digits = [re.sub(r"\D", "", n) for n in re.findall(r"\d[\d.,\s\u202f]*", shown)]
+            assert digits.count(whole) == 1, (prefix, impact.innovation.slug, shown)
+            assert '<strong class="figure">' in impacts, (prefix, impact.innovation.slug)

@@ -78,8 +78,9 @@ def test_editor_adds_a_case_with_impacts_and_themes_and_publishes_it(editor):
         "plain-language-letters"
     ]
     page = editor.get("/innovations/plain-language-letters/").content.decode()
-    assert '<span class="figure-number" aria-hidden="true">1,200 <span class="unit">letters' in page
-    assert page.count("1,200 letters") == 1  # said once, in the statement
+    # The statement says the figure: it is marked there, and said once.
+    assert '<strong class="figure">1,200 letters</strong> rewritten.' in page
+    assert page.count("1,200") == 1
 
 
 def test_impact_details_without_a_figure_are_refused(editor):
