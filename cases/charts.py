@@ -205,6 +205,23 @@ def by_year(selection):
     return BarChart("chart-years", gettext("Cases by year started"), bars, short_labels=True)
 
 
+def by_choice(selection, name, chart_id, title):
+    """A bar per fixed option of the facet `name` (a stage, a branch) that has cases."""
+    return BarChart(chart_id, title, _bars(selection, name, lambda option: {name: [option.value]}))
+
+
+def every_chart(selection):
+    """The charts of /charts/: every counted facet but places' own (the map and /matrix/
+    draw those), in the order of the filter form."""
+    return [
+        by_theme(selection),
+        by_region(selection),
+        by_choice(selection, "stage", "chart-stages", gettext("Cases by stage")),
+        by_choice(selection, "branch", "chart-branches", gettext("Cases by branch")),
+        by_year(selection),
+    ]
+
+
 def of_institution(institution, themes):
     """An institution's published cases by theme: `themes` from Theme.counted_values."""
     catalogue = reverse("cases:catalogue")

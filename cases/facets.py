@@ -51,6 +51,8 @@ class Selection(dict):
         return _counted_together(self)
 
     def __missing__(self, name):
+        if name not in GROUP_OF:  # not a facet: a template asking for an attribute
+            raise KeyError(name)
         if self.counted_together:
             self.update(_together(self))
         else:

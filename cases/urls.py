@@ -13,6 +13,7 @@ urlpatterns = [
     path("innovations/<slug:slug>/", views.innovation_detail, name="innovation"),
     path("matrix/", views.matrix, name="matrix"),
     path("map/", views.world_map, name="map"),
+    path("charts/", views.chart_page, name="charts"),
     path("compare/", views.compare, name="compare"),
     # Who and what: institutions and success-factor themes
     path("institutions/", views.institution_list, name="institutions"),

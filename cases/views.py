@@ -109,6 +109,18 @@ def world_map(request):
 
 @require_safe
 @cached_page
+def chart_page(request):
+    """The cases counted by theme, region, stage, branch and year started, each bar a link
+    to its cases, following the same filters as `/`."""
+    filterset, selection = chosen(request, Innovation.objects.published())
+    pictures = charts.every_chart(selection) if filterset.answerable else []
+    context = {"filter": filterset, "selection": selection, "charts": pictures}
+    context["active_filters"] = facet_links.active(selection)
+    return render(request, "cases/charts.html", context)
+
+
+@require_safe
+@cached_page
 def matrix(request):
     filterset, selection = chosen(request, Innovation.objects.published())
     grid = charts.theme_institution_grid(selection) if filterset.is_valid() else None

@@ -19,6 +19,8 @@ PAGES = {
     "map filtered": "/map/?theme=customer-centricity&region=europe",
     "map with nothing": "/map/?theme=leadership&institution=kela",
     "map with a bad filter": "/map/?country=ZZ",
+    "charts": "/charts/",
+    "charts filtered in German": "/de/charts/?region=europe&q=Kunden",
     "compare": "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
     "compare with a problem": "/compare/?i=design-thinking",
     "not found": "/innovations/no-such-case/",

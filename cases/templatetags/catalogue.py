@@ -132,7 +132,7 @@ def in_language(html_text, language):
 
 
 OPTION = (
-    '<li{marked}><input type="checkbox" name="{name}" value="{value}" id="{id}"{checked}>\n'
+    '<li><input type="checkbox" name="{name}" value="{value}" id="{id}"{checked}>\n'
     '<label for="{id}">{label}{count}</label></li>'
 )
 COUNT = ' <span class="count">({}<span class="visually-hidden"> {}</span>)</span>'
@@ -149,23 +149,23 @@ def count_text(language, count):
 
 @register.simple_tag
 def checkbox_options(options):
-    """One <li> per option (options.Option): its checkbox, and its label holding the count
-    when the option has one. Built here rather than in a template loop, and escaped with the
-    standard library's html.escape (what Django's escape calls, without its lazy-string
-    wrapper), because `/` lists well over a hundred options at 100,000 cases, and the loop
-    took a third of the page's time."""
-    items = []
+    """The options' list: one <li> per option (options.Option), its checkbox and its label
+    holding the count when the option has one. Options that would add no case fold away
+    below the others, in a <details> that opens without JavaScript. Built here rather than in
+    a template loop, and escaped with the standard library's html.escape (what Django's
+    escape calls, without its lazy-string wrapper), because `/` lists well over a hundred
+    options at 100,000 cases, and the loop took a third of the page's time."""
+    shown, folded = [], []
     page = page_language()
     for option in options:
         count = "" if option.count is None else count_text(page, option.count)
-        items.append(
+        nothing = option.count == 0 and not option.checked
+        (folded if nothing else shown).append(
             OPTION.format(
                 name=html.escape(option.name),
                 value=html.escape(str(option.value)),
                 id=html.escape(option.input_id),
                 checked=" checked" if option.checked else "",
-                # An option that would add no case is shown muted (its count says 0).
-                marked=' class="nothing"' if option.count == 0 and not option.checked else "",
                 label=in_language(
                     abbreviated(option.title and option.label, option.title or option.label),
                     option.language if option.language not in ("", page) else "",
@@ -173,7 +173,18 @@ def checkbox_options(options):
                 count=count,
             )
         )
-    return mark_safe("\n".join(items))  # every value above is escaped
+    lists = f'<ul>{"".join(shown)}</ul>' if shown else ""
+    if folded:
+        more = ngettext(
+            "Show %(count)s more, with no cases here",
+            "Show %(count)s more, with no cases here",
+            len(folded),
+        ) % {"count": languages.grouped(len(folded))}
+        lists += (
+            f'<details class="more-options"><summary>{html.escape(more)}</summary>'
+            f'<ul>{"".join(folded)}</ul></details>'
+        )
+    return mark_safe(lists)  # every value above is escaped
 
 
 @register.simple_tag

@@ -277,11 +277,22 @@ def test_a_search_without_result_offers_a_way_out(client):
     assert len(ACTIVE_FILTER.findall(html)) == 2
 
 
-def test_the_form_can_be_sent_from_its_top_and_zero_options_are_muted(client):
+def test_the_form_can_be_sent_from_its_top_and_options_that_give_nothing_fold_away(client):
     html = client.get("/", {"institution": "kela"}).content.decode()
     assert html.count('<button type="submit">Show cases</button>') == 2
-    assert '<li class="nothing"><input type="checkbox" name="theme" value="leadership"' in html
-    assert '<li><input type="checkbox" name="theme" value="customer-centricity"' in html
+    themes = html[html.index("<legend>Success-factor theme</legend>") :]
+    themes = themes[: themes.index("</fieldset>")]
+    shown, folded = themes.split('<details class="more-options">')
+    assert '<input type="checkbox" name="theme" value="customer-centricity"' in shown
+    # Kela has cases on one theme: the four others fold away, opened without a script.
+    assert "<summary>Show 4 more, with no cases here</summary>" in folded
+    assert '<input type="checkbox" name="theme" value="leadership"' in folded
+    assert "<script" not in html
+    # A ticked option stays in view even when it gives nothing.
+    html = client.get("/", {"institution": "kela", "theme": "leadership"}).content.decode()
+    themes = html[html.index("<legend>Success-factor theme</legend>") :]
+    shown = themes[: themes.index("<details")]
+    assert '<input type="checkbox" name="theme" value="leadership" id="id_theme_leadership" checked>' in shown
 
 
 def test_searched_words_are_highlighted_in_titles_too(client):

@@ -89,6 +89,37 @@ def test_the_map_and_the_charts_count_what_their_links_show(
     if shown_rows(catalogue):  # the small map on / is the same map
         assert {name for _, name, _ in on_map} <= {name for _, name, _ in charts}
 
+    # /charts/ draws the same bars as /, and those of stages and branches besides.
+    page = fresh_get(client, "/charts/", params).content.decode()
+    every_bar = picture_links(page, '<div class="chart-grid">', "</div>")
+    assert_each_link_counts_its_cases(client, every_bar)
+    assert set(charts) - set(on_map) <= set(every_bar)
+
+
+def test_the_charts_page_counts_every_facet_and_explains_what_it_cannot(
+    client, richer_catalogue
+):
+    html = client.get("/charts/").content.decode()
+    titles = re.findall(r'<figcaption id="[^"]+">([^<]+)</figcaption>', html)
+    assert titles == [
+        "Cases by success-factor theme",
+        "Cases by region",
+        "Cases by stage",
+        "Cases by branch",
+        "Cases by year started",
+    ]
+    assert '<a href="/charts/" aria-current="page">Charts</a>' in html
+    assert "style=" not in html and "<script" not in html
+    assert "There is no theme “nothing” in the catalogue." in (
+        client.get("/charts/", {"theme": "nothing"}).content.decode()
+    )
+    empty = client.get("/charts/", {"institution": "kela", "branch": "disability"})
+    assert "No case matches these filters, so there is nothing to count." in empty.content.decode()
+    assert "<svg" not in empty.content.decode()
+    # The charts at the bottom of / lead to this page, with the same filters.
+    catalogue = client.get("/", {"region": "europe"}).content.decode()
+    assert '<a href="/charts/?region=europe">All the charts, by stage and branch too</a>' in catalogue
+
 
 def test_the_map_shades_each_country_by_its_cases_and_names_it_with_its_count(client):
     html = client.get("/map/").content.decode()
@@ -131,7 +162,7 @@ def test_the_map_is_in_the_page_language(client):
 
 
 def test_pictures_need_no_inline_style_or_script(client):
-    for url in ("/", "/map/", "/matrix/", "/institutions/kela/"):
+    for url in ("/", "/map/", "/charts/", "/matrix/", "/institutions/kela/"):
         response = client.get(url)
         html = response.content.decode()
         assert "style=" not in html and "<script" not in html, url
