@@ -353,9 +353,7 @@ def csv_cells(data):
         institution["region"],
         joined(t["name"] for t in data["themes"]),
         data["summary"],
-        joined(
-            i["statement"] + _figure_unless_said(i) for i in data["impacts"]
-        ),
+        joined(i["statement"] + _figure_unless_said(i) for i in data["impacts"]),
         joined(_partner_text(p) for p in data["partners"]),
         joined(
             f"{a['name']} {a['year']} ({a['level_label']})"

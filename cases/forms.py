@@ -12,11 +12,15 @@ from .facet_registry import SLUG
 from .filter_fields import unknown_value
 from .models import Innovation, Institution, Theme
 
-COMPARE_MIN, COMPARE_MAX = 2, 4
+COMPARE_MAX = 4
 
 
 class SlugList(forms.MultipleChoiceField):
-    """Repeated slugs, each of the right shape; whether each exists is for the view to say."""
+    """Repeated slugs, each of the right shape; whether each exists is for the view to say.
+    Empty values (`?i=`) are left out."""
+
+    def to_python(self, value):
+        return [slug for slug in super().to_python(value) if slug]
 
     def validate(self, value):
         for slug in value:
@@ -25,7 +29,8 @@ class SlugList(forms.MultipleChoiceField):
 
 
 class CompareForm(forms.Form):
-    """`?i=<slug>&i=<slug>`: two to four cases, in the order given, each once."""
+    """`?i=<slug>&i=<slug>`: up to four cases, in the order given, each once. One case is
+    shown with a word on choosing another (the template), not refused."""
 
     i = SlugList(required=False)
 
@@ -38,20 +43,48 @@ class CompareForm(forms.Form):
                     "then press “Compare ticked cases”."
                 )
             )
-        if len(slugs) < COMPARE_MIN:
-            raise forms.ValidationError(
-                _("Choose at least one more case: comparing needs two to four.")
-            )
         if len(slugs) > COMPARE_MAX:
-            raise forms.ValidationError(
-                ngettext(
-                    "You chose %(count)d case. You can compare at most %(most)d at once.",
-                    "You chose %(count)d cases. You can compare at most %(most)d at once.",
-                    len(slugs),
-                )
-                % {"count": len(slugs), "most": COMPARE_MAX}
-            )
+            raise forms.ValidationError(too_many(len(slugs)))
         return slugs
+
+
+def too_many(count):
+    return ngettext(
+        "You chose %(count)d case. You can compare at most %(most)d at once.",
+        "You chose %(count)d cases. You can compare at most %(most)d at once.",
+        count,
+    ) % {"count": count, "most": COMPARE_MAX}
+
+
+class CompareChoice(forms.Form):
+    """What the compare buttons send (POST /compare/choose/): published cases to add (`i`:
+    the table's ticks, a case page's button), or one to `remove`, or `clear` them all."""
+
+    i = SlugList(required=False)
+    remove = forms.CharField(required=False, max_length=50)
+    clear = forms.BooleanField(required=False)
+
+    def applied_to(self, chosen):
+        """The list of slugs `chosen` after this choice, and what to tell the reader."""
+        data = self.cleaned_data
+        if data["clear"]:
+            return [], _("The comparison is cleared.")
+        if data["remove"]:
+            return [slug for slug in chosen if slug != data["remove"]], ""
+        asked = [slug for slug in dict.fromkeys(data["i"]) if slug not in chosen]
+        published = Innovation.objects.published().filter(slug__in=asked)
+        found = set(published.values_list("slug", flat=True))
+        added = [slug for slug in asked if slug in found]
+        if not data["i"] and not chosen:
+            return [], _(
+                "Tick a case in the table of cases first, or press “Add to compare” on a "
+                "case’s page."
+            )
+        if len(chosen) + len(added) > COMPARE_MAX:
+            return chosen, too_many(len(chosen) + len(added)) + " " + str(
+                _("Remove a case from the comparison to add another.")
+            )
+        return chosen + added, ""
 
 
 class InstitutionChoice(forms.ModelChoiceField):

@@ -11,10 +11,23 @@ urlpatterns = [
     # Finding cases
     path("", views.catalogue, name="catalogue"),
     path("innovations/<slug:slug>/", views.innovation_detail, name="innovation"),
+    path(
+        "innovations/<slug:slug>/case.csv",
+        views.innovation_download,
+        {"kind": "csv"},
+        name="innovation_csv",
+    ),
+    path(
+        "innovations/<slug:slug>/case.json",
+        views.innovation_download,
+        {"kind": "json"},
+        name="innovation_json",
+    ),
     path("matrix/", views.matrix, name="matrix"),
     path("map/", views.world_map, name="map"),
     path("charts/", views.chart_page, name="charts"),
     path("compare/", views.compare, name="compare"),
+    path("compare/choose/", views.compare_choose, name="compare_choose"),
     # Who and what: institutions and success-factor themes
     path("institutions/", views.institution_list, name="institutions"),
     path("institutions/<slug:slug>/", views.institution_detail, name="institution"),

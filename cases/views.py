@@ -4,19 +4,21 @@ and catalogue version (pagecache.py)."""
 
 import re
 
+from django.contrib import messages
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from . import charts, citations, codebook, exports, facet_links, facet_registry, history, mail
 from .facets import Selection
 from .filters import InnovationFilter
-from .forms import CompareForm, SuggestionForm
+from .forms import CompareChoice, CompareForm, SuggestionForm
 from .languages import folded
 from .limits import download_refused, over_limit
 from .models import Award, Innovation, Institution, Theme
@@ -128,19 +130,62 @@ def matrix(request):
     return render(request, "cases/matrix.html", context)
 
 
+COMPARED = "compare"  # the session's key: the slugs of the cases chosen to compare, in order
+CHOICES_PER_HOUR = 200  # per visitor address: each visitor without a session starts one
+
+
 @require_safe
-@cached_page
 def compare(request):
+    """`?i=…` compares the cases it names, a link to share; without it, the cases this
+    visitor chose (compare_choose), kept in their session across pages and filters."""
+    if "i" in request.GET:
+        return _compare_named(request)
+    return _compare_chosen(request)
+
+
+@cached_page
+def _compare_named(request):
     form = CompareForm(request.GET)
     cases, missing = [], []
     if form.is_valid():
         slugs = form.cleaned_data["i"]
-        found = {
-            c.slug: c for c in Innovation.objects.published().for_detail().filter(slug__in=slugs)
-        }
-        cases = [found[slug] for slug in slugs if slug in found]
-        missing = [slug for slug in slugs if slug not in found]
+        cases = _published_in_order(slugs)
+        missing = [slug for slug in slugs if slug not in {case.slug for case in cases}]
     return render(request, "cases/compare.html", {"form": form, "cases": cases, "missing": missing})
+
+
+@never_cache
+def _compare_chosen(request):
+    cases = _published_in_order(request.session.get(COMPARED, []))
+    share = "?" + "&".join(f"i={case.slug}" for case in cases)
+    context = {"form": None, "cases": cases, "chosen": True, "share": share}
+    return render(request, "cases/compare.html", context)
+
+
+def _published_in_order(slugs):
+    found = {c.slug: c for c in Innovation.objects.published().for_detail().filter(slug__in=slugs)}
+    return [found[slug] for slug in slugs if slug in found]
+
+
+@require_POST
+@csrf_exempt  # see below
+def compare_choose(request):
+    """Adds the ticked cases to this visitor's comparison, or removes one, or clears it; then
+    shows it. Exempt from the CSRF check: it changes only the visitor's own list, its session
+    cookie is SameSite=Lax (another site's form does not carry it), and its buttons sit on
+    cached pages, which cannot carry a visitor's token."""
+    if over_limit(request, "compare", CHOICES_PER_HOUR, 60 * 60):
+        return render(request, "429.html", status=429)
+    form = CompareChoice(request.POST)
+    chosen = request.session.get(COMPARED, [])
+    if form.is_valid():
+        chosen, note = form.applied_to(chosen)
+    else:
+        note = " ".join(str(error) for errors in form.errors.values() for error in errors)
+    request.session[COMPARED] = chosen
+    if note:
+        messages.info(request, note)
+    return redirect("cases:compare")
 
 
 @require_safe
@@ -324,17 +369,29 @@ def _export(request, kind):
             content_type="text/plain; charset=utf-8",
         )
 
+    about = {"filters": request.build_absolute_uri("/?" + request.GET.urlencode())}
+    return _download(request, filterset.qs, kind, "innohub-cases", about)
+
+
+@require_safe
+def innovation_download(request, slug, kind):
+    """One published case as CSV or JSON: the same columns as the catalogue's downloads."""
+    cases = published_cases().filter(slug=slug)
+    if not cases.exists():
+        raise Http404
+    about = {"url": request.build_absolute_uri(reverse("cases:innovation", args=[slug]))}
+    return _download(request, cases, kind, f"innohub-{slug}", about)
+
+
+def _download(request, cases, kind, name, about):
     links = exports.Links(request)
     if kind == "csv":
-        stream = exports.csv_stream(filterset.qs, links)
+        stream = exports.csv_stream(cases, links)
         content_type = "text/csv; charset=utf-8"
     else:
-        about = {
-            "title": gettext("ISSA Collaborative Innovation Hub case catalogue"),
-            "filters": request.build_absolute_uri("/?" + request.GET.urlencode()),
-        }
-        stream = exports.json_stream(filterset.qs, links, about)
+        about = {"title": gettext("ISSA Collaborative Innovation Hub case catalogue"), **about}
+        stream = exports.json_stream(cases, links, about)
         content_type = "application/json"
     response = StreamingHttpResponse(stream, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="innohub-cases.{kind}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
     return response

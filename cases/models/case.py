@@ -247,3 +247,15 @@ class Innovation(Translatable, models.Model):
     def public_contact(self):
         """The contact, when the institution agreed to show it and there is one."""
         return self.contact_public and bool(self.contact_role or self.contact_email)
+
+    @property
+    def not_recorded(self):
+        """What peers ask about that this case does not record yet, as the page names it:
+        the page says so rather than hiding it."""
+        missing = {
+            _("how far along it is"): not self.stage,
+            _("what was learned"): not self.lessons,
+            _("what reusing it needs"): not self.reuse_needs,
+            _("whom to ask"): not self.public_contact,
+        }
+        return [str(name) for name, empty in missing.items() if empty]

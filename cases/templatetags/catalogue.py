@@ -173,7 +173,7 @@ def checkbox_options(options):
                 count=count,
             )
         )
-    lists = f'<ul>{"".join(shown)}</ul>' if shown else ""
+    lists = f"<ul>{''.join(shown)}</ul>" if shown else ""
     if folded:
         more = ngettext(
             "Show %(count)s more, with no cases here",
@@ -182,7 +182,7 @@ def checkbox_options(options):
         ) % {"count": languages.grouped(len(folded))}
         lists += (
             f'<details class="more-options"><summary>{html.escape(more)}</summary>'
-            f'<ul>{"".join(folded)}</ul></details>'
+            f"<ul>{''.join(folded)}</ul></details>"
         )
     return mark_safe(lists)  # every value above is escaped
 

@@ -292,7 +292,10 @@ def test_the_form_can_be_sent_from_its_top_and_options_that_give_nothing_fold_aw
     html = client.get("/", {"institution": "kela", "theme": "leadership"}).content.decode()
     themes = html[html.index("<legend>Success-factor theme</legend>") :]
     shown = themes[: themes.index("<details")]
-    assert '<input type="checkbox" name="theme" value="leadership" id="id_theme_leadership" checked>' in shown
+    assert (
+        '<input type="checkbox" name="theme" value="leadership" id="id_theme_leadership" checked>'
+        in shown
+    )
 
 
 def test_searched_words_are_highlighted_in_titles_too(client):

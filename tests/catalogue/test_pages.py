@@ -424,3 +424,19 @@ def test_the_new_fields_show_only_when_filled(client):
     ):
         assert text in html, text
     assert "Who to ask" not in html  # no contact given
+
+
+def test_a_case_page_says_what_it_does_not_record_and_whom_to_tell(client):
+    from tests.factories import with_every_field
+
+    html = client.get("/innovations/design-thinking/").content.decode()
+    missing = html[html.index('<h2 id="unrecorded-heading">Not recorded yet</h2>') :]
+    missing = missing[: missing.index("</section>")]
+    for name in ("how far along it is", "what was learned", "what reusing it needs", "whom to ask"):
+        assert f"<li>{name}</li>" in missing, name
+    assert '<a href="/suggest/">Write to the editors</a>' in missing
+    with_every_field("design-thinking")
+    html = fresh_get(client, "/innovations/design-thinking/").content.decode()
+    assert "unrecorded-heading" not in html  # every field recorded: nothing to say
+    html = client.get("/fr/innovations/bold-experimentation/").content.decode()
+    assert "<li>ce qui a été appris</li>" in html and "Pas encore renseigné" in html

@@ -96,9 +96,7 @@ def test_the_map_and_the_charts_count_what_their_links_show(
     assert set(charts) - set(on_map) <= set(every_bar)
 
 
-def test_the_charts_page_counts_every_facet_and_explains_what_it_cannot(
-    client, richer_catalogue
-):
+def test_the_charts_page_counts_every_facet_and_explains_what_it_cannot(client, richer_catalogue):
     html = client.get("/charts/").content.decode()
     titles = re.findall(r'<figcaption id="[^"]+">([^<]+)</figcaption>', html)
     assert titles == [
@@ -118,7 +116,9 @@ def test_the_charts_page_counts_every_facet_and_explains_what_it_cannot(
     assert "<svg" not in empty.content.decode()
     # The charts at the bottom of / lead to this page, with the same filters.
     catalogue = client.get("/", {"region": "europe"}).content.decode()
-    assert '<a href="/charts/?region=europe">All the charts, by stage and branch too</a>' in catalogue
+    assert (
+        '<a href="/charts/?region=europe">All the charts, by stage and branch too</a>' in catalogue
+    )
 
 
 def test_the_map_shades_each_country_by_its_cases_and_names_it_with_its_count(client):

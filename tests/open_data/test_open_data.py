@@ -562,3 +562,35 @@ def test_every_language_says_the_article_is_the_issas_on_experiences_of_the_foru
             text = json.dumps(json.loads(text), ensure_ascii=False)
         assert said in text, name
         assert "Presented at" not in text, name
+
+
+def test_a_case_page_offers_the_case_as_csv_and_json(client):
+    html = client.get("/innovations/bold-experimentation/").content.decode()
+    actions = html[html.index('<ul class="case-actions">') :]
+    actions = actions[: actions.index("</ul>")]
+    for text in (
+        '<form method="post" action="/compare/choose/"><input type="hidden" name="i"'
+        ' value="bold-experimentation"><button type="submit">Add to compare</button></form>',
+        '<a href="#cite-heading">Cite this case</a>',
+        '<a href="/innovations/bold-experimentation/case.csv">Download CSV</a>',
+        '<a href="/innovations/bold-experimentation/case.json">Download JSON</a>',
+    ):
+        assert text in actions, text
+    response = client.get("/innovations/bold-experimentation/case.csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="innohub-bold-experimentation.csv"'
+    )
+    [row] = csv.DictReader(io.StringIO(content(response).decode("utf-8-sig")))
+    assert row == csv_rows(client, {"q": "GovCash"})[0]  # the catalogue's columns, the same
+    record = json.loads(content(client.get("/fr/innovations/bold-experimentation/case.json")))
+    assert record["url"] == "http://testserver/fr/innovations/bold-experimentation/"
+    assert [case["slug"] for case in record["innovations"]] == ["bold-experimentation"]
+    assert record["innovations"][0]["title"].startswith("Expérimentation audacieuse")
+    assert record["licence_covers"]
+
+
+def test_a_case_not_public_has_no_download(client):
+    writes.withdraw(Innovation.objects.filter(slug="design-thinking"))
+    for kind in ("csv", "json"):
+        assert client.get(f"/innovations/design-thinking/case.{kind}").status_code == 404
+        assert client.get(f"/innovations/no-such-case/case.{kind}").status_code == 404

@@ -38,6 +38,10 @@ PUBLIC = [
     "/matrix/",
     "/map/",
     "/compare/",
+    "/compare/choose/",
+    "/charts/",
+    "/innovations/design-thinking/case.csv",
+    "/innovations/design-thinking/case.json",
     "/suggest/",
     "/suggest/thanks/",
     "/data/",
@@ -234,6 +238,7 @@ def test_unknown_and_traversing_paths_are_not_found(path):
 
 
 FORMS = {
+    "/compare/choose/": {"i": "design-thinking", "remove": "design-thinking", "clear": "1"},
     "/suggest/": {
         "name": "A",
         "institution": "1",
