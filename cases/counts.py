@@ -62,7 +62,8 @@ NOT_TERMS = [search.facet_token(kind, "") for kind in ("theme", "country")]
 
 def choose_all_candidates():
     """Every group's candidates anew: the first CANDIDATES published cases in Table 1's order
-    of each group (cases with the same themes and country), ranked in one query."""
+    of each group (cases with the same themes, country, branch and stage), ranked in one
+    query."""
     SimilarCandidate.objects.all().delete()
     quote = connection.ops.quote_name
     columns = ", ".join(quote(SimilarCandidate._meta.get_field(f).column) for f in CANDIDATES_OF)
@@ -74,7 +75,7 @@ def choose_all_candidates():
 
 
 # SimilarCandidate's fields, in the order _candidates_sql() gives them.
-CANDIDATES_OF = ("innovation", "themes", "country", *TABLE_ORDER)
+CANDIDATES_OF = ("innovation", "themes", "country", "branch", "stage", *TABLE_ORDER)
 
 
 def _candidates_sql():
@@ -94,9 +95,11 @@ def _candidates_sql():
     order = ", ".join(f"c.{quote(column)}" for column in (*TABLE_ORDER, "id"))
     sql = (
         f"SELECT {', '.join(CANDIDATES_OF)} FROM ("
-        f"SELECT c.id AS innovation, ',' || k.themes || ',' AS themes, i.country, "
+        f"SELECT c.id AS innovation, ',' || k.themes || ',' AS themes, i.country, c.branch, "
+        "c.stage, "
         f"{', '.join('c.' + quote(column) for column in TABLE_ORDER)}, "
-        f"row_number() OVER (PARTITION BY k.themes, i.country ORDER BY {order}) AS place "
+        "row_number() OVER (PARTITION BY k.themes, i.country, c.branch, c.stage "
+        f"ORDER BY {order}) AS place "
         f"FROM {cases} c JOIN {institutions} i ON i.id = c.institution_id "
         f"JOIN (SELECT innovation_id, {themes} GROUP BY innovation_id) k "
         "ON k.innovation_id = c.id WHERE c.status = %s) ranked WHERE place <= %s"

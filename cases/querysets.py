@@ -55,6 +55,23 @@ SUMMARY_COLUMNS = (
 TABLE_ORDER = ("institution_position", "institution_id", "position", "title")
 # How many similar cases a case's page lists.
 SIMILAR_SHOWN = 5
+# Where a case's country, branch and stage are read, for the similar cases' ranking.
+CASE_FIELDS = {"country": "institution__country", "branch": "branch", "stage": "stage"}
+
+
+def _in_common(alike, fields):
+    """How many of `alike` ({"country": "SG", ...}: a case's) a row has the same; `fields`
+    names where the row holds each. An empty stage or branch is nothing in common."""
+    return sum(
+        (
+            Case(When(**{fields[name]: value}, then=1), default=0)
+            for name, value in alike.items()
+            if value
+        ),
+        Value(0),
+    )
+
+
 # How many of a common search term's first matches are stored (models.SearchLeader): the first
 # ten pages of twenty, which is as far as readers go.
 SEARCH_LEADERS = 200
@@ -278,45 +295,47 @@ class InnovationQuerySet(MatchingQuerySet):
 
     def sharing_themes_with(self, innovation):
         """The first SIMILAR_SHOWN other cases with a theme in common: most themes shared
-        first, then the same country, then Table 1's order. Sharing a theme is symmetric, so
-        the relation is too.
+        first, then most in common of country, branch and stage, then Table 1's order. Both
+        are symmetric, so the relation is too.
 
         Only the stored candidates (models.SimilarCandidate: the first few of each group of
-        cases with the same themes and country, each with its group and place) are ranked,
-        in their own small table: the same answer as ranking every case that shares a theme,
-        which grouped a third of the catalogue's theme links on every case's page."""
+        cases with the same themes, country, branch and stage, each with its group and
+        place) are ranked, in their own small table: the same answer as ranking every case
+        that shares a theme, which grouped a third of the catalogue's theme links on every
+        case's page."""
         # The page has the case's themes already (prefetched): a list, not another subquery.
         theme_ids = [theme.pk for theme in innovation.themes.all()]
         if not theme_ids:
             return self.none()
         country = innovation.institution.country if innovation.institution else None
+        alike = {"country": country, "branch": innovation.branch, "stage": innovation.stage}
 
-        def ranked(rows, candidate, country_field):
+        def ranked(rows, candidate, fields):
             """`rows` in the ranking's order; `candidate` leads from them to SimilarCandidate."""
             shared = [
                 Case(When(**{f"{candidate}themes__contains": f",{theme},"}, then=1), default=0)
                 for theme in theme_ids
             ]
             return rows.annotate(
-                shared_themes=sum(shared[1:], shared[0]),
-                same_country=Case(When(**{country_field: country}, then=1), default=0),
-            ).order_by("-shared_themes", "-same_country", *TABLE_ORDER, "pk")
+                shared_themes=sum(shared[1:], shared[0]), also_shared=_in_common(alike, fields)
+            ).order_by("-shared_themes", "-also_shared", *TABLE_ORDER, "pk")
 
+        stored = {name: name for name in alike}
         if model("CatalogueVersion").fresh():
-            best = ranked(model("SimilarCandidate").objects, "", "country").exclude(
+            best = ranked(model("SimilarCandidate").objects, "", stored).exclude(
                 innovation=innovation.pk
             )
             best = best.filter(shared_themes__gt=0).values("pk")[:SIMILAR_SHOWN]
-            found = ranked(self.filter(pk__in=best), "similar_candidate__", "institution__country")
+            found = ranked(self.filter(pk__in=best), "similar_candidate__", CASE_FIELDS)
         else:  # the candidates are behind: every case sharing a theme is ranked
             found = (
                 self.exclude(pk=innovation.pk)
                 .annotate(
                     shared_themes=Count("themes", filter=Q(themes__in=theme_ids)),
-                    same_country=Case(When(institution__country=country, then=1), default=0),
+                    also_shared=_in_common(alike, CASE_FIELDS),
                 )
                 .filter(shared_themes__gt=0)
-                .order_by("-shared_themes", "-same_country", *TABLE_ORDER, "pk")[:SIMILAR_SHOWN]
+                .order_by("-shared_themes", "-also_shared", *TABLE_ORDER, "pk")[:SIMILAR_SHOWN]
             )
         return found.select_related("institution").only(
             "slug",

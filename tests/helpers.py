@@ -219,7 +219,7 @@ def stored_rows():
 
 
 # A candidate's row: its group, its case's place in Table 1's order, the case.
-CANDIDATE_FIELDS = ("themes", "country", *querysets.TABLE_ORDER, "innovation_id")
+CANDIDATE_FIELDS = ("themes", "country", "branch", "stage", *querysets.TABLE_ORDER, "innovation_id")
 
 
 def all_candidates():
@@ -231,11 +231,12 @@ def all_candidates():
         themes.setdefault(case, []).append(theme)
     taken, chosen = Counter(), set()
     cases = Innovation.objects.published().order_by(*querysets.TABLE_ORDER, "pk")
-    for pk, country, *order in cases.values_list(
-        "pk", "institution__country", *querysets.TABLE_ORDER
+    for pk, country, branch, stage, *order in cases.values_list(
+        "pk", "institution__country", "branch", "stage", *querysets.TABLE_ORDER
     ):
         if pk in themes:
-            group = ("".join(f",{theme}" for theme in sorted(themes[pk])) + ",", country)
+            theme_ids = "".join(f",{theme}" for theme in sorted(themes[pk])) + ","
+            group = (theme_ids, country, branch, stage)
             if taken[group] < counts.CANDIDATES:
                 taken[group] += 1
                 chosen.add((*group, *order, pk))

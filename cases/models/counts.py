@@ -112,9 +112,10 @@ class SearchLeader(models.Model):
 
 class SimilarCandidate(models.Model):
     """The first published cases, in Table 1's order, of each group of published cases with
-    the same set of themes and the same country: the only cases that can be among any case's
-    similar cases (querysets.sharing_themes_with). Within a group every case ranks alike
-    against any other case (themes shared, same country or not), so only Table 1's order
+    the same set of themes, country, branch and stage: the only cases that can be among any
+    case's similar cases (querysets.sharing_themes_with). Within a group every case ranks
+    alike against any other case (themes shared; country, branch, stage the same or not), so
+    only Table 1's order
     tells them apart, and a group's first few beat the rest for every case. Each row carries
     its group and its case's place in Table 1's order, so that a case's page ranks this small
     table alone. Rebuilt from the cases by cases/counts.py, with the counts."""
@@ -128,6 +129,8 @@ class SimilarCandidate(models.Model):
     )
     themes = models.TextField()  # the group's theme ids in order, between commas: ",2,5,"
     country = models.CharField(max_length=2)
+    branch = models.CharField(max_length=20, default="")  # the case's, copied
+    stage = models.CharField(max_length=20, default="")
     # The case's place in Table 1's order (querysets.TABLE_ORDER), copied.
     institution_position = models.PositiveIntegerField()
     institution_id = models.IntegerField()  # the institution's id

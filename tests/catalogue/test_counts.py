@@ -221,6 +221,16 @@ def test_similar_cases_come_from_the_candidates_after_every_kind_of_write(add_ca
     add_cases(10, institution="kela", theme="leadership")  # a second batch joins a group
     assert_derived_right()
     assert_similar_cases_as_ranking_every_case(monkeypatch)
+    # Branch and stage weigh too: the cases that share them rise within their themes' rank.
+    later = [case.pk for case in kela_cases[20:26]]
+    Innovation.objects.filter(pk__in=later).update(stage="pilot", branch="old-age")
+    Innovation.objects.filter(pk__in=later[:2]).update(stage="operating")
+    counts.recount(terms=False)
+    assert_derived_right()
+    assert_similar_cases_as_ranking_every_case(monkeypatch)
+    case = Innovation.objects.published().for_detail().get(pk=later[2])
+    similar = list(Innovation.objects.published().sharing_themes_with(case))
+    assert [other.pk for other in similar[:3]] == later[3:6]  # same branch and stage first
     first = Innovation.objects.get(pk=kela_cases[0].pk)
     first.position = 999  # from first to last of its group
     first.save()
