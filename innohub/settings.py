@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_countries",
     "reversion",
+    "reversion_compare",  # the history: what changed between two versions
     "axes",
     "django_tasks",
     "django_tasks_db",

@@ -12,7 +12,7 @@ from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, Validat
 from django.db import IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext, gettext_lazy
-from reversion.admin import VersionAdmin
+from reversion_compare.admin import CompareVersionAdmin
 
 from .. import history, rights
 from ..languages import SITE_LANGUAGES, column
@@ -81,9 +81,10 @@ class Translations:
         ]
 
 
-class HistoryAdmin(VersionAdmin):
+class HistoryAdmin(CompareVersionAdmin):
     """Screens whose every save is kept (history.py), with undo and restore of deleted records,
-    and whose rights are rights.py's.
+    what changed between any two versions (django-reversion-compare: "History", tick two,
+    "Compare"), and whose rights are rights.py's.
 
     Undo and restore are for those who may delete: going back can remove what was added since.
     A record that cases use cannot be deleted: the page says which cases use it.
@@ -172,6 +173,16 @@ class HistoryAdmin(VersionAdmin):
         version.revision.revert = lambda delete=False: history.restore(version)
         context = {"restoring": history.what_restoring_changes(version), **(extra_context or {})}
         return super()._reversion_revisionform_view(request, version, template_name, context)
+
+    def compare_view(self, request, object_id, extra_context=None):
+        """Two versions side by side, for those who may see the record (the package's view
+        asks only for staff)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        return super().compare_view(request, object_id, extra_context)
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
         self._may_go_back(request)

@@ -264,6 +264,35 @@ def test_undo_after_a_change_brings_back_the_earlier_case(client, editor):
     assert "Design thinking to clear the passport backlog" in client.get("/").content.decode()
 
 
+def test_history_shows_what_changed_between_two_versions(client, editor):
+    pk = case("design-thinking").pk
+    url = f"/admin/cases/innovation/{pk}/change/"
+    changes = {"title": "Passports in five hours", "impacts-0-statement": "Changed impact."}
+    assert post_form(editor, url, changes).status_code == 302
+    history = editor.get(f"/admin/cases/innovation/{pk}/history/").content.decode()
+    versions = Version.objects.get_for_object_reference(Innovation, pk).order_by("pk")
+    first, last = versions.first(), versions.last()
+    # Each version's choice is labelled, and no style is written inline (the CSP).
+    assert f'<label for="older-{first.pk}" class="visually-hidden">Older version: ' in history
+    assert f'<label for="newer-{last.pk}" class="visually-hidden">Newer version: ' in history
+    assert "style=" not in history[history.index('<table id="change-history">') :]
+    compare = f"/admin/cases/innovation/{pk}/history/compare/"
+    query = {"version_id1": first.pk, "version_id2": last.pk}
+    page = editor.get(compare, query).content.decode()
+    assert "<del>Design thinking to clear the passport backlog</del>" in page
+    assert "<ins>Passports in five hours</ins>" in page
+    assert "Changed impact." in page  # its parts too
+    # Versions of another record are not found.
+    other = Version.objects.get_for_object(case("bold-experimentation")).first()
+    assert editor.get(compare, {**query, "version_id2": other.pk}).status_code == 404
+    # Someone tied to another institution may not read this case's versions.
+    client.logout()
+    user = user_in("Contributors", "kela-staff")
+    Contributor.objects.create(user=user, institution=Institution.objects.get(slug="kela"))
+    client.force_login(user)
+    assert client.get(compare, query).status_code in {403, 404}
+
+
 def test_a_step_on_many_cases_goes_on_in_the_background_and_the_editor_is_told(
     editor, monkeypatch, add_cases
 ):
