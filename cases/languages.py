@@ -11,7 +11,10 @@ The API and the admin have no language in their addresses: they answer in the la
 unprefixed address English), and say which in Content-Language.
 """
 
+import re
 import unicodedata
+from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -80,13 +83,37 @@ def page_language():
 
 
 class Text(str):
-    """A record's text as a page shows it: a translation, or the original in `language`."""
+    """A record's text as a page shows it: a translation, or the original in `language`. A
+    translation knows its original and the original's language (`original`, `own`)."""
 
-    def __new__(cls, value, language, translated=False):
+    def __new__(cls, value, language, translated=False, original="", own=""):
         text = super().__new__(cls, value)
         text.language = language
         text.translated = translated
+        text.original, text.own = original, own
         return text
+
+
+WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")  # an elided l’ or d’ is a word of its own
+BETWEEN_WORDS = re.compile(r",?[ \u00a0]")
+
+
+@lru_cache(maxsize=4096)
+def kept_from_original(translated, original):
+    """The runs of two words or more that a translation writes as its original does, as
+    (start, end) spans of the translation: a name kept in its own language ("Reject appeals
+    management protocol", "Immigration, Refugees and Citizenship Canada" in a German text),
+    which a page marks with that language for screen readers."""
+    pairs = {(a.group(), b.group()) for a, b in pairwise(WORD.finditer(original))}
+    spans, run = [], None
+    for a, b in pairwise(WORD.finditer(translated)):
+        joined = BETWEEN_WORDS.fullmatch(translated, a.end(), b.start())
+        if joined and (a.group(), b.group()) in pairs:
+            run = (run[0] if run else a.start(), b.end())
+        elif run:
+            spans.append(run)
+            run = None
+    return spans + [run] if run else spans
 
 
 def shown_text(original, translated, language, own):
@@ -95,7 +122,7 @@ def shown_text(original, translated, language, own):
     record's text (Translatable.text), and of texts read as plain values
     (querysets.summarised)."""
     if language != own and translated:
-        return Text(translated, language, translated=True)
+        return Text(translated, language, translated=True, original=original, own=own)
     return Text(original, own)
 
 

@@ -30,6 +30,23 @@ def english(text):
     return format_html('<span lang="en">{}</span>', text) if page_language() != "en" else text
 
 
+@register.filter
+def names_kept(text):
+    """A record's text, escaped; in a translation, the names it keeps as its original writes
+    them (languages.kept_from_original) marked with the original's language:
+    `<span lang="en">Reject appeals management protocol</span>` on a French page."""
+    original = getattr(text, "original", "")
+    spans = languages.kept_from_original(str(text), original) if original else []
+    if not spans:
+        return mark_safe(html.escape(str(text)))
+    parts, end = [], 0
+    for start, stop in spans:
+        parts.append(html.escape(text[end:start]))
+        parts.append(f'<span lang="{html.escape(text.own)}">{html.escape(text[start:stop])}</span>')
+        end = stop
+    return mark_safe("".join(parts) + html.escape(text[end:]))  # every text above is escaped
+
+
 @register.simple_tag
 def colon():
     """ ": " as the page's language sets it (languages.COLON)."""
@@ -235,8 +252,10 @@ class CaseCell:
     def html(self, case, links):
         page, lang = self.page, self.lang
         title, summary = case.text("title", page), case.text("summary", page)
-        shown_title = highlighted(title, self.terms) if self.terms else _text(title)
-        shown_summary = highlighted(case.headline, self.terms) if case.headline else _text(summary)
+        shown_title = highlighted(title, self.terms) if self.terms else names_kept(title)
+        shown_summary = (
+            highlighted(case.headline, self.terms) if case.headline else names_kept(summary)
+        )
         parts = [
             f'<td><a class="case-link" href="{_text(links.case(case.slug))}"{lang(title)}>'
             f"{shown_title}</a><p{lang(summary)}>{shown_summary}</p>"
@@ -261,7 +280,8 @@ class CaseCell:
                 "</span></label></p>"
             )
         impacts = "".join(
-            f"<li{lang(statement)}>{_text(statement)}</li>" for statement in case.summary_impacts
+            f"<li{lang(statement)}>{names_kept(statement)}</li>"
+            for statement in case.summary_impacts
         )
         parts.append(f'</td><td><ul class="impacts">{impacts}</ul></td></tr>')
         return "".join(parts)

@@ -112,7 +112,10 @@ def test_a_translated_case_reads_in_the_page_language(
     assert f'<p class="translation-note">{note}</p>' in html
     assert institution in html
     body = html.split("<main", 1)[1].split('<section aria-labelledby="cite-heading"', 1)[0]
-    assert 'lang="en"' not in body.split('aria-labelledby="sources-heading"', 1)[0]
+    body = body.split('aria-labelledby="sources-heading"', 1)[0]
+    # Nothing is English but the names the translation keeps as the original writes them.
+    names = r"Service Canada(, ESDC)?|Immigration, Refugees and Citizenship Canada"
+    assert 'lang="en"' not in re.sub(rf'<span lang="en">({names})</span>', "", body)
     table = client.get(f"{prefix}/", {"institution": "esdc"}).content.decode()
     assert f">{title}</a>" in table
     assert heading in table  # the run's institution and its country, in the page's language
@@ -400,3 +403,21 @@ def test_the_suggestion_form_names_the_institutions_in_the_pages_language(client
     html = client.get(f"{prefix}/suggest/").content.decode()
     assert f">{name}</option>" in html
     assert ">Employment and Social Development Canada (ESDC)</option>" not in html
+
+
+def test_names_a_translation_keeps_in_english_are_marked_english(client):
+    """Proper names a translation writes as the English original does are read as English
+    by screen readers: in the case's title, its partners' roles, and the table."""
+    kept = '<span lang="en">Reject appeals management protocol</span>'
+    french = client.get("/fr/innovations/solutions-without-borders/").content.decode()
+    heading = french[french.index("<h1") : french.index("</h1>")]
+    assert kept in heading
+    german = client.get("/de/innovations/design-thinking/").content.decode()
+    assert '<span lang="en">Immigration, Refugees and Citizenship Canada</span>' in german
+    assert kept in client.get("/es/?institution=cpf").content.decode()
+    # On the English page, and in a text the translation writes its own way, nothing is marked.
+    english = client.get("/innovations/solutions-without-borders/").content.decode()
+    assert '<span lang="en">' not in english
+    french = client.get("/fr/innovations/design-thinking/").content.decode()
+    assert "Immigration, Réfugiés et Citoyenneté Canada" in french
+    assert '<span lang="en">Immigration' not in french
