@@ -339,7 +339,7 @@ def _places(selection):
 
 def _institution_fields(language):
     names = [column("name", language), column("acronym", language)]
-    return ["id", "position", "slug", "name", "acronym", *names, "country"]
+    return ["id", "position", "slug", "name", "acronym", *names, "country", "original_language"]
 
 
 def _stages(selection):

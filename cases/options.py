@@ -12,7 +12,6 @@ from django_countries import countries
 
 from . import facet_registry
 from .languages import page_language
-from .models import Institution
 from .regions import REGION_NAMES, region_of
 
 PLACES_READ = "places"  # the [Place] that place_options gives beside the options
@@ -104,19 +103,30 @@ def stage_options(filterset, stages, branches, years):
 
 def place_options(filterset, institutions):
     """The place options from [(id, position, slug, name, acronym, translated name,
-    translated acronym, country, count)] of every public institution."""
+    translated acronym, country, original language, count)] of every public institution."""
     language = page_language()
     allows = place_allows(filterset)
     items, by_country, by_region = [], {}, dict.fromkeys(REGION_NAMES, 0)
     places = []
-    for pk, position, slug, name, acronym, name_in, acronym_in, code, case_count in institutions:
+    for (
+        pk,
+        position,
+        slug,
+        name,
+        acronym,
+        name_in,
+        acronym_in,
+        code,
+        own,
+        case_count,
+    ) in institutions:
         region = region_of(code)
         places.append(Place(slug, code, region, pk, position, case_count))
         in_place = allows("country", code) and allows("region", region)
         # The label is the institution's short name (Institution.short_name), the title its
         # name in full; each its translation where it has one (Translatable.text).
-        own = language if name_in else Institution.TEXT_LANGUAGE
-        name, acronym = name_in or name, acronym_in or acronym
+        if name_in and language != own:
+            own, name, acronym = language, name_in, acronym_in or acronym
         items.append((slug, acronym or name, case_count * in_place, name if acronym else "", own))
         label, count = by_country.get(code, (country_name(code, language), 0))
         if allows("institution", slug) and allows("region", region):

@@ -47,7 +47,7 @@ SUMMARY_COLUMNS = (
     "institution",
     *(
         f"institution__{name}"
-        for name in ("slug", "country", *with_translations("name", "acronym"))
+        for name in ("slug", "country", "original_language", *with_translations("name", "acronym"))
     ),
 )
 # Table 1's order, by the copy of the institution's position each case carries (an index
@@ -342,5 +342,6 @@ class InnovationQuerySet(MatchingQuerySet):
             "original_language",
             *with_translations("title"),
             "institution__country",
+            "institution__original_language",
             *(f"institution__{name}" for name in with_translations("name", "acronym")),
         )

@@ -292,7 +292,10 @@ class InnovationAdmin(Translations, HistoryAdmin):
         with transaction.atomic():
             history.keep_first([case], request.user)
             institution = existing or Institution.objects.create(
-                name=name, country=country, slug=Institution.objects.free_slug(name)
+                name=name,
+                country=country,
+                slug=Institution.objects.free_slug(name),
+                original_language=case.original_language,  # the page the sender wrote on
             )
             case.institution = institution
             case.save()

@@ -2,6 +2,7 @@
 (with their key facts), sources, and partners. Each has a slug, its natural key, so fixtures
 and URLs stay readable."""
 
+from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -66,8 +67,19 @@ class Institution(Translatable, models.Model):
     position = models.PositiveSmallIntegerField(
         _("order"), default=0, help_text=_("Order in the summary table; lower comes first.")
     )
+    original_language = models.CharField(
+        _("language of the text"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_(
+            "The language its name and texts were written in; translations are made from it."
+        ),
+    )
 
     objects = CaseListManager()
+
+    TEXT_LANGUAGE = None  # each institution says its own
 
     class Meta:
         ordering = ["position", "name"]
@@ -86,6 +98,10 @@ class Institution(Translatable, models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def text_language(self):
+        return self.original_language
 
     def translated_parts(self):
         return list(self.facts.all())
@@ -114,11 +130,17 @@ class InstitutionFact(Translatable, models.Model):
     value = models.CharField(max_length=200)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
 
+    TEXT_LANGUAGE = None  # its institution's
+
     class Meta:
         ordering = ["position", "pk"]
 
     def __str__(self):
         return f"{self.label}: {self.value}"
+
+    @property
+    def text_language(self):
+        return self.institution.original_language
 
 
 @translatable("title", "context")

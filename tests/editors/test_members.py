@@ -112,6 +112,25 @@ def test_an_editor_creates_the_institution_in_one_step_and_publishes_the_case(cl
     assert client.get(institution.get_absolute_url()).status_code == 200
 
 
+def test_an_institution_written_in_french_is_not_untranslated_on_the_french_pages(client, editor):
+    case = suggest_new(client, language="fr", title="Chatbot pour les prestations étudiantes")
+    editor.post(f"/admin/cases/innovation/{case.pk}/create-institution/")
+    institution = Institution.objects.get(name="Caisse nationale de sécurité sociale")
+    assert institution.original_language == "fr"  # as the sender wrote
+    editor.post("/admin/cases/innovation/", {"action": "publish", "_selected_action": [case.pk]})
+    client.logout()
+    address = f"/institutions/{institution.slug}/"
+    french = fresh_get(client, f"/fr{address}").content.decode()
+    assert "Pas encore traduit" not in french
+    assert "<h1>Caisse nationale de sécurité sociale</h1>" in french
+    # On the English pages its name is French, and said to be.
+    english = fresh_get(client, address).content.decode()
+    assert '<h1 lang="fr">Caisse nationale de sécurité sociale</h1>' in english
+    assert "Not yet translated: shown in its original language." in english
+    options = fresh_get(client, "/", {"region": "africa"}).content.decode()
+    assert '<span lang="fr">Caisse nationale de sécurité sociale</span>' in options
+
+
 def test_an_editor_matches_the_named_institution_to_one_already_there(client, editor):
     case = suggest_new(
         client, institution_name="Finnish social insurance", institution_country="FI"

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from cases.models import Impact, Innovation, Theme
+from cases.models import Impact, Innovation, Institution, Theme
 from tests.helpers import post_form
 
 pytestmark = pytest.mark.django_db
@@ -89,10 +89,13 @@ def test_a_case_says_which_languages_it_misses_and_the_list_finds_them(editor):
 def test_every_screen_of_translated_records_has_a_block_per_other_language(editor):
     for url in (
         f"/admin/cases/theme/{Theme.objects.get(slug='leadership').pk}/change/",
-        "/admin/cases/institution/add/",
+        f"/admin/cases/institution/{Institution.objects.get(slug='kela').pk}/change/",
         "/admin/cases/partner/add/",
         "/admin/cases/source/add/",
     ):
         blocks = headings(editor.get(url).content.decode())
         assert {"French translation", "Spanish translation", "German translation"} <= set(blocks)
         assert "English translation" not in blocks
+    # An institution, like a case, says its language: before it does, any may be the other.
+    blocks = headings(editor.get("/admin/cases/institution/add/").content.decode())
+    assert "English translation" in blocks and "French translation" in blocks
