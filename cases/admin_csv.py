@@ -1,11 +1,14 @@
 """Cases as CSV for editors, the format: rows to export, and a file read, checked and written
 all or nothing (the admin's screens for it are admin/csv_screens.py).
 
-One row per case; its impacts in numbered column groups (impact_1, impact_1_figure, ...), as
-many as the case with the most impacts needs. Themes and sources are slugs separated by
-" | " (spreadsheets.LIST_SEPARATOR; ";" is read too).
+One row per case: every field of the case, and each text's translations (title_fr, ...),
+named as the open data's CSV names them where it has them; its impacts in numbered column
+groups (impact_1, impact_1_figure, ..., impact_1_statement_fr), as many as the case with the
+most impacts needs. Themes and sources are slugs separated by " | "
+(spreadsheets.LIST_SEPARATOR; ";" is read too).
 The file an export gives can be edited in a spreadsheet and imported back: a row whose slug
-exists changes that case (its impacts become the row's), any other row adds a case.
+exists changes that case (its impacts become the row's), any other row adds a case. Only
+BASE_COLUMNS must be in a file: a column it leaves out leaves that field as it is.
 
 Written here rather than with django-import-export: that library maps one row to one record,
 and a row here is a case with its impacts and themes, checked by the admin's own rules (a
@@ -24,6 +27,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from . import history
+from .languages import SITE_LANGUAGES, column
 from .models import Impact, Innovation, Institution, Source, Theme
 from .spreadsheets import joined, read_cell, safe_row, split_list
 
@@ -38,17 +42,42 @@ BASE_COLUMNS = [
     "summary",
     "story",
 ]
+# The case's other fields and its texts' translations: every export has them.
+FIELD_COLUMNS = [
+    "original_language",
+    "year_started",
+    "year_ended",
+    "stage",
+    "branch",
+    "lessons",
+    "reuse_needs",
+    "contact_role",
+    "contact_email",
+    "contact_public",
+]
+MORE_COLUMNS = FIELD_COLUMNS + [
+    column(name, code) for name in Innovation.translated_fields for code in SITE_LANGUAGES
+]
+ALL_COLUMNS = BASE_COLUMNS + MORE_COLUMNS
 # Columns of files exported before a rename, read under their new names.
 OLD_COLUMNS = {"body": "story"}
-IMPACT_FIELDS = ["statement", "qualifier", "figure", "out_of", "unit"]
-IMPACT_COLUMN = re.compile(r"^impact_(\d+)(?:_(qualifier|figure|out_of|unit))?$")
+IMPACT_FIELDS = [
+    "statement",
+    "qualifier",
+    "figure",
+    "out_of",
+    "unit",
+    *(column(name, code) for name in Impact.translated_fields for code in SITE_LANGUAGES),
+]
+IMPACT_COLUMN = re.compile(
+    r"^impact_(\d+)(?:_(qualifier|figure|out_of|unit|(?:statement|unit)_[a-z]{2}))?$"
+)
 NO_CHANGE = "no change"
 
 
-def impact_columns(number):
+def impact_columns(number, names=IMPACT_FIELDS):
     return [
-        f"impact_{number}" if name == "statement" else f"impact_{number}_{name}"
-        for name in IMPACT_FIELDS
+        f"impact_{number}" if name == "statement" else f"impact_{number}_{name}" for name in names
     ]
 
 
@@ -63,7 +92,7 @@ def export_rows(queryset):
         .in_table_order()
     )
     groups = max([len(case.impacts.all()) for case in cases] + [1])
-    yield BASE_COLUMNS + [c for n in range(1, groups + 1) for c in impact_columns(n)]
+    yield ALL_COLUMNS + [c for n in range(1, groups + 1) for c in impact_columns(n)]
     for case in cases:
         impacts = impact_cells(case)
         blank = [""] * len(IMPACT_FIELDS)
@@ -73,30 +102,26 @@ def export_rows(queryset):
 
 
 def base_cells(case):
-    return [
-        case.slug,
-        case.title,
-        case.institution.slug if case.institution else "",  # empty: a suggestion's new one
-        case.status,
-        str(case.position),
-        joined(theme.slug for theme in case.themes.all()),
-        joined(source.slug for source in case.sources.all()),
-        case.summary,
-        case.story,
-    ]
+    """The case's cells of ALL_COLUMNS."""
+    named = {
+        "institution": case.institution.slug if case.institution else "",  # empty: a new one
+        "themes": joined(theme.slug for theme in case.themes.all()),
+        "sources": joined(source.slug for source in case.sources.all()),
+    }
+    return [named[name] if name in named else cell(getattr(case, name)) for name in ALL_COLUMNS]
 
 
-def impact_cells(case):
-    return [
-        [
-            impact.statement,
-            impact.qualifier,
-            "" if impact.figure is None else str(impact.figure),
-            "" if impact.out_of is None else str(impact.out_of),
-            impact.unit,
-        ]
-        for impact in case.impacts.all()
-    ]
+def impact_cells(case, names=IMPACT_FIELDS):
+    return [[cell(getattr(impact, name)) for name in names] for impact in case.impacts.all()]
+
+
+def cell(value):
+    """A field's value as a cell: nothing for no number, true or false for a tick."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def comparable(name, value):
@@ -104,6 +129,8 @@ def comparable(name, value):
     value = value.strip()
     if name in ("themes", "sources"):
         return sorted(split_list(value))
+    if name == "contact_public":
+        return value.lower() in ("true", "1", "yes")
     return value
 
 
@@ -149,7 +176,7 @@ class CaseRowForm(forms.ModelForm):
 
     class Meta:
         model = Innovation
-        fields = BASE_COLUMNS
+        fields = ALL_COLUMNS
 
     def __init__(self, *args, slug_hidden=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,6 +193,17 @@ class ImpactRowForm(forms.ModelForm):
     class Meta:
         model = Impact
         fields = IMPACT_FIELDS
+
+
+def impact_fields_in(header):
+    """The impact fields a file's columns give (the statement always)."""
+    found = {match.group(2) for match in map(IMPACT_COLUMN.match, header) if match}
+    return [name for name in IMPACT_FIELDS if name == "statement" or name in found]
+
+
+def row_form(form, present):
+    """`form` for the columns a file has: the others are left as they are."""
+    return forms.modelform_factory(form._meta.model, form=form, fields=present)
 
 
 @dataclass
@@ -187,17 +225,19 @@ class Row:
         return "changes " + ", ".join(changed) if changed else NO_CHANGE
 
 
-def cells(case=None, data=None, groups=()):
-    """{column: comparable value} of a case as it is, or of a row of the file."""
+def cells(case=None, data=None, groups=(), names=ALL_COLUMNS, impact_names=IMPACT_FIELDS):
+    """{column: comparable value} of a case as it is, or of a row of the file, for the
+    columns `names` and the impacts' `impact_names` (those the file has)."""
     if case is not None:
-        values = dict(zip(BASE_COLUMNS, base_cells(case), strict=True))
-        impacts = impact_cells(case)
+        values = dict(zip(ALL_COLUMNS, base_cells(case), strict=True))
+        impacts = impact_cells(case, impact_names)
     else:
-        values = {name: data[name] for name in BASE_COLUMNS}
+        values = data
         impacts = [
-            [data.get(column, "").strip() for column in impact_columns(number)] for number in groups
+            [data.get(name, "").strip() for name in impact_columns(number, impact_names)]
+            for number in groups
         ]
-    compared = {name: comparable(name, value) for name, value in values.items()}
+    compared = {name: comparable(name, values[name]) for name in names}
     compared["impacts"] = [impact for impact in impacts if any(impact)]
     return compared
 
@@ -248,9 +288,7 @@ def read_header(reader):
     except csv.Error as error:
         raise UnreadableFile(unreadable_line(1, error)) from None
     missing = [name for name in BASE_COLUMNS if name not in header]
-    unknown = [
-        name for name in header if name not in BASE_COLUMNS and not IMPACT_COLUMN.match(name)
-    ]
+    unknown = [name for name in header if name not in ALL_COLUMNS and not IMPACT_COLUMN.match(name)]
     if missing or unknown:
         problems = [gettext("The first line must name the columns of the export format.")]
         if missing:
@@ -295,21 +333,25 @@ def read_lines(reader, header):
 def check_row(line, data, groups, existing, hidden, seen, user_may):
     slug = data["slug"].strip()
     case = existing.get(slug)
-    before = cells(case) if case is not None else None  # the form changes the case it checks
+    names = [name for name in ALL_COLUMNS if name in data]
+    impact_names = impact_fields_in(data)
+    # The cells before the form changes the case it checks.
+    before = cells(case, names=names, impact_names=impact_names) if case is not None else None
     original = copy.copy(case)  # as it is: the form below writes the row's values into `case`
-    form = CaseRowForm(
-        {name: data[name].strip() for name in BASE_COLUMNS},
+    form = row_form(CaseRowForm, names)(
+        {name: data[name].strip() for name in names},
         instance=case,
         slug_hidden=slug in hidden,
     )
     impacts = []
     for number in groups:
+        columns = impact_columns(number, impact_names)
         values = {
             name: data.get(column, "").strip()
-            for name, column in zip(IMPACT_FIELDS, impact_columns(number), strict=True)
+            for name, column in zip(impact_names, columns, strict=True)
         }
         if any(values.values()):
-            impacts.append((number, ImpactRowForm(values)))
+            impacts.append((number, row_form(ImpactRowForm, impact_names)(values)))
     row = Row(
         line,
         slug,
@@ -317,7 +359,7 @@ def check_row(line, data, groups, existing, hidden, seen, user_may):
         impacts,
         before=before,
         original=original,
-        after=cells(data=data, groups=groups),
+        after=cells(data=data, groups=groups, names=names, impact_names=impact_names),
     )
     if slug in seen:
         row.errors.append(
@@ -339,10 +381,8 @@ def check_row(line, data, groups, existing, hidden, seen, user_may):
     for number, impact in impacts:
         if not impact.is_valid():
             for name, errors in impact.errors.items():
-                column = dict(zip(IMPACT_FIELDS, impact_columns(number), strict=True)).get(
-                    name, f"impact_{number}"
-                )
-                row.errors += [f"{column}: {error}" for error in errors]
+                label = impact_columns(number, [name])[0] if name in IMPACT_FIELDS else None
+                row.errors += [f"{label or f'impact_{number}'}: {error}" for error in errors]
     return row
 
 
@@ -379,8 +419,8 @@ def write_impacts(case, forms):
     for position, form in enumerate(forms, start=1):
         statement = form.cleaned_data["statement"]
         impact = kept[statement].pop(0) if kept.get(statement) else Impact(innovation=case)
-        for name in IMPACT_FIELDS:
-            setattr(impact, name, form.cleaned_data[name])
+        for name, value in form.cleaned_data.items():  # the file's columns alone
+            setattr(impact, name, value)
         impact.position = position
         impact.save()
     Impact.objects.filter(pk__in=[impact.pk for left in kept.values() for impact in left]).delete()

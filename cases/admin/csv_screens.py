@@ -11,7 +11,14 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import rights
-from ..admin_csv import BASE_COLUMNS, UnreadableFile, csv_text, impact_columns, read, write
+from ..admin_csv import (
+    BASE_COLUMNS,
+    FIELD_COLUMNS,
+    UnreadableFile,
+    csv_text,
+    read,
+    write,
+)
 from ..models import Innovation
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -65,7 +72,8 @@ def import_view(model_admin, request):
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,
         "title": gettext("Import cases from a CSV file"),
-        "columns": BASE_COLUMNS + impact_columns(1),
+        "columns": BASE_COLUMNS,
+        "optional": FIELD_COLUMNS,
     }
 
     def user_may(case, status, institution):

@@ -4,6 +4,7 @@ public "suggest a case" form."""
 import csv
 import io
 import re
+from html import unescape
 
 import pytest
 from django.core import mail
@@ -20,7 +21,12 @@ from tests.helpers import assert_derived_right, row_slugs, suggestion
 pytestmark = pytest.mark.django_db
 
 IMPORT = "/admin/cases/innovation/import/"
-HEADER = admin_csv.BASE_COLUMNS + admin_csv.impact_columns(1) + admin_csv.impact_columns(2)
+IMPACT = admin_csv.IMPACT_FIELDS[:5]  # statement, qualifier, figure, out_of, unit
+HEADER = (
+    admin_csv.BASE_COLUMNS
+    + admin_csv.impact_columns(1, IMPACT)
+    + admin_csv.impact_columns(2, IMPACT)
+)
 
 
 def csv_file(*rows, header=HEADER):
@@ -149,7 +155,7 @@ def test_the_import_offers_a_template_file_of_its_columns(editor):
     template = editor.get(IMPORT + "template.csv")
     assert template["Content-Type"] == "text/csv; charset=utf-8"
     header = template.content.decode("utf-8-sig").splitlines()
-    assert header == [",".join(admin_csv.BASE_COLUMNS + admin_csv.impact_columns(1))]
+    assert header == [",".join(admin_csv.ALL_COLUMNS + admin_csv.impact_columns(1))]
     assert (
         'href="/admin/cases/innovation/import/template.csv"' in editor.get(IMPORT).content.decode()
     )
@@ -313,6 +319,51 @@ def test_importing_an_export_unchanged_keeps_every_translation(editor):
         "En français",
         "Deutsch",
     )
+
+
+def test_an_export_carries_every_field_and_translation_and_imports_them_back(editor):
+    from tests.factories import with_every_field
+
+    with_every_field("design-thinking", contact_public=False)
+    Innovation.objects.filter(slug="design-thinking").update(lessons_fr="Se réunir une fois.")
+    exported = admin_csv.csv_text(Innovation.objects.filter(slug="design-thinking"))
+    [row] = csv.DictReader(io.StringIO(exported))
+    assert (row["year_started"], row["stage"], row["branch"]) == (
+        "2022",
+        "evaluated",
+        "across-branches",
+    )
+    assert row["contact_public"] == "false" and row["lessons_fr"] == "Se réunir une fois."
+    assert row["title_fr"] and row["impact_1_statement_de"]
+    changes = {
+        "stage": "operating",
+        "year_ended": "",
+        "contact_public": "true",
+        "summary_es": "Resumen revisado.",
+        "impact_1_statement_de": "Überarbeitet.",
+    }
+    response = upload(editor, csv_file({**row, **changes}, header=list(row)))
+    assert "changes year_ended, stage, contact_public, summary_es, impacts" in unescape(
+        response.content.decode()
+    )
+    confirm(editor, response)
+    case = Innovation.objects.get(slug="design-thinking")
+    assert (case.stage, case.year_ended, case.contact_public) == ("operating", None, True)
+    assert (case.summary_es, case.lessons_fr) == ("Resumen revisado.", "Se réunir une fois.")
+    assert case.impacts.get(position=1).statement_de == "Überarbeitet."
+    # A file with the first columns alone leaves every other field as it is.
+    short = {name: row[name] for name in HEADER if name in row}
+    confirm(editor, upload(editor, csv_file({**short, "title": "Renamed"})))
+    case.refresh_from_db()
+    assert (case.title, case.stage, case.summary_es) == (
+        "Renamed",
+        "operating",
+        "Resumen revisado.",
+    )
+    assert case.impacts.get(position=1).statement_de == "Überarbeitet."
+    # A value the field cannot take is named, and nothing is written.
+    response = upload(editor, csv_file({**row, "stage": "nearly"}, header=list(row)))
+    assert "stage: Select a valid choice." in response.content.decode()
 
 
 # Suggest a case ----------------------------------------------------------------------------
