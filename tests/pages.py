@@ -23,6 +23,7 @@ PAGES = {
     "charts filtered in German": "/de/charts/?region=europe&q=Kunden",
     "compare": "/compare/?i=design-thinking&i=bold-experimentation&i=plain-language-website",
     "compare with a problem": "/compare/?i=design-thinking",
+    "compare chosen in the session": "/compare/",
     "not found": "/innovations/no-such-case/",
     "partner and recognition filters": "/?partner_kind=internal&partner_kind=company&recognised=1",
     "open data": "/data/",

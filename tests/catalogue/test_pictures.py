@@ -121,6 +121,22 @@ def test_the_charts_page_counts_every_facet_and_explains_what_it_cannot(client, 
     )
 
 
+def test_each_bar_is_named_first_with_what_it_shows():
+    """A bar's accessible name starts with its visible label ("Label in Name"): a voice
+    user who says the label reaches it."""
+    from django.test import Client
+
+    html = Client().get("/charts/").content.decode()
+    bars = re.findall(
+        r'<a href="[^"]+" aria-label="([^"]+)"[^>]*><title>[^<]+</title>'
+        r'<text class="label"[^>]*>([^<]+)</text>',
+        html,
+    )
+    assert len(bars) == 8  # the seed: five themes, three regions
+    for name, label in bars:
+        assert unescape(name).startswith(unescape(label)), (name, label)
+
+
 def test_the_map_shades_each_country_by_its_cases_and_names_it_with_its_count(client):
     html = client.get("/map/").content.decode()
     links = picture_links(html, '<svg class="world-map full"')

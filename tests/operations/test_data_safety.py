@@ -121,8 +121,9 @@ def test_a_catalogue_seeded_before_the_review_of_the_article_and_translations_is
     """Migration 0029: the article's record as the seed wrote it (presented at the forum, no
     publisher; the design-thinking case started in 2022) becomes the ISSA's article on
     experiences presented there, in four languages, without the year; another source's
-    event is kept as a sentence; the sources still move the catalogue's version. Migration
-    0030: the translations still as seeded become the reviewed ones; an editor's are kept."""
+    event is kept as a sentence; the sources still move the catalogue's version. Migrations
+    0030 and 0033: the translations still as seeded become the reviewed ones; an editor's are
+    kept."""
     call_command("seed", verbosity=0)
     call_command("migrate", "cases", "0028", verbosity=0)
     with connection.cursor() as cursor:
@@ -140,8 +141,8 @@ def test_a_catalogue_seeded_before_the_review_of_the_article_and_translations_is
         )
         # Translations as the seed wrote them before the review (0030), one changed since.
         cursor.execute(
-            "UPDATE cases_theme SET name_de = 'Nachhaltiges Engagement der Führung' "
-            "WHERE slug = 'leadership'"
+            "UPDATE cases_theme SET name_de = 'Nachhaltiges Engagement der Führung', "
+            "name_fr = 'Engagement durable des dirigeants' WHERE slug = 'leadership'"
         )
         cursor.execute(
             "UPDATE cases_innovation SET summary_fr = %s WHERE slug = 'agile-benefit-design'",
@@ -155,7 +156,9 @@ def test_a_catalogue_seeded_before_the_review_of_the_article_and_translations_is
             "WHERE slug = 'automation-and-play-labs'"
         )
     call_command("migrate", verbosity=0)
-    assert Theme.objects.get(slug="leadership").name_de == "Anhaltendes Engagement der Führung"
+    leadership = Theme.objects.get(slug="leadership")
+    assert leadership.name_de == "Anhaltendes Engagement der Führung"
+    assert leadership.name_fr == "Engagement soutenu des dirigeants"  # 0033
     agile = Innovation.objects.get(slug="agile-benefit-design")
     assert agile.summary_fr.startswith("Innovation en matière de politiques publiques")
     labs = Innovation.objects.get(slug="automation-and-play-labs")
