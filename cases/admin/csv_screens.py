@@ -11,14 +11,8 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .. import rights
-from ..admin_csv import (
-    BASE_COLUMNS,
-    FIELD_COLUMNS,
-    UnreadableFile,
-    csv_text,
-    read,
-    write,
-)
+from ..admin_csv import UnreadableFile, read, write
+from ..csv_format import BASE_COLUMNS, FIELD_COLUMNS, csv_text
 from ..models import Innovation
 
 MAX_BYTES = 2 * 1024 * 1024

@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from cases import admin_csv, writes
+from cases import csv_format, writes
 from cases.models import Contributor, Impact, Innovation, Institution, Suggestion, Theme
 from tests.factories import user_in
 from tests.helpers import assert_derived_right, row_slugs, suggestion
@@ -21,11 +21,11 @@ from tests.helpers import assert_derived_right, row_slugs, suggestion
 pytestmark = pytest.mark.django_db
 
 IMPORT = "/admin/cases/innovation/import/"
-IMPACT = admin_csv.IMPACT_FIELDS[:5]  # statement, qualifier, figure, out_of, unit
+IMPACT = csv_format.IMPACT_FIELDS[:5]  # statement, qualifier, figure, out_of, unit
 HEADER = (
-    admin_csv.BASE_COLUMNS
-    + admin_csv.impact_columns(1, IMPACT)
-    + admin_csv.impact_columns(2, IMPACT)
+    csv_format.BASE_COLUMNS
+    + csv_format.impact_columns(1, IMPACT)
+    + csv_format.impact_columns(2, IMPACT)
 )
 
 
@@ -155,7 +155,7 @@ def test_the_import_offers_a_template_file_of_its_columns(editor):
     template = editor.get(IMPORT + "template.csv")
     assert template["Content-Type"] == "text/csv; charset=utf-8"
     header = template.content.decode("utf-8-sig").splitlines()
-    assert header == [",".join(admin_csv.ALL_COLUMNS + admin_csv.impact_columns(1))]
+    assert header == [",".join(csv_format.ALL_COLUMNS + csv_format.impact_columns(1))]
     assert (
         'href="/admin/cases/innovation/import/template.csv"' in editor.get(IMPORT).content.decode()
     )
@@ -308,7 +308,7 @@ def test_importing_an_export_unchanged_keeps_every_translation(editor):
     row = dict(
         next(
             csv.DictReader(
-                io.StringIO(admin_csv.csv_text(Innovation.objects.filter(slug="design-thinking")))
+                io.StringIO(csv_format.csv_text(Innovation.objects.filter(slug="design-thinking")))
             )
         )
     )
@@ -326,7 +326,7 @@ def test_an_export_carries_every_field_and_translation_and_imports_them_back(edi
 
     with_every_field("design-thinking", contact_public=False)
     Innovation.objects.filter(slug="design-thinking").update(lessons_fr="Se réunir une fois.")
-    exported = admin_csv.csv_text(Innovation.objects.filter(slug="design-thinking"))
+    exported = csv_format.csv_text(Innovation.objects.filter(slug="design-thinking"))
     [row] = csv.DictReader(io.StringIO(exported))
     assert (row["year_started"], row["stage"], row["branch"]) == (
         "2022",
