@@ -250,7 +250,7 @@ def test_compare_shows_two_to_four_cases_side_by_side(client, slugs):
 def test_compare_shows_figures_and_sources(client):
     html = client.get("/compare/", {"i": ["bold-experimentation", "automation-and-play-labs"]})
     html = html.content.decode()
-    assert '<strong class="figure">Over 40,000 people</strong> are able' in html
+    assert '<strong class="figure-in-text">Over 40,000 people</strong> are able' in html
     assert "Nolan, S. 2021." in html
     assert "Singapore (Asia and the Pacific)" in html
 

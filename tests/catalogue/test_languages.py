@@ -200,10 +200,10 @@ def test_the_sitemap_lists_every_page_in_every_language_with_its_alternates(clie
 
 def test_numbers_and_dates_follow_the_language(client):
     html = client.get("/fr/innovations/plain-language-website/").content.decode()
-    assert '<strong class="figure">5\u00a0000 sur 8\u00a0000 pages web</strong>' in html
+    assert '<strong class="figure-in-text">5\u00a0000 sur 8\u00a0000 pages web</strong>' in html
     # Spanish: four digits whole, more grouped by a space (not a point).
     html = client.get("/es/innovations/plain-language-website/").content.decode()
-    assert '<strong class="figure">5000 de 8000 páginas web</strong>' in html
+    assert '<strong class="figure-in-text">5000 de 8000 páginas web</strong>' in html
     assert "5.000" not in html
     Impact.objects.filter(innovation__slug="plain-language-website", figure=5000).update(
         out_of=17000

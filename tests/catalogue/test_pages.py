@@ -30,7 +30,7 @@ def test_innovation_page_tells_the_whole_case(client):
         "Each month 4,000 appeals enter CPF",  # narrative
         # The figure marked where the statement says it, and said once.
         '<span class="statement">To help 17,000 people resolve problems',
-        'a network of <strong class="figure">over 40 organizations</strong> to help',
+        'a network of <strong class="figure-in-text">over 40 organizations</strong> to help',
         '<a href="/?theme=organizational-design">Organizational design and practices</a>',
         "Wong, S. M. 2020. “If there&#x27;s any pain, we feel it first”, in Challenge, 8 December.",
         "Innovation through collaboration in social security: Experiences of ISSA members.",

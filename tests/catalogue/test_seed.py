@@ -295,4 +295,4 @@ def test_each_figure_is_said_once_on_its_case_page_in_every_language(client):
             whole = f"{impact.figure:,}".replace(",", "")
             digits = [re.sub(r"\D", "", n) for n in re.findall(r"\d[\d.,\s\u202f]*", shown)]
             assert digits.count(whole) == 1, (prefix, impact.innovation.slug, shown)
-            assert '<strong class="figure">' in impacts, (prefix, impact.innovation.slug)
+            assert '<strong class="figure-in-text">' in impacts, (prefix, impact.innovation.slug)

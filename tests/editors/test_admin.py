@@ -79,7 +79,7 @@ def test_editor_adds_a_case_with_impacts_and_themes_and_publishes_it(editor):
     ]
     page = editor.get("/innovations/plain-language-letters/").content.decode()
     # The statement says the figure: it is marked there, and said once.
-    assert '<strong class="figure">1,200 letters</strong> rewritten.' in page
+    assert '<strong class="figure-in-text">1,200 letters</strong> rewritten.' in page
     assert page.count("1,200") == 1
 
 
