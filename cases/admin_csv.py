@@ -23,17 +23,24 @@ from . import history
 from .csv_format import (
     ALL_COLUMNS,
     BASE_COLUMNS,
-    IMPACT_COLUMN,
-    IMPACT_FIELDS,
     NO_CHANGE,
     OLD_COLUMNS,
+    PARTS,
     base_cells,
     comparable,
-    impact_cells,
-    impact_columns,
-    impact_fields_in,
+    part_column,
 )
-from .models import Impact, Innovation, Institution, Source, Theme
+from .models import (
+    Award,
+    CaseLink,
+    Collaboration,
+    Impact,
+    Innovation,
+    Institution,
+    Partner,
+    Source,
+    Theme,
+)
 from .spreadsheets import read_cell, split_list
 
 # Reading and checking a file ----------------------------------------------------------------
@@ -88,7 +95,38 @@ class CaseRowForm(forms.ModelForm):
 class ImpactRowForm(forms.ModelForm):
     class Meta:
         model = Impact
-        fields = IMPACT_FIELDS
+        fields = PARTS[0].fields
+
+
+class CollaborationRowForm(forms.ModelForm):
+    partner = forms.ModelChoiceField(
+        queryset=Partner.objects.all(),
+        to_field_name="slug",
+        error_messages={"invalid_choice": _("There is no partner with this slug.")},
+    )
+
+    class Meta:
+        model = Collaboration
+        fields = PARTS[1].fields
+
+
+class AwardRowForm(forms.ModelForm):
+    class Meta:
+        model = Award
+        fields = PARTS[2].fields
+
+
+class LinkRowForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")  # as the admin's screens
+
+    class Meta:
+        model = CaseLink
+        fields = PARTS[3].fields
+
+
+PART_FORMS = dict(
+    zip(PARTS, (ImpactRowForm, CollaborationRowForm, AwardRowForm, LinkRowForm), strict=True)
+)
 
 
 def row_form(form, present):
@@ -101,7 +139,7 @@ class Row:
     line: int
     slug: str
     form: CaseRowForm
-    impacts: list  # (group number, ImpactRowForm)
+    parts: dict  # {Parts: [(group number, its form)]}, for the kinds the file has columns of
     errors: list = field(default_factory=list)
     before: dict | None = None  # the case's cells before this row, when it exists
     original: Innovation | None = None  # the case before this row, when it exists
@@ -115,20 +153,21 @@ class Row:
         return "changes " + ", ".join(changed) if changed else NO_CHANGE
 
 
-def cells(case=None, data=None, groups=(), names=ALL_COLUMNS, impact_names=IMPACT_FIELDS):
+def cells(case=None, data=None, names=ALL_COLUMNS, part_names=None):
     """{column: comparable value} of a case as it is, or of a row of the file, for the
-    columns `names` and the impacts' `impact_names` (those the file has)."""
-    if case is not None:
-        values = dict(zip(ALL_COLUMNS, base_cells(case), strict=True))
-        impacts = impact_cells(case, impact_names)
-    else:
-        values = data
-        impacts = [
-            [data.get(name, "").strip() for name in impact_columns(number, impact_names)]
-            for number in groups
-        ]
+    columns `names` and the parts' fields `part_names` ({Parts: ([group numbers], [fields])}:
+    those the file has); a kind of part under its name ("impacts", "partners")."""
+    values = dict(zip(ALL_COLUMNS, base_cells(case), strict=True)) if case is not None else data
     compared = {name: comparable(name, values[name]) for name in names}
-    compared["impacts"] = [impact for impact in impacts if any(impact)]
+    for parts, (numbers, fields) in (part_names or {}).items():
+        if case is not None:
+            found = parts.cells(case, fields)
+        else:
+            found = [
+                [data.get(column, "").strip() for column in parts.columns(number, fields)]
+                for number in numbers
+            ]
+        compared[f"{parts.kind}s"] = [part for part in found if any(part)]  # "partners"
     return compared
 
 
@@ -147,15 +186,22 @@ def read(text, user_may, cases=None):
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     header = read_header(reader)
-    groups = sorted(
-        {int(IMPACT_COLUMN.match(name).group(1)) for name in header if IMPACT_COLUMN.match(name)}
-    )
+    # {Parts: ([group numbers], [fields])} of each kind of part the file has columns of.
+    part_names = {
+        parts: (parts.numbers_in(header), parts.fields_in(header))
+        for parts in PARTS
+        if parts.fields_in(header)
+    }
     lines = read_lines(reader, header)
     # The file's cases alone are read, not the catalogue's.
     slugs = {data["slug"].strip() for _line, data in lines if isinstance(data, dict)}
     cases = Innovation.objects.all() if cases is None else cases
+    related = [parts.related for parts in PARTS]
     existing = {
-        case.slug: case for case in cases.filter(slug__in=slugs).prefetch_related("impacts")
+        case.slug: case
+        for case in cases.filter(slug__in=slugs).prefetch_related(
+            *related, "collaborations__partner"
+        )
     }
     hidden = set(
         Innovation.objects.filter(slug__in=slugs - existing.keys()).values_list("slug", flat=True)
@@ -163,9 +209,9 @@ def read(text, user_may, cases=None):
     rows, seen = [], {}
     for line, data in lines:
         if isinstance(data, str):
-            rows.append(Row(line, "", None, [], [data]))
+            rows.append(Row(line, "", None, {}, [data]))
         else:
-            rows.append(check_row(line, data, groups, existing, hidden, seen, user_may))
+            rows.append(check_row(line, data, part_names, existing, hidden, seen, user_may))
     return rows
 
 
@@ -178,7 +224,7 @@ def read_header(reader):
     except csv.Error as error:
         raise UnreadableFile(unreadable_line(1, error)) from None
     missing = [name for name in BASE_COLUMNS if name not in header]
-    unknown = [name for name in header if name not in ALL_COLUMNS and not IMPACT_COLUMN.match(name)]
+    unknown = [name for name in header if name not in ALL_COLUMNS and not part_column(name)]
     if missing or unknown:
         problems = [gettext("The first line must name the columns of the export format.")]
         if missing:
@@ -220,36 +266,30 @@ def read_lines(reader, header):
     return lines
 
 
-def check_row(line, data, groups, existing, hidden, seen, user_may):
+def check_row(line, data, part_names, existing, hidden, seen, user_may):
     slug = data["slug"].strip()
     case = existing.get(slug)
     names = [name for name in ALL_COLUMNS if name in data]
-    impact_names = impact_fields_in(data)
     # The cells before the form changes the case it checks.
-    before = cells(case, names=names, impact_names=impact_names) if case is not None else None
+    before = cells(case, names=names, part_names=part_names) if case is not None else None
     original = copy.copy(case)  # as it is: the form below writes the row's values into `case`
     form = row_form(CaseRowForm, names)(
         {name: data[name].strip() for name in names},
         instance=case,
         slug_hidden=slug in hidden,
     )
-    impacts = []
-    for number in groups:
-        columns = impact_columns(number, impact_names)
-        values = {
-            name: data.get(column, "").strip()
-            for name, column in zip(impact_names, columns, strict=True)
-        }
-        if any(values.values()):
-            impacts.append((number, row_form(ImpactRowForm, impact_names)(values)))
+    parts = {
+        kind: part_forms(kind, numbers, fields, data)
+        for kind, (numbers, fields) in part_names.items()
+    }
     row = Row(
         line,
         slug,
         form,
-        impacts,
+        parts,
         before=before,
         original=original,
-        after=cells(data=data, groups=groups, names=names, impact_names=impact_names),
+        after=cells(data=data, names=names, part_names=part_names),
     )
     if slug in seen:
         row.errors.append(
@@ -268,12 +308,42 @@ def check_row(line, data, groups, existing, hidden, seen, user_may):
                 "would be published, and only editors may do that."
             )
         )
-    for number, impact in impacts:
-        if not impact.is_valid():
-            for name, errors in impact.errors.items():
-                label = impact_columns(number, [name])[0] if name in IMPACT_FIELDS else None
-                row.errors += [f"{label or f'impact_{number}'}: {error}" for error in errors]
+    for kind, forms_of_kind in parts.items():
+        row.errors += part_errors(kind, forms_of_kind)
     return row
+
+
+def part_forms(kind, numbers, fields, data):
+    """[(group number, its form)] of the groups of one kind of part that the row fills."""
+    found = []
+    for number in numbers:
+        columns = kind.columns(number, fields)
+        values = {
+            name: data.get(col, "").strip() for name, col in zip(fields, columns, strict=True)
+        }
+        if any(values.values()):
+            found.append((number, row_form(PART_FORMS[kind], fields)(values)))
+    return found
+
+
+def part_errors(kind, forms_of_kind):
+    """What is wrong with the row's parts of one kind, each named by its column; a partner
+    named twice (a case works with a partner once)."""
+    errors, first = [], {}
+    for number, form in forms_of_kind:
+        if not form.is_valid():
+            for name, problems in form.errors.items():
+                label = kind.columns(number, [name])[0] if name in kind.fields else kind.kind
+                errors += [f"{label}: {problem}" for problem in problems]
+        elif kind.kind == "partner":
+            partner = form.cleaned_data["partner"]
+            if partner in first:
+                errors.append(
+                    gettext("%(column)s: the partner is also %(other)s.")
+                    % {"column": f"partner_{number}", "other": f"partner_{first[partner]}"}
+                )
+            first.setdefault(partner, number)
+    return errors
 
 
 @transaction.atomic
@@ -287,7 +357,8 @@ def write(rows, user):
         if row.form.slug_hidden:
             row.form.instance.slug = Innovation.objects.free_slug(row.slug)
         case = row.form.save()
-        write_impacts(case, [impact for _number, impact in row.impacts])
+        for kind, forms_of_kind in row.parts.items():
+            write_parts(case, kind, [form for _number, form in forms_of_kind])
         written.append(case)
     comment = ngettext(
         "Imported from a CSV file (%(count)d case).",
@@ -299,18 +370,23 @@ def write(rows, user):
     return written
 
 
-def write_impacts(case, forms):
-    """The case's impacts become those of the row's `forms`, in their order. An impact whose
-    statement is unchanged stays the same record, translations and all; the others are
-    added, and those the row no longer has are deleted."""
+def write_parts(case, kind, forms):
+    """The case's parts of a kind become those of the row's `forms`, in their order. A part
+    whose first field is unchanged (an impact's statement, a link's address) stays the same
+    record, translations and all; the others are added, and those the row no longer has are
+    deleted."""
+    key = kind.fields[0]
     kept = {}
-    for impact in case.impacts.all():
-        kept.setdefault(impact.statement, []).append(impact)
+    for part in getattr(case, kind.related).all():
+        kept.setdefault(getattr(part, key), []).append(part)
+    model = PART_FORMS[kind]._meta.model
     for position, form in enumerate(forms, start=1):
-        statement = form.cleaned_data["statement"]
-        impact = kept[statement].pop(0) if kept.get(statement) else Impact(innovation=case)
+        known = form.cleaned_data[key]
+        part = kept[known].pop(0) if kept.get(known) else model(innovation=case)
         for name, value in form.cleaned_data.items():  # the file's columns alone
-            setattr(impact, name, value)
-        impact.position = position
-        impact.save()
-    Impact.objects.filter(pk__in=[impact.pk for left in kept.values() for impact in left]).delete()
+            setattr(part, name, value)
+        if hasattr(part, "position"):
+            part.position = position
+        part.save()
+    left = [part.pk for parts in kept.values() for part in parts]
+    model.objects.filter(pk__in=left).delete()

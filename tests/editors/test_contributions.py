@@ -155,7 +155,9 @@ def test_the_import_offers_a_template_file_of_its_columns(editor):
     template = editor.get(IMPORT + "template.csv")
     assert template["Content-Type"] == "text/csv; charset=utf-8"
     header = template.content.decode("utf-8-sig").splitlines()
-    assert header == [",".join(csv_format.ALL_COLUMNS + csv_format.impact_columns(1))]
+    parts = [column for kind in csv_format.PARTS for column in kind.columns(1)]
+    assert header == [",".join(csv_format.ALL_COLUMNS + parts)]
+    assert "partner_1_role" in parts and "award_1_year" in parts and "link_1_title" in parts
     assert (
         'href="/admin/cases/innovation/import/template.csv"' in editor.get(IMPORT).content.decode()
     )
@@ -364,6 +366,54 @@ def test_an_export_carries_every_field_and_translation_and_imports_them_back(edi
     # A value the field cannot take is named, and nothing is written.
     response = upload(editor, csv_file({**row, "stage": "nearly"}, header=list(row)))
     assert "stage: Select a valid choice." in response.content.decode()
+
+
+def test_an_export_carries_the_cases_partners_awards_and_links_and_imports_them_back(editor):
+    from tests.factories import with_every_field
+
+    with_every_field("design-thinking")  # and a link
+    exported = csv_format.csv_text(Innovation.objects.filter(slug="design-thinking"))
+    [row] = csv.DictReader(io.StringIO(exported))
+    assert (row["partner_1"], row["partner_2"]) == ("service-canada", "transport-officers")
+    assert row["partner_1_role_fr"].startswith("Par son intermédiaire")
+    assert (row["link_1"], row["link_1_title"]) == (
+        "https://example.org/passports",
+        "Passport programme",
+    )
+    assert row["award_1"] == ""  # the case has none; the columns are there to fill
+    changes = {
+        "partner_1_role_fr": "Rôle revu.",
+        "partner_2": "",  # no longer its partner
+        "partner_2_role": "",
+        **{column: "" for column in row if column.startswith("partner_2_role_")},
+        "award_1": "ISSA Good Practice Award",
+        "award_1_level": "merit",
+        "award_1_year": "2021",
+        "link_1_title_de": "Das Passprogramm",
+    }
+    response = upload(editor, csv_file({**row, **changes}, header=list(row)))
+    assert "changes partners, awards, links" in unescape(response.content.decode())
+    confirm(editor, response)
+    case = Innovation.objects.get(slug="design-thinking")
+    [kept] = case.collaborations.all()
+    assert (kept.partner.slug, kept.role_fr) == ("service-canada", "Rôle revu.")
+    assert kept.role_de  # a translation the row did not change stays
+    [award] = case.awards.all()
+    assert (award.name, award.level, award.year) == (
+        "ISSA Good Practice Award",
+        "merit",
+        2021,
+    )
+    assert case.links.get().title_de == "Das Passprogramm"
+    # A partner the catalogue does not have, or named twice, is refused with its column.
+    twice = {**row, "partner_2": "service-canada"}
+    html = unescape(upload(editor, csv_file(twice, header=list(row))).content.decode())
+    assert "partner_2: the partner is also partner_1." in html
+    html = unescape(
+        upload(editor, csv_file({**row, "partner_1": "nobody"}, header=list(row))).content.decode()
+    )
+    assert "partner_1: There is no partner with this slug." in html
+    assert case.collaborations.count() == 1  # nothing written
 
 
 # Suggest a case ----------------------------------------------------------------------------
