@@ -188,9 +188,9 @@ def read(text, user_may, cases=None):
     header = read_header(reader)
     # {Parts: ([group numbers], [fields])} of each kind of part the file has columns of.
     part_names = {
-        parts: (parts.numbers_in(header), parts.fields_in(header))
+        parts: (parts.numbers_in(header), fields)
         for parts in PARTS
-        if parts.fields_in(header)
+        if (fields := parts.fields_in(header))
     }
     lines = read_lines(reader, header)
     # The file's cases alone are read, not the catalogue's.

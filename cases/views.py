@@ -150,7 +150,8 @@ def _compare_named(request):
     if form.is_valid():
         slugs = form.cleaned_data["i"]
         cases = _published_in_order(slugs)
-        missing = [slug for slug in slugs if slug not in {case.slug for case in cases}]
+        shown = {case.slug for case in cases}
+        missing = [slug for slug in slugs if slug not in shown]
     return render(request, "cases/compare.html", {"form": form, "cases": cases, "missing": missing})
 
 

@@ -60,7 +60,12 @@ REVIEWED = [  # [model, the record, field, as seeded before, as reviewed]
 
 
 def as_reviewed(apps, schema_editor):
-    for model, record, field, seeded, reviewed in REVIEWED:
+    set_as_reviewed(apps, REVIEWED)
+
+
+def set_as_reviewed(apps, entries):
+    """Each record's field as reviewed, where it still reads as seeded (0033 reads it too)."""
+    for model, record, field, seeded, reviewed in entries:
         rows = apps.get_model("cases", model).objects.filter(**record, **{field: seeded})
         rows.update(**{field: reviewed})
 

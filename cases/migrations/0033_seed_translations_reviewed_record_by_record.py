@@ -4,7 +4,11 @@ sustained throughout, "Versicherungsansprüche" for insurance claims, Kela as "s
 "far-reaching" as "de plus grande envergure". As migration 0030: a record whose text still
 reads as seeded gets the reviewed text; what an editor has changed is left as it is."""
 
+from importlib import import_module
+
 from django.db import migrations
+
+first_review = import_module("cases.migrations.0030_seed_translations_as_reviewed")
 
 REVIEWED = [  # [model, the record, field, as seeded before, as reviewed]
     ["innovation", {"slug": "leadership-engagement"}, "story_de", "Für den CPF erfordert Innovation die Initiative und das nachhaltige Engagement der obersten Führungskräfte. Auch die oberste Führung profitiert von der Unterstützung der Organisation für Lernen am Arbeitsplatz.", "Für den CPF erfordert Innovation die Initiative und das anhaltende Engagement der obersten Führungskräfte. Auch die oberste Führung profitiert von der Unterstützung der Organisation für Lernen am Arbeitsplatz."],
@@ -22,9 +26,7 @@ REVIEWED = [  # [model, the record, field, as seeded before, as reviewed]
 
 
 def as_reviewed(apps, schema_editor):
-    for model, record, field, seeded, reviewed in REVIEWED:
-        rows = apps.get_model("cases", model).objects.filter(**record, **{field: seeded})
-        rows.update(**{field: reviewed})
+    first_review.set_as_reviewed(apps, REVIEWED)
 
 
 class Migration(migrations.Migration):
